@@ -1,0 +1,102 @@
+"""Load every record of a portal into one typed catalogue, collecting every problem on the way.
+
+Gather first, judge later: a broken file is reported and left out, and the rest still loads,
+so one report lists all that is wrong (never just the first failing file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
+from generator.paths import RecordFile, find_record_files, misplaced_params
+from generator.problems import Problem
+from generator.schema_problems import validate_record
+from generator.yaml_source import FieldPath, SourceFile, read_record_file
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[RecordT]):
+    """A valid record with the file it came from, so rules can point at its lines."""
+
+    record: RecordT
+    source: SourceFile
+    folders: tuple[str, ...]
+
+    def problem(self, code: str, at: FieldPath = (), /, **params: object) -> Problem:
+        return self.source.problem(code, at, **params)
+
+
+@dataclass
+class Catalog:
+    root: Path
+    policies: dict[str, Loaded[Policy]] = field(default_factory=dict)
+    institutions: dict[str, Loaded[Institution]] = field(default_factory=dict)
+    achievements: dict[str, Loaded[Achievement]] = field(default_factory=dict)
+    notices: dict[str, Loaded[Notice]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Ids of records that exist but did not validate: references to them are not reported
+    # again, so one broken file gives one problem, not one per record that mentions it.
+    broken: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in RECORD_MODELS})
+
+    def table(self, kind: str) -> dict[str, Any]:
+        tables: dict[str, dict[str, Any]] = {
+            "policy": self.policies,
+            "institution": self.institutions,
+            "achievement": self.achievements,
+            "notice": self.notices,
+        }
+        return tables[kind]
+
+    def known(self, kind: str, record_id: str) -> bool:
+        return record_id in self.table(kind) or record_id in self.broken[kind]
+
+    def all_loaded(self) -> Iterator[tuple[str, Loaded[Any]]]:
+        for kind in RECORD_MODELS:
+            for loaded in self.table(kind).values():
+                yield kind, loaded
+
+
+def load_catalog(root: Path) -> Catalog:
+    catalog = Catalog(root)
+    for record_file in find_record_files(root):
+        _load_one(catalog, record_file)
+    return catalog
+
+
+def _load_one(catalog: Catalog, record_file: RecordFile) -> None:
+    if record_file.problem:
+        params = (
+            misplaced_params(record_file.kind)
+            if record_file.problem == "file-misplaced"
+            else {"extension": ".yaml", "suggestion": record_file.detail, "target": record_file.detail}
+        )
+        catalog.problems.append(Problem(record_file.problem, record_file.display, params=params))
+        return
+    source = read_record_file(record_file.path, record_file.display)
+    catalog.problems.extend(source.problems)
+    if source.data is None:
+        catalog.broken[record_file.kind].add(record_file.stem)
+        return
+    model: type[BaseModel] = RECORD_MODELS[record_file.kind]
+    record, problems = validate_record(model, source)
+    catalog.problems.extend(problems)
+    if record is None:
+        catalog.broken[record_file.kind].add(record_file.stem)
+        if isinstance(source.data.get("id"), str):
+            catalog.broken[record_file.kind].add(source.data["id"])
+        return
+    table = catalog.table(record_file.kind)
+    record_id: str = getattr(record, "id")  # noqa: B009 - every record model has an id
+    if record_id in table:
+        other = table[record_id].source.path
+        catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other))
+        return
+    table[record_id] = Loaded(record, source, record_file.folders)

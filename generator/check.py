@@ -1,0 +1,38 @@
+"""`portal check`: load every record and run every rule; the problems are the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.catalog import Catalog, load_catalog
+from generator.problems import Problem, sorted_unique
+from generator.rules import check_rules
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    catalog: Catalog
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if not problem.is_error]
+
+    def passes(self, *, strict: bool = False) -> bool:
+        return not self.errors and not (strict and self.warnings)
+
+    @property
+    def record_count(self) -> int:
+        return sum(1 for _ in self.catalog.all_loaded())
+
+
+def check_portal(root: Path, today: date) -> CheckResult:
+    catalog = load_catalog(root)
+    problems = [*catalog.problems, *check_rules(catalog, today)]
+    return CheckResult(catalog, sorted_unique(problems))

@@ -1,0 +1,155 @@
+"""The `portal` command. Exceptions become exit codes here and nowhere else:
+
+0  records are valid (warnings allowed unless --strict)
+1  records are invalid: the report says what to write instead
+2  a tool failed (MkDocs, Pagefind…): the command and the tail of its output are shown;
+   anything else is a bug in the generator and shows its traceback
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.clock import resolve_today
+from generator.errors import InvalidRecords, ToolFailed
+
+EXIT_OK, EXIT_INVALID, EXIT_TOOL = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = arguments.command
+    try:
+        return command(arguments)
+    except InvalidRecords as invalid:
+        sys.stdout.write(invalid.report)
+        return EXIT_INVALID
+    except ToolFailed as failure:
+        sys.stderr.write(f"portal: {failure}\n")
+        return EXIT_TOOL
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portal",
+        description="职务科技成果赋权公示平台：检查记录、生成网站。Check the records and build the notice portal.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="检查全部记录 / validate every record")
+    _add_root(check)
+    _add_today(check)
+    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="警告也视为失败 / warnings fail the check")
+    check.set_defaults(command=_check)
+
+    build = commands.add_parser("build", help="生成网站 / build the site")
+    _add_root(build)
+    _add_today(build)
+    build.add_argument("--out", type=Path, default=None, help="输出目录，默认 site/ / output folder")
+    build.add_argument("--strict", action="store_true")
+    build.add_argument(
+        "--frozen", action="store_true", help="页面状态固定为 --today，不随浏览器时钟更新 / freeze statuses"
+    )
+    build.set_defaults(command=_build)
+
+    serve = commands.add_parser("serve", help="本地预览，修改记录后自动刷新 / preview with live reload")
+    _add_root(serve)
+    _add_today(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--frozen", action="store_true")
+    serve.set_defaults(command=_serve)
+
+    schemas = commands.add_parser("schemas", help="导出 JSON Schema / write the JSON Schemas")
+    _add_root(schemas)
+    schemas.add_argument("--check", action="store_true", help="只检查是否最新 / fail when stale")
+    schemas.set_defaults(command=_schemas)
+    return parser
+
+
+def _add_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("root", nargs="?", type=Path, default=Path(), help="门户仓库目录 / portal folder")
+
+
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        default=None,
+        help="按此日期（中国标准时间）计算状态，YYYY-MM-DD；默认今天 / compute statuses for this date",
+    )
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from generator.check import check_portal
+    from generator.report import as_github, as_json, as_text
+
+    result = check_portal(arguments.root, resolve_today(arguments.today))
+    if arguments.format == "json":
+        sys.stdout.write(as_json(result.problems))
+    elif arguments.format == "github":
+        sys.stdout.write(as_github(result.problems))
+        sys.stderr.write(_summary(result.problems, result.record_count) + "\n")
+    else:
+        sys.stdout.write(as_text(result.problems, result.record_count))
+    return EXIT_OK if result.passes(strict=arguments.strict) else EXIT_INVALID
+
+
+def _summary(problems: list, record_count: int) -> str:  # type: ignore[type-arg]
+    from generator.report import summary
+
+    return summary(problems, record_count)
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    from generator.site import build_site
+
+    result = build_site(
+        arguments.root,
+        today=resolve_today(arguments.today),
+        out=arguments.out,
+        strict=arguments.strict,
+        frozen=arguments.frozen,
+    )
+    sys.stdout.write(result.summary() + "\n")
+    return EXIT_OK
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    from generator.site import serve_site
+
+    serve_site(
+        arguments.root,
+        today=resolve_today(arguments.today),
+        host=arguments.host,
+        port=arguments.port,
+        frozen=arguments.frozen,
+    )
+    return EXIT_OK
+
+
+def _schemas(arguments: argparse.Namespace) -> int:
+    from generator.schema_export import stale_schemas, write_schemas
+
+    if arguments.check:
+        stale = stale_schemas(arguments.root)
+        for name in stale:
+            sys.stdout.write(
+                f"schemas/{name} 已过期，请运行 portal schemas 重新生成。(stale: run `portal schemas`)\n"
+            )
+        return EXIT_INVALID if stale else EXIT_OK
+    for name in write_schemas(arguments.root):
+        sys.stdout.write(f"wrote schemas/{name}\n")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Counting notice days: calendar days, or working days by China's official calendar.
+
+Working days follow the State Council's yearly holiday schedule, public holidays and make-up
+working days (调休) included, as kept by the `chinese-calendar` package. A date outside the years
+that schedule covers is an error that says so — never a silent guess that weekends are the only
+days off.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+import chinese_calendar
+
+DayCounting = Literal["calendar", "working"]
+
+FIRST_KNOWN_YEAR = min(chinese_calendar.holidays).year
+LAST_KNOWN_YEAR = max(chinese_calendar.holidays).year
+UNIT_LABELS = {"calendar": ("自然日", "calendar days"), "working": ("工作日", "working days")}
+
+
+class UnknownWorkingDays(Exception):
+    """The official holiday schedule for this day's year is not known."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(day.isoformat())
+        self.day = day
+
+
+def is_working_day(day: date) -> bool:
+    if not FIRST_KNOWN_YEAR <= day.year <= LAST_KNOWN_YEAR:
+        raise UnknownWorkingDays(day)
+    return bool(chinese_calendar.is_workday(day))
+
+
+def count_days(start: date, end: date, counting: DayCounting) -> int:
+    """Days from start to end, both included."""
+    if end < start:
+        return 0
+    if counting == "calendar":
+        return (end - start).days + 1
+    return sum(
+        1 for offset in range((end - start).days + 1) if is_working_day(start + timedelta(days=offset))
+    )
+
+
+def earliest_end(start: date, minimum: int, counting: DayCounting) -> date:
+    """The first end date that gives `minimum` days counted from `start`."""
+    if counting == "calendar":
+        return start + timedelta(days=minimum - 1)
+    day, counted = start, 0
+    while True:
+        if is_working_day(day):
+            counted += 1
+            if counted >= minimum:
+                return day
+        day += timedelta(days=1)

@@ -1,0 +1,88 @@
+"""What is derived from the records and a date, never written by hand: a notice's status and
+days left, an achievement's stage, an institution's pilot end. Pure functions of (record, today)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from generator.models import Achievement, Notice
+
+Status = Literal["scheduled", "open", "closed", "concluded", "withdrawn"]
+STATUS_ORDER: tuple[Status, ...] = ("open", "scheduled", "closed", "concluded", "withdrawn")
+
+
+def notice_status(notice: Notice, today: date) -> Status:
+    """On `today` (China Standard Time): an outcome decides; otherwise the period does.
+
+    A notice with an end_time is still shown open on its last day: the page's script closes it at
+    that hour in the reader's browser.
+    """
+    if notice.outcome is not None:
+        if notice.outcome.result == "withdrawn":
+            return "withdrawn"
+        return "concluded"
+    if today < notice.period.start:
+        return "scheduled"
+    if today <= notice.period.end:
+        return "open"
+    return "closed"
+
+
+def days_left(notice: Notice, today: date) -> int:
+    """Calendar days still to run while open, counting today: 1 on the last day."""
+    return (notice.period.end - today).days + 1
+
+
+def days_until_start(notice: Notice, today: date) -> int:
+    return (notice.period.start - today).days
+
+
+def last_change(notice: Notice) -> date:
+    """When the notice last changed: its start, its newest amendment, or its outcome."""
+    dates = [notice.period.start, *(amendment.date for amendment in notice.amendments)]
+    if notice.outcome is not None:
+        dates.append(notice.outcome.date)
+    return max(dates)
+
+
+def pilot_end(approved_on: date, years: int) -> date:
+    """Approval + pilot_years − 1 day (a pilot approved 2024-02-23 for 3 years ends 2027-02-22)."""
+    try:
+        return approved_on.replace(year=approved_on.year + years) - timedelta(days=1)
+    except ValueError:  # approved on 29 February: the anniversary falls on 1 March
+        return approved_on.replace(year=approved_on.year + years, month=3, day=1) - timedelta(days=1)
+
+
+Stage = Literal["registered", "applied", "noticed", "granted", "transformed"]
+STAGE_LABELS = {
+    "registered": "已登记",
+    "applied": "已申请赋权",
+    "noticed": "公示中或已公示",
+    "granted": "已赋权",
+    "transformed": "已转化",
+}
+
+
+def achievement_stage(achievement: Achievement) -> Stage:
+    events = {event.event for event in achievement.history}
+    if "transformed" in events:
+        return "transformed"
+    if achievement.grant is not None and events & {"agreement_signed", "rights_transferred"}:
+        return "granted"
+    if "noticed" in events:
+        return "noticed"
+    if "applied" in events:
+        return "applied"
+    return "registered"
+
+
+def use_right_end(achievement: Achievement) -> date | None:
+    """The last day of a long-term use right, with every recorded extension added."""
+    grant = achievement.grant
+    if grant is None or grant.mode != "long_term_use" or grant.years is None or grant.starts_on is None:
+        return None
+    years = grant.years + sum(
+        event.years or 0 for event in achievement.history if event.event == "use_right_extended"
+    )
+    return pilot_end(grant.starts_on, years)

@@ -1,0 +1,22 @@
+"""The two failures a user can meet, as opposed to bugs: invalid records, and a tool that failed."""
+
+from __future__ import annotations
+
+
+class InvalidRecords(Exception):
+    """The records do not pass the check; `report` is what `portal check` prints."""
+
+    def __init__(self, report: str) -> None:
+        super().__init__("invalid records")
+        self.report = report
+
+
+class ToolFailed(Exception):
+    """An outside tool (MkDocs, Pagefind) failed: say which command and show the tail of its output."""
+
+    def __init__(self, stage: str, command: str, output: str) -> None:
+        tail = "\n".join(output.strip().splitlines()[-20:])
+        super().__init__(f"{stage} 阶段失败 (stage failed): {command}\n{tail}")
+        self.stage = stage
+        self.command = command
+        self.output = output

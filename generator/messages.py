@@ -1,0 +1,829 @@
+"""The catalogue of problem codes: severity, a Chinese message and its English gloss.
+
+Codes are stable and never reused: other tools, tests and the published error-code reference
+depend on them. A message says what is wrong with the value quoted, which rule it breaks, and
+exactly what to write instead — written for a transfer-office clerk, not a programmer.
+Templates use `{name}` placeholders filled from a Problem's params; `{field}` is always there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.problems import Problem, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    code: str
+    severity: Severity
+    group: str
+    zh: str
+    en: str
+
+
+CATALOGUE: dict[str, Message] = {}
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _define(code: str, severity: Severity, group: str, zh: str, en: str) -> None:
+    if code in CATALOGUE:
+        raise ValueError(f"problem code {code!r} defined twice")
+    CATALOGUE[code] = Message(code, severity, group, zh, en)
+
+
+GROUPS = {
+    "file": "文件与编码 Files and encoding",
+    "yaml": "YAML 语法 YAML syntax",
+    "schema": "字段与取值 Fields and values",
+    "layout": "文件位置与编号 Layout and ids",
+    "reference": "引用 References",
+    "notice": "公示期与公示内容 Notice periods and content",
+    "achievement": "成果与赋权 Achievements and grants",
+    "money": "金额与奖励 Money and rewards",
+    "content": "正文与附件 Text and attachments",
+    "changes": "变更审查 Changes against the published record",
+}
+
+# --- files and encoding -------------------------------------------------------------------
+_define(
+    "file-unreadable",
+    E,
+    "file",
+    "无法读取文件：{reason}。请确认文件存在且有读取权限。",
+    "The file cannot be read: {reason}. Check that it exists and is readable.",
+)
+_define(
+    "file-too-large",
+    E,
+    "file",
+    "文件大小 {size} 字节，超过上限 {limit} 字节。记录文件只写文字；大文件请作为附件放在 attachments/ 下。",
+    "The file is {size} bytes, over the {limit}-byte limit. Records hold text only; put large files "
+    "under attachments/.",
+)
+_define(
+    "file-binary",
+    E,
+    "file",
+    "文件含有空字符（第 {offset} 字节），不是文本文件。请用文本编辑器重新保存为 UTF-8 编码的 .yml 文件。",
+    "The file contains a NUL byte (at byte {offset}); it is not text. Save it again as a UTF-8 .yml file.",
+)
+_define(
+    "file-gbk",
+    E,
+    "file",
+    "文件是 GBK/GB18030 编码（Windows 中文版编辑器的默认编码）。请在编辑器中选择“另存为”，编码选“UTF-8”后保存。",
+    "The file is encoded in GBK/GB18030 (the default of Chinese Windows editors). Use 'Save as' and "
+    "choose the UTF-8 encoding.",
+)
+_define(
+    "file-not-utf8",
+    E,
+    "file",
+    "文件不是 UTF-8 编码（第 {offset} 字节无法识别）。请在编辑器中另存为 UTF-8 编码。",
+    "The file is not UTF-8 (byte {offset} is invalid). Save it again with the UTF-8 encoding.",
+)
+_define(
+    "file-control-character",
+    E,
+    "file",
+    "文件含有不允许的控制字符 {character}。请删除该字符（常见于从网页或 Word 复制的文字），再保存。",
+    "The file contains the control character {character}, which YAML does not allow. Delete it "
+    "(it often comes from text copied out of web pages or Word).",
+)
+_define(
+    "file-empty",
+    E,
+    "file",
+    "文件是空的。请按发布指南填写记录，或删除此文件。",
+    "The file is empty. Fill in the record as the publishing guide shows, or delete the file.",
+)
+_define(
+    "file-extension",
+    E,
+    "layout",
+    "记录文件的扩展名必须是 .yml（而不是 {extension}）。请将文件改名为 {suggestion}。",
+    "Record files must end in .yml, not {extension}. Rename the file to {suggestion}.",
+)
+_define(
+    "file-misplaced",
+    E,
+    "layout",
+    "此处不应有记录文件。{expected}",
+    "A record file does not belong here. {expected_en}",
+)
+_define(
+    "file-symlink",
+    E,
+    "file",
+    "不允许使用符号链接（此文件指向 {target}）。请放入真实文件。",
+    "Symbolic links are not allowed (this one points to {target}). Put the real file here instead.",
+)
+
+# --- YAML syntax ----------------------------------------------------------------------------
+_define(
+    "yaml-syntax",
+    E,
+    "yaml",
+    "YAML 格式有误：{detail}。出错的行是“{text}”。请检查冒号后是否有空格、缩进是否对齐、引号是否成对。",
+    "YAML syntax error: {detail}, in the line '{text}'. Check the space after each colon, the "
+    "indentation and that quotes are paired.",
+)
+_define(
+    "yaml-tab",
+    E,
+    "yaml",
+    "此行用了 Tab 制表符缩进。YAML 只允许空格：请把行首的 Tab 换成两个空格。",
+    "This line is indented with a tab. YAML allows spaces only: replace the tab with two spaces.",
+)
+_define(
+    "yaml-colon-in-value",
+    E,
+    "yaml",
+    '此行的值里含有“: ”（冒号加空格），YAML 会把它当成新的字段。请给整个值加上双引号，例如 title: "……: ……"。',
+    "The value on this line contains ': ' which YAML reads as a new key. Put the whole value in "
+    "double quotes.",
+)
+_define(
+    "yaml-duplicate-key",
+    E,
+    "yaml",
+    "字段 {key} 写了两次（第一次在第 {first_line} 行）。请删除其中一个，只保留正确的值。",
+    "The key {key} appears twice (first on line {first_line}). Delete one and keep the right value.",
+)
+_define(
+    "yaml-alias",
+    E,
+    "yaml",
+    "记录中不允许使用 YAML 别名（*名称）。请把被引用的内容直接写出来。",
+    "YAML aliases (*name) are not allowed in records. Write the value out in full.",
+)
+_define(
+    "yaml-too-deep",
+    E,
+    "yaml",
+    "嵌套层级超过 {limit} 层，记录格式中没有这么深的结构。请检查缩进是否多了。",
+    "Nesting is deeper than {limit} levels, deeper than any record needs. Check the indentation.",
+)
+_define(
+    "yaml-tag",
+    E,
+    "yaml",
+    "不允许使用 YAML 标签 {tag}。请删除它，直接写值。",
+    "The YAML tag {tag} is not allowed. Remove it and write the plain value.",
+)
+_define(
+    "yaml-complex-key",
+    E,
+    "yaml",
+    "字段名必须是简单文字，不能是列表或映射。请检查此处的冒号和缩进。",
+    "A key must be plain text, not a list or mapping. Check the colons and indentation here.",
+)
+_define(
+    "yaml-multiple-documents",
+    E,
+    "yaml",
+    "一个文件只能写一条记录，但此处出现了第二个文档（“---”）。请把第二条记录移到单独的文件中。",
+    "One file holds one record, but a second document ('---') starts here. Move it to its own file.",
+)
+_define(
+    "yaml-not-mapping",
+    E,
+    "yaml",
+    "文件最外层应是“字段: 值”的映射，而这里是 {kind}。请参照发布指南中的模板，以 id: 开头逐行填写字段。",
+    "The top level must be a mapping of 'key: value' lines, but it is a {kind}. Start from the "
+    "template in the publishing guide, beginning with 'id:'.",
+)
+
+# --- fields and values --------------------------------------------------------------------------
+_define(
+    "field-missing",
+    E,
+    "schema",
+    "缺少必填字段 {field}。请添加一行 {key}: ……（{hint}）。",
+    "The required field {field} is missing. Add a line '{key}: ...' ({hint_en}).",
+)
+_define("unknown-key", E, "schema", "未知字段 {key}。{suggestion}", "Unknown key {key}. {suggestion_en}")
+_define(
+    "value-not-allowed",
+    E,
+    "schema",
+    "{field} 的值“{value}”不在允许范围内。请从以下取值中选一个：{allowed}。",
+    "The value '{value}' of {field} is not allowed. Use one of: {allowed}.",
+)
+_define(
+    "not-text",
+    E,
+    "schema",
+    '{field} 应为文字，但写成了 {value}。请给值加上双引号，例如 {key}: "{value}"。',
+    '{field} must be text, but is {value}. Put it in double quotes: {key}: "{value}".',
+)
+_define("text-empty", E, "schema", "{field} 不能为空。请填写内容。", "{field} must not be empty. Fill it in.")
+_define(
+    "not-integer",
+    E,
+    "schema",
+    "{field} 应为整数，但写成了“{value}”。请只写阿拉伯数字，不加引号、小数点或单位。",
+    "{field} must be a whole number, not '{value}'. Write digits only, without quotes, decimals or units.",
+)
+_define(
+    "not-number",
+    E,
+    "schema",
+    "{field} 应为数字，但写成了“{value}”。请只写数字，不带单位或引号。",
+    "{field} must be a number, not '{value}'. Write the number alone, without units or quotes.",
+)
+_define(
+    "not-boolean",
+    E,
+    "schema",
+    "{field} 只能写 true 或 false，而不是“{value}”。",
+    "{field} must be true or false, not '{value}'.",
+)
+_define(
+    "not-a-list",
+    E,
+    "schema",
+    "{field} 应为列表。即使只有一项，也请写成 [{value}] 或逐行以“- ”开头。",
+    "{field} must be a list. Even for one item write [{value}] or lines starting with '- '.",
+)
+_define(
+    "not-a-mapping",
+    E,
+    "schema",
+    "{field} 应为“字段: 值”的映射，而不是“{value}”。请参照模板，在 {key}: 下一行缩进两个空格逐项填写。",
+    "{field} must be a mapping of 'key: value' lines, not '{value}'. Indent its fields two spaces "
+    "under '{key}:'.",
+)
+_define("list-too-short", E, "schema", "{field} 至少要有 {min} 项。", "{field} needs at least {min} item(s).")
+_define(
+    "date-invalid",
+    E,
+    "schema",
+    "{field} 的日期“{value}”无效。请写成 YYYY-MM-DD 格式的真实日期，例如 {key}: 2025-03-04（不加引号）。",
+    "The date '{value}' of {field} is not valid. Write a real date as YYYY-MM-DD, for example "
+    "{key}: 2025-03-04.",
+)
+_define(
+    "time-invalid",
+    E,
+    "schema",
+    '{field} 的时间“{value}”无效。请写成 24 小时制的 "HH:MM"（加引号），例如 {key}: "17:00"。',
+    'The time \'{value}\' of {field} is not valid. Write 24-hour "HH:MM" in quotes, e.g. "17:00".',
+)
+_define(
+    "id-invalid",
+    E,
+    "schema",
+    "{field} 的编号“{value}”不合规。编号只能用小写字母 a-z、数字和连字符 -，长 2 到 40 个字符，以字母或数字开头。{suggestion}",
+    "The id '{value}' of {field} is not valid: use a-z, 0-9 and '-', 2 to 40 characters, starting "
+    "with a letter or digit. {suggestion_en}",
+)
+_define(
+    "money-not-integer",
+    E,
+    "schema",
+    "{field} 的金额应为以“元”为单位的整数，不带单位和逗号。请把“{value}”改为 {key}: {suggestion}。",
+    "{field} must be a whole number of yuan without units or commas. Change '{value}' to "
+    "{key}: {suggestion}.",
+)
+_define(
+    "money-unreadable",
+    E,
+    "schema",
+    "{field} 的金额“{value}”无法识别。请写以“元”为单位的整数，例如 {key}: 1200000（即 120 万元）。",
+    "The amount '{value}' of {field} cannot be read. Write a whole number of yuan, e.g. 1200000.",
+)
+_define(
+    "money-negative",
+    E,
+    "schema",
+    "{field} 的金额不能为负数（现为 {value}）。",
+    "{field} cannot be negative (it is {value}).",
+)
+_define(
+    "percent-out-of-range",
+    E,
+    "schema",
+    "{field} 是百分比，应在 0 到 100 之间，现为 {value}。",
+    "{field} is a percentage and must be between 0 and 100; it is {value}.",
+)
+_define(
+    "percent-not-number",
+    E,
+    "schema",
+    "{field} 的百分比应写成数字，不带“%”或引号。请把“{value}”改为 {key}: {suggestion}。",
+    "{field} must be a number without '%' or quotes. Change '{value}' to {key}: {suggestion}.",
+)
+_define(
+    "url-invalid",
+    E,
+    "schema",
+    "{field} 的网址“{value}”无效。请写以 https:// 或 http:// 开头的完整网址。",
+    "The address '{value}' of {field} is not valid. Write a full address starting with https://.",
+)
+_define(
+    "email-invalid",
+    E,
+    "schema",
+    "{field} 的电子邮箱“{value}”格式不对。请写成 name@example.cn 的形式。",
+    "The e-mail address '{value}' of {field} is not valid. Write it as name@example.cn.",
+)
+_define(
+    "sha256-invalid",
+    E,
+    "schema",
+    "{field} 应为 64 位十六进制的 SHA-256 值，现为“{value}”。可在命令行运行 sha256sum 文件名 得到。",
+    "{field} must be a 64-character hexadecimal SHA-256; it is '{value}'. Run 'sha256sum FILE'.",
+)
+_define(
+    "contact-channel-missing",
+    E,
+    "schema",
+    "{field} 至少要写电话（phone）或电子邮箱（email）之一，便于公众联系。",
+    "{field} needs a phone or an e-mail address (or both) so that the public can get in touch.",
+)
+_define(
+    "value-invalid",
+    E,
+    "schema",
+    "{field} 的值“{value}”无效：{detail}。",
+    "The value '{value}' of {field} is not valid: {detail}.",
+)
+_define(
+    "range-invalid",
+    E,
+    "schema",
+    "{field} 应写成 [下限, 上限] 两个数字，且下限不大于上限，现为 {value}。",
+    "{field} must be two numbers [low, high] with low ≤ high; it is {value}.",
+)
+
+# --- layout and ids -------------------------------------------------------------------------------
+_define(
+    "id-not-file-name",
+    E,
+    "layout",
+    "编号 id 为“{id}”，但文件名是“{stem}.yml”。两者必须一致：请把 id 改为 {stem}，或把文件改名为 {id}.yml。",
+    "The id is '{id}' but the file is '{stem}.yml'. They must match: change the id to {stem} or "
+    "rename the file to {id}.yml.",
+)
+_define(
+    "institution-not-folder",
+    E,
+    "layout",
+    "institution 写的是“{institution}”，但文件位于 {folder} 单位的文件夹中。请改为 institution: {folder}，或把文件移到 {institution} 的文件夹。",
+    "institution is '{institution}' but the file is in the folder of {folder}. Write "
+    "institution: {folder}, or move the file to the folder of {institution}.",
+)
+_define(
+    "notice-year-folder",
+    E,
+    "layout",
+    "公示开始于 {start}，应放在 {expected} 文件夹中，而不是 {actual}。请移动文件。",
+    "The notice starts on {start}, so it belongs in {expected}, not {actual}. Move the file.",
+)
+_define(
+    "duplicate-id",
+    E,
+    "layout",
+    "编号 {id} 已被 {other} 使用。每条记录的编号必须唯一：请换一个未使用的编号（并同时修改文件名）。",
+    "The id {id} is already used by {other}. Ids are unique: choose another (and rename the file).",
+)
+
+# --- references ---------------------------------------------------------------------------------
+_define(
+    "unknown-policy",
+    E,
+    "reference",
+    "找不到政策“{value}”。已有的政策：{known}。",
+    "There is no policy '{value}'. Known policies: {known}.",
+)
+_define(
+    "unknown-institution",
+    E,
+    "reference",
+    "找不到单位“{value}”。请先在 institutions/ 下添加 {value}.yml，或使用已有单位编号：{known}。",
+    "There is no institution '{value}'. Add institutions/{value}.yml first, or use one of: {known}.",
+)
+_define(
+    "unknown-achievement",
+    E,
+    "reference",
+    "找不到成果“{value}”。请确认编号拼写正确，且 achievements/{institution}/{value}.yml 已存在。{suggestion}",
+    "There is no achievement '{value}'. Check the spelling and that "
+    "achievements/{institution}/{value}.yml exists. {suggestion_en}",
+)
+_define(
+    "unknown-notice",
+    E,
+    "reference",
+    "找不到公示“{value}”。请确认编号拼写正确。{suggestion}",
+    "There is no notice '{value}'. Check the spelling. {suggestion_en}",
+)
+_define(
+    "achievement-other-institution",
+    E,
+    "reference",
+    "成果 {value} 属于 {owner}，不能出现在 {institution} 的公示中。每个单位只公示本单位的成果。",
+    "The achievement {value} belongs to {owner}; a notice of {institution} can only list its own "
+    "achievements.",
+)
+_define(
+    "notice-not-listing-achievement",
+    W,
+    "reference",
+    "成果历史记录引用了公示 {notice}，但该公示的 achievements 中没有本成果 {id}。请在公示中补上，或更正历史记录。",
+    "The history refers to notice {notice}, which does not list this achievement {id}. Add it "
+    "there or correct the history.",
+)
+
+# --- notices -------------------------------------------------------------------------------------
+_define(
+    "notice-period-reversed",
+    E,
+    "notice",
+    "公示结束日期 {end} 早于开始日期 {start}。请检查 period.start 和 period.end。",
+    "The period ends ({end}) before it starts ({start}). Check period.start and period.end.",
+)
+_define(
+    "notice-period-too-short",
+    E,
+    "notice",
+    "公示期为 {days} 个{unit}，少于 {rule_source} 规定的 {minimum} 个{unit}。请将 period.end 改为 {earliest_end} 或之后。",
+    "The notice runs {days} {unit_en}, fewer than the {minimum} {unit_en} that {rule_source} "
+    "requires. Set period.end to {earliest_end} or later.",
+)
+_define(
+    "notice-restart-too-short",
+    E,
+    "notice",
+    "{amended_on} 的更正要求重新计算公示期（restart: true），此后公示期只有 {days} 个{unit}，少于 {minimum} 个{unit}。请将 period.end 改为 {earliest_end} 或之后。",
+    "The correction of {amended_on} restarts the notice period (restart: true); after it only "
+    "{days} {unit_en} remain, fewer than {minimum}. Set period.end to {earliest_end} or later.",
+)
+_define(
+    "working-days-unknown-year",
+    E,
+    "notice",
+    "无法按工作日计算公示期：系统内置的国家法定节假日安排只覆盖 {first_year}—{last_year} 年，{day} 不在其中。请改按自然日计算，或等待节假日数据更新后再发布。",
+    "Working days cannot be counted: the built-in official holiday calendar covers "
+    "{first_year}–{last_year} only, and {day} is outside it. Count calendar days, or wait for the "
+    "calendar update.",
+)
+_define(
+    "amendment-outside-period",
+    E,
+    "notice",
+    "更正日期 {date} 不在公示期（{start} 至 {end}）内。公示结束后请记录结果（outcome），而不是更正。",
+    "The correction date {date} is outside the period ({start} to {end}). After the end, record an "
+    "outcome instead.",
+)
+_define(
+    "amendments-not-in-order",
+    E,
+    "notice",
+    "更正记录应按日期从早到晚排列：{date} 排在了 {previous} 之后。",
+    "Corrections go oldest first: {date} comes after {previous}.",
+)
+_define(
+    "outcome-before-end",
+    E,
+    "notice",
+    "结果日期 {date} 在公示期结束（{end}）之前。公示期满后才能记录 {result}；如需提前终止，请写 result: withdrawn。",
+    "The outcome is dated {date}, before the period ends on {end}. Record {result} after the end; "
+    "to stop a notice early write result: withdrawn.",
+)
+_define(
+    "outcome-before-start",
+    E,
+    "notice",
+    "结果日期 {date} 早于公示开始日期 {start}。",
+    "The outcome date {date} is before the notice starts ({start}).",
+)
+_define(
+    "notice-closed-without-outcome",
+    W,
+    "notice",
+    "公示已于 {end} 结束，但尚未记录结果。请添加 outcome（result: no_objection 等）及日期。",
+    "The notice ended on {end} but no outcome is recorded. Add an outcome (result: no_objection "
+    "or another) with its date.",
+)
+_define(
+    "notice-deal-missing",
+    E,
+    "notice",
+    "协议定价公示必须填写 deal（交易方式、受让方、拟交易价格等）。",
+    "A negotiated-price notice needs a deal (mode, counterparty, proposed price …).",
+)
+_define(
+    "notice-deal-not-allowed",
+    E,
+    "notice",
+    "只有 kind: negotiated_price 的公示才填写 deal。请删除 deal，或把 kind 改为 negotiated_price。",
+    "Only negotiated_price notices have a deal. Remove it or set kind: negotiated_price.",
+)
+_define(
+    "notice-reward-missing",
+    E,
+    "notice",
+    "奖励公示必须填写 reward（转化净收入、团队奖励总额和获奖人）。",
+    "A reward notice needs a reward (net income, team total and recipients).",
+)
+_define(
+    "notice-reward-not-allowed",
+    E,
+    "notice",
+    "只有 kind: reward 的公示才填写 reward。请删除 reward，或把 kind 改为 reward。",
+    "Only reward notices have a reward. Remove it or set kind: reward.",
+)
+_define(
+    "deal-pricing-not-negotiated",
+    E,
+    "notice",
+    "协议定价公示的 deal.pricing 应为 negotiated，而不是 {value}。挂牌交易或拍卖不需要协议定价公示。",
+    "A negotiated-price notice has deal.pricing: negotiated, not {value}. Listed or auctioned "
+    "transfers do not need this notice.",
+)
+_define(
+    "deal-foreign-counterparty",
+    W,
+    "notice",
+    "受让方为境外主体（{counterparty}）。向境外转让、许可技术须遵守《技术进出口管理条例》，属于限制出口的技术须先取得许可。请确认已履行相关手续。",
+    "The counterparty ({counterparty}) is foreign. Transfers abroad fall under the technology "
+    "import and export regulations; restricted technology needs a licence first.",
+)
+_define(
+    "notice-grant-mode-mismatch",
+    E,
+    "notice",
+    "{kind_label}公示列出了成果 {achievement}，但该成果的赋权方式是 {mode_label}。请核对公示类型或成果的 grant.mode。",
+    "A {kind} notice lists {achievement}, whose grant mode is {mode}. Check the notice kind or the "
+    "achievement's grant.mode.",
+)
+_define(
+    "notice-reward-grant-first",
+    E,
+    "notice",
+    "奖励公示只适用于“先转化后奖励”的成果，而成果 {achievement} 选择了“先赋权后转化”（incentive: grant_first）。同一成果不得重复激励。",
+    "Reward notices are for transform-first achievements; {achievement} chose grant_first. One "
+    "achievement gets one incentive.",
+)
+_define(
+    "notice-negative-list",
+    E,
+    "notice",
+    "成果 {achievement} 列入负面清单（negative_list: true），涉及国家安全、国防安全、公共安全、经济安全或社会稳定，不得赋权或公示。请从 achievements 中删除。",
+    "The achievement {achievement} is on the negative list and may not be granted or noticed. "
+    "Remove it from achievements.",
+)
+_define(
+    "notice-classified",
+    E,
+    "notice",
+    "成果 {achievement} 是涉密成果（classified: true），不得在公开平台公示。请从 achievements 中删除。",
+    "The achievement {achievement} is classified and may not appear on a public portal. Remove it.",
+)
+_define(
+    "institution-rule-weaker",
+    E,
+    "notice",
+    "单位自定的 {field} 为 {value}，比政策 {policy} 的要求（{required}）宽松。单位规则只能更严，不能更宽：请删除此行或改为 {required}。",
+    "The unit's own {field} is {value}, weaker than policy {policy} ({required}). A unit may be "
+    "stricter, never weaker: remove the line or write {required}.",
+)
+_define(
+    "notice-after-pilot",
+    W,
+    "notice",
+    "公示开始于 {start}，已在单位试点期（至 {pilot_end}）之后。试点期内签订的协议可继续履行；新的赋权请确认仍有依据。",
+    "The notice starts on {start}, after the unit's pilot ended ({pilot_end}). Agreements signed in "
+    "the pilot continue; check the basis for a new grant.",
+)
+
+# --- achievements ---------------------------------------------------------------------------------
+_define(
+    "shares-not-100",
+    E,
+    "achievement",
+    "团队成员的分配比例合计为 {total}%，应为 100%。请调整 team 中各成员的 share。",
+    "The team's shares add up to {total}%, not 100%. Adjust the members' share values.",
+)
+_define(
+    "team-lead-not-one",
+    E,
+    "achievement",
+    "团队应指定且只指定一名代表（role: lead），现在有 {count} 名。请在代表那一行写 role: lead。",
+    "The team must name exactly one representative (role: lead); it names {count}. Write role: lead "
+    "on the representative's line.",
+)
+_define(
+    "ownership-share-below-floor",
+    W,
+    "achievement",
+    "赋予团队的所有权比例为 {value}%，低于 {policy} “一般不低于 {floor}%” 的要求。如确有理由，请在 summary 中说明。",
+    "The team's ownership share is {value}%, below the {floor}% that {policy} generally requires. "
+    "Explain the reason in the summary.",
+)
+_define(
+    "grant-team-share-missing",
+    E,
+    "achievement",
+    "赋予所有权（mode: ownership）时须写明团队所占比例 grant.team_share，例如 team_share: 70。",
+    "An ownership grant needs grant.team_share, e.g. team_share: 70.",
+)
+_define(
+    "grant-field-not-for-mode",
+    E,
+    "achievement",
+    "grant.{key} 只用于 {for_mode}，与 mode: {mode} 不符。请删除此行。",
+    "grant.{key} belongs to {for_mode} grants, not mode: {mode}. Remove the line.",
+)
+_define(
+    "long-term-use-years-missing",
+    E,
+    "achievement",
+    "赋予长期使用权时须写明年限 grant.years（不少于 {minimum} 年）。",
+    "A long-term use grant needs grant.years (at least {minimum}).",
+)
+_define(
+    "long-term-use-too-short",
+    E,
+    "achievement",
+    "长期使用权年限为 {value} 年，少于 {policy} 规定的 {minimum} 年。请改为 years: {minimum} 或更长。",
+    "The use right runs {value} years, fewer than the {minimum} years {policy} requires. Write "
+    "years: {minimum} or more.",
+)
+_define(
+    "long-term-use-license-missing",
+    E,
+    "achievement",
+    "赋予长期使用权时须写明许可方式 grant.license：ordinary（普通许可）、exclusive（排他许可）或 sole（独占许可）。",
+    "A long-term use grant needs grant.license: ordinary, exclusive or sole.",
+)
+_define(
+    "incentive-conflict",
+    E,
+    "achievement",
+    "成果选择了“先转化后奖励”（incentive: transform_first），却又有赋权记录（grant）。同一成果不得重复激励：请二选一。",
+    "The achievement chose transform_first yet has a grant. One achievement gets one incentive: choose one.",
+)
+_define(
+    "negative-list-granted",
+    E,
+    "achievement",
+    "列入负面清单的成果不得赋权。请删除 grant，或核实 negative_list。",
+    "An achievement on the negative list may not be granted. Remove the grant or check negative_list.",
+)
+_define(
+    "achievement-classified",
+    E,
+    "achievement",
+    "涉密成果（classified: true）不得在公开平台发布。请删除此文件；涉密成果按保密规定另行管理。",
+    "Classified achievements may not be published on a public portal. Delete this file.",
+)
+_define(
+    "registration-number-invalid",
+    E,
+    "achievement",
+    "{kind_label}登记号“{value}”格式不对。应写成 {pattern}，例如 {example}。",
+    "The {kind} number '{value}' is not well formed. Write it as {pattern}, e.g. {example}.",
+)
+_define(
+    "patent-check-digit",
+    E,
+    "achievement",
+    "专利申请号“{value}”的校验位应为 {expected}，而不是 {actual}。请核对专利证书上的号码（可能是 {suggestion}）。",
+    "The check digit of the patent application number '{value}' should be {expected}, not "
+    "{actual}. Check the number on the certificate (perhaps {suggestion}).",
+)
+_define(
+    "patent-kind-mismatch",
+    E,
+    "achievement",
+    "专利号“{value}”的第 5 位 {digit} 表示{digit_label}，与 kind: {kind} 不符。请改为 kind: {expected_kind} 或核对号码。",
+    "Digit 5 of '{value}' ({digit}) means {digit_label_en}, not {kind}. Write kind: "
+    "{expected_kind} or check the number.",
+)
+_define(
+    "history-not-in-order",
+    E,
+    "achievement",
+    "历史记录应按日期从早到晚排列：{date} 排在了 {previous} 之后。",
+    "History events go oldest first: {date} comes after {previous}.",
+)
+_define(
+    "history-event-field-missing",
+    E,
+    "achievement",
+    "{event} 事件须写明 {key}。",
+    "A {event} event needs {key}.",
+)
+_define(
+    "history-in-future",
+    W,
+    "achievement",
+    "历史事件日期 {date} 晚于今天（{today}）。历史只记录已发生的事。",
+    "The event is dated {date}, after today ({today}). History records what has happened.",
+)
+
+# --- money and rewards --------------------------------------------------------------------------
+_define(
+    "reward-share-out-of-range",
+    E,
+    "money",
+    "团队奖励 {team_total} 元占转化净收入 {net_income} 元的 {share}%，不在 {policy} 规定的 {low}%—{high}% 之间。",
+    "The team reward of {team_total} yuan is {share}% of the net income of {net_income} yuan, "
+    "outside the {low}–{high}% that {policy} allows.",
+)
+_define(
+    "reward-sum-mismatch",
+    E,
+    "money",
+    "获奖人金额合计 {sum} 元，与团队奖励总额 team_total_yuan {team_total} 元不一致。",
+    "The recipients add up to {sum} yuan, not the team total of {team_total} yuan.",
+)
+_define(
+    "reward-lead-share-too-low",
+    E,
+    "money",
+    "主要贡献人员（团队代表 {leads}）获得 {lead_total} 元，占奖励总额的 {share}%，低于 {policy} 规定的 {minimum}%。",
+    "The main contributors ({leads}) receive {lead_total} yuan, {share}% of the reward, below the "
+    "{minimum}% that {policy} requires.",
+)
+_define(
+    "reward-leader-approval-missing",
+    E,
+    "money",
+    "单位正职领导 {name} 获得股权奖励，须经上级主管部门批准：请在该行写 approval: 批准部门及文号。",
+    "The unit leader {name} receives equity, which needs the superior department's approval: add "
+    "approval: <department and document number>.",
+)
+_define(
+    "deal-appraised-far",
+    W,
+    "money",
+    "拟交易价格 {price} 元低于评估价 {appraised} 元的 {ratio}%。请在正文中说明定价理由。",
+    "The proposed price of {price} yuan is {ratio}% of the valuation of {appraised} yuan. Explain the "
+    "pricing in the body.",
+)
+
+# --- text and attachments ---------------------------------------------------------------------------
+_define(
+    "markdown-raw-html",
+    E,
+    "content",
+    "{field} 中含有 HTML 标签 {tag}。正文只能用 Markdown 排版，不能写 HTML：请删除该标签（加粗用 **文字**，链接用 [文字](https://...)）。",
+    "{field} contains the HTML tag {tag}. Text is Markdown only: remove the tag (bold is **text**, "
+    "a link is [text](https://...)).",
+)
+_define(
+    "markdown-link-scheme",
+    E,
+    "content",
+    "{field} 中的链接“{value}”不被允许。链接只能以 https://、http://、mailto: 或 tel: 开头。",
+    "The link '{value}' in {field} is not allowed. Links start with https://, http://, mailto: or tel:.",
+)
+_define(
+    "attachment-path-invalid",
+    E,
+    "content",
+    "附件路径“{value}”无效。请写相对于 notices/{institution}/ 的路径，例如 attachments/{example}.pdf；不能以 / 开头，也不能含有“..”。",
+    "The attachment path '{value}' is not valid. Write a path inside notices/{institution}/, e.g. "
+    "attachments/{example}.pdf, without a leading '/' or '..'.",
+)
+_define(
+    "attachment-missing",
+    E,
+    "content",
+    "找不到附件文件 {path}。请把文件上传到该位置，或更正 file 路径。",
+    "The attachment {path} does not exist. Upload it there or correct the file path.",
+)
+_define(
+    "attachment-sha256-mismatch",
+    E,
+    "content",
+    "附件 {path} 的实际 SHA-256 为 {actual}，与记录中的 {expected} 不一致。文件被替换过吗？如确需更新，请同时更新 sha256 并添加更正记录。",
+    "The SHA-256 of {path} is {actual}, not the recorded {expected}. If the file really changed, "
+    "update sha256 and add an amendment.",
+)
+
+
+def render(problem: Problem) -> tuple[str, str]:
+    """The Chinese message and its English gloss for one problem."""
+    message = CATALOGUE[problem.code]
+    values = _Defaults({"field": problem.field or "（文件）", **problem.params})
+    return message.zh.format_map(values), message.en.format_map(values)
+
+
+class _Defaults(dict[str, str]):
+    """Leaves an unknown placeholder empty instead of raising: a missing param must never turn
+    a clerk's report into a traceback."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def params_for(values: Mapping[str, object]) -> dict[str, str]:
+    return {name: str(value) for name, value in values.items()}

@@ -1,0 +1,199 @@
+"""Value types shared by the record models, each refusing bad input with a catalogue code.
+
+A type raises `PydanticCustomError(code, ..., params)`: `schema_problems.py` turns the code
+and params straight into a Problem, so the clerk's message comes from the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class Record(BaseModel):
+    """Base of every record model: unknown keys are errors, values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=False)
+
+
+def _fail(code: str, value: Any, **params: object) -> PydanticCustomError:
+    return PydanticCustomError(code, code, {"value": _show(value), **{k: str(v) for k, v in params.items()}})
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        if not value.strip():
+            raise _fail("text-empty", value)
+        return value
+    if isinstance(value, bool) or value is None:
+        raise _fail("not-text", value)
+    if isinstance(value, int | float):
+        raise _fail("not-text", value)
+    raise _fail("not-text", value)
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG.match(value):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")[:40]
+        hint = f"例如 {suggestion}。" if suggestion and SLUG.match(suggestion) else ""
+        hint_en = f"For example {suggestion}." if hint else ""
+        raise _fail("id-invalid", value, suggestion=hint, suggestion_en=hint_en)
+    return value
+
+
+def _iso_date(value: Any) -> date:
+    # YAML gives dates as text here (the loader does not resolve timestamps); an integer such as
+    # 20240304 must not be taken for a Unix time, as pydantic's lax mode would.
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _fail("date-invalid", value)
+
+
+def _clock_time(value: Any) -> str:
+    if isinstance(value, str) and CLOCK_TIME.match(value.strip()):
+        return value.strip()
+    raise _fail("time-invalid", value)
+
+
+_UNITS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
+
+
+def _yuan(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _fail("money-unreadable", value)
+    if isinstance(value, int):
+        if value < 0:
+            raise _fail("money-negative", value)
+        return value
+    suggestion = suggest_yuan(value)
+    if suggestion is None:
+        raise _fail("money-unreadable", value)
+    raise _fail("money-not-integer", value, suggestion=suggestion)
+
+
+def suggest_yuan(value: Any) -> int | None:
+    """What a clerk meant by "120万元", "1,200,000元" or 1200000.0, as whole yuan."""
+    if isinstance(value, float):
+        return round(value) if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace(",", "").replace("，", "").replace(" ", "").replace("人民币", "")
+    multiplier = 1
+    for unit, factor in _UNITS.items():
+        if text.endswith(unit):
+            text, multiplier = text[: -len(unit)], factor
+            break
+    try:
+        amount = Decimal(text) * multiplier
+    except InvalidOperation:
+        return None
+    if amount < 0 or amount != amount.to_integral_value():
+        return None
+    return int(amount)
+
+
+def _percent(value: Any) -> float:
+    if isinstance(value, bool) or value is None:
+        raise _fail("not-number", value)
+    if isinstance(value, int | float):
+        if not 0 <= value <= 100:
+            raise _fail("percent-out-of-range", value)
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().rstrip("%％").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise _fail("not-number", value) from None
+        shown = int(number) if number.is_integer() else number
+        raise _fail("percent-not-number", value, suggestion=shown)
+    raise _fail("not-number", value)
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _fail("not-integer", value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _fail("not-boolean", value)
+
+
+def _url(value: Any) -> str:
+    if isinstance(value, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
+        return value.strip()
+    raise _fail("url-invalid", value)
+
+
+def _email(value: Any) -> str:
+    if isinstance(value, str) and EMAIL.match(value.strip()):
+        return value.strip()
+    raise _fail("email-invalid", value)
+
+
+def _sha256(value: Any) -> str:
+    if isinstance(value, str) and SHA256.match(value.strip().lower()):
+        return value.strip().lower()
+    raise _fail("sha256-invalid", value)
+
+
+def described(description: str, **kwargs: Any) -> Any:
+    """A field with its Chinese description, shown by editors as a tooltip via the JSON Schema."""
+    return Field(description=description, **kwargs)
+
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Markdown = Annotated[
+    str,
+    BeforeValidator(_text),
+    WithJsonSchema({"type": "string", "minLength": 1, "contentMediaType": "text/markdown"}),
+]
+Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG.pattern})]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+ClockTime = Annotated[
+    str, BeforeValidator(_clock_time), WithJsonSchema({"type": "string", "pattern": CLOCK_TIME.pattern})
+]
+Yuan = Annotated[int, BeforeValidator(_yuan), WithJsonSchema({"type": "integer", "minimum": 0})]
+Percent = Annotated[
+    float, BeforeValidator(_percent), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
+]
+WholeNumber = Annotated[int, BeforeValidator(_whole_number), WithJsonSchema({"type": "integer"})]
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
+Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
+Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Sha256 = Annotated[
+    str, BeforeValidator(_sha256), WithJsonSchema({"type": "string", "pattern": SHA256.pattern})
+]
+
+
+def require_channel(phone: str | None, email: str | None) -> None:
+    if not phone and not email:
+        raise PydanticCustomError("contact-channel-missing", "contact-channel-missing", {})

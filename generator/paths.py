@@ -1,0 +1,108 @@
+"""Where records live in a portal repository, and which files are records.
+
+policies/<id>.yml
+institutions/<id>.yml
+achievements/<institution>/<id>.yml
+notices/<institution>/<year>/<id>.yml       (attachments anywhere else under notices/<institution>/)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+RECORD_FOLDERS = {
+    "policy": "policies",
+    "institution": "institutions",
+    "achievement": "achievements",
+    "notice": "notices",
+}
+# How many folders deep a record sits below its kind's folder.
+RECORD_DEPTH = {"policy": 0, "institution": 0, "achievement": 1, "notice": 2}
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFile:
+    kind: str
+    path: Path
+    display: str  # relative to the portal root, with forward slashes
+    folders: tuple[str, ...]  # the folders between the kind's folder and the file
+    problem: str | None = None  # a layout code when the file is not where a record belongs
+    detail: str = ""
+
+    @property
+    def stem(self) -> str:
+        return self.path.name.rsplit(".", 1)[0]
+
+
+def find_record_files(root: Path) -> Iterator[RecordFile]:
+    """Every YAML file under the record folders, sorted, with layout problems flagged.
+
+    Symbolic links are reported, never followed: a link could point outside the repository.
+    """
+    for kind, folder in RECORD_FOLDERS.items():
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(_walk(base)):
+            relative = path.relative_to(base)
+            folders = relative.parts[:-1]
+            display = path.relative_to(root).as_posix()
+            if not path.name.lower().endswith(YAML_SUFFIXES):
+                continue
+            if path.is_symlink():
+                yield RecordFile(kind, path, display, folders, "file-symlink", str(path.readlink()))
+            elif path.name.endswith(".yaml"):
+                yield RecordFile(kind, path, display, folders, "file-extension", path.stem + ".yml")
+            elif len(folders) != RECORD_DEPTH[kind] or (
+                kind == "notice" and not (folders[1].isdigit() and len(folders[1]) == 4)
+            ):
+                yield RecordFile(kind, path, display, folders, "file-misplaced", _expected(kind))
+            else:
+                yield RecordFile(kind, path, display, folders)
+
+
+def _walk(base: Path) -> Iterator[Path]:
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                else:
+                    yield Path(entry.path)
+
+
+_EXPECTED = {
+    "policy": ("政策文件应直接放在 policies/ 下：policies/<编号>.yml。", "Policies go in policies/<id>.yml."),
+    "institution": (
+        "单位文件应直接放在 institutions/ 下：institutions/<编号>.yml。",
+        "Institutions go in institutions/<id>.yml.",
+    ),
+    "achievement": (
+        "成果文件应放在 achievements/<单位编号>/<成果编号>.yml。",
+        "Achievements go in achievements/<institution>/<id>.yml.",
+    ),
+    "notice": (
+        "公示文件应放在 notices/<单位编号>/<开始年份>/<公示编号>.yml，例如 notices/gnas/2024/gnas-2024-n01.yml。",
+        "Notices go in notices/<institution>/<start year>/<id>.yml.",
+    ),
+}
+
+
+def _expected(kind: str) -> str:
+    return kind
+
+
+def misplaced_params(kind: str) -> dict[str, str]:
+    zh, en = _EXPECTED[kind]
+    return {"expected": zh, "expected_en": en}
+
+
+def attachment_folder(root: Path, institution: str) -> Path:
+    """Attachment paths in a notice are relative to its institution's notices folder."""
+    return root / RECORD_FOLDERS["notice"] / institution

@@ -1,0 +1,66 @@
+"""Registration numbers of Chinese intellectual property, and the patent check digit.
+
+A Chinese patent application number is 12 digits (since 2003: year, type, serial) or 8 digits
+(before), then a check digit: the digits times the weights 2,3,4,5,6,7,8,9,2,3,4,5 summed modulo
+11, with 10 written X. `ZL` in front marks a granted patent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PATENT = re.compile(r"^(?:ZL|CN)?\s*(\d{12}|\d{8})\s*\.?\s*([\dXx])$")
+PATENT_KINDS = {"invention_patent", "utility_model", "design_patent"}
+TYPE_DIGITS = {
+    "1": ("invention_patent", "发明专利", "an invention patent"),
+    "8": ("invention_patent", "发明专利（PCT 进入中国）", "a PCT invention patent"),
+    "2": ("utility_model", "实用新型专利", "a utility model"),
+    "9": ("utility_model", "实用新型专利（PCT 进入中国）", "a PCT utility model"),
+    "3": ("design_patent", "外观设计专利", "a design patent"),
+}
+FORMATS = {
+    "software_copyright": (re.compile(r"^\d{4}SR\d{6,7}$"), "年份 + SR + 6 至 7 位数字", "2023SR0123456"),
+    "plant_variety": (re.compile(r"^CNA\d{8,12}(?:\.[\dX])?$"), "CNA + 8 至 12 位数字", "CNA20201004567"),
+    "ic_layout": (re.compile(r"^BS\.\d{8,9}[\dX]?$"), "BS. + 8 至 9 位数字（可带校验位）", "BS.225012345"),
+}
+PATENT_FORMAT = ("ZL + 12 位数字 + . + 校验位", "ZL202110123456.7")
+
+
+@dataclass(frozen=True, slots=True)
+class PatentNumber:
+    digits: str
+    check: str
+
+    @property
+    def expected_check(self) -> str:
+        return patent_check_digit(self.digits)
+
+    @property
+    def type_digit(self) -> str | None:
+        return self.digits[4] if len(self.digits) == 12 else None
+
+    def canonical(self, check: str | None = None) -> str:
+        return f"ZL{self.digits}.{check or self.check}"
+
+
+def patent_check_digit(digits: str) -> str:
+    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+    total = sum(int(digit) * weight for digit, weight in zip(digits, weights, strict=False))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def parse_patent(number: str) -> PatentNumber | None:
+    match = PATENT.match(number.strip())
+    if not match:
+        return None
+    return PatentNumber(match.group(1), match.group(2).upper())
+
+
+def search_forms(number: str) -> list[str]:
+    """The forms people type a registration number in: ZL202110123456.7, 202110123456.7, 2021101234567."""
+    patent = parse_patent(number)
+    if patent is None:
+        return [number]
+    return [patent.canonical(), f"{patent.digits}.{patent.check}", f"{patent.digits}{patent.check}"]

@@ -1,0 +1,43 @@
+"""A record's place in the repository agrees with what it says: id = file name, institution =
+folder, a notice's year folder = the year it starts. Ownership of folders (CODEOWNERS) relies on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from generator.catalog import Catalog, Loaded
+from generator.models import Achievement, Notice
+from generator.problems import Problem
+
+
+def check(catalog: Catalog, today: date) -> Iterator[Problem]:
+    for _kind, loaded in catalog.all_loaded():
+        stem = loaded.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if loaded.record.id != stem:
+            yield loaded.problem("id-not-file-name", ("id",), id=loaded.record.id, stem=stem)
+    owned: list[Loaded[Achievement] | Loaded[Notice]] = [
+        *catalog.achievements.values(),
+        *catalog.notices.values(),
+    ]
+    for loaded in owned:
+        folder = loaded.folders[0]
+        if loaded.record.institution != folder:
+            yield loaded.problem(
+                "institution-not-folder",
+                ("institution",),
+                institution=loaded.record.institution,
+                folder=folder,
+            )
+    for notice in catalog.notices.values():
+        start = notice.record.period.start
+        year_folder = notice.folders[1]
+        if year_folder != str(start.year):
+            institution = notice.folders[0]
+            yield notice.problem(
+                "notice-year-folder",
+                ("period", "start"),
+                start=start.isoformat(),
+                expected=f"notices/{institution}/{start.year}/",
+                actual=f"notices/{institution}/{year_folder}/",
+            )

@@ -1,0 +1,222 @@
+"""Rules of notices: the period and its restarts, outcomes, what each kind must disclose, and
+which achievements a notice may list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from generator.catalog import Catalog, Loaded
+from generator.day_counting import FIRST_KNOWN_YEAR, LAST_KNOWN_YEAR, UNIT_LABELS, UnknownWorkingDays
+from generator.derive import pilot_end
+from generator.models import Institution, Notice
+from generator.models.vocabulary import GRANT_MODES, NOTICE_KINDS
+from generator.notice_rule import NoticeRule, notice_rule
+from generator.problems import Problem
+
+_KIND_FOR_MODE = {"ownership_grant": "ownership", "long_term_use_grant": "long_term_use"}
+
+
+def check(catalog: Catalog, today: date) -> Iterator[Problem]:
+    for institution in catalog.institutions.values():
+        yield from _institution_not_weaker(catalog, institution)
+    for notice in catalog.notices.values():
+        rule = _rule_for(catalog, notice.record)
+        if rule is not None:
+            try:
+                yield from _period(notice, rule)
+            except UnknownWorkingDays as unknown:
+                yield notice.problem(
+                    "working-days-unknown-year",
+                    ("period",),
+                    day=unknown.day,
+                    first_year=FIRST_KNOWN_YEAR,
+                    last_year=LAST_KNOWN_YEAR,
+                )
+        yield from _amendments(notice)
+        yield from _outcome(notice, today)
+        yield from _disclosure(notice)
+        yield from _achievements(catalog, notice)
+        yield from _pilot(catalog, notice)
+
+
+def _rule_for(catalog: Catalog, notice: Notice) -> NoticeRule | None:
+    institution = catalog.institutions.get(notice.institution)
+    if institution is None:
+        return None
+    policy = catalog.policies.get(institution.record.policy)
+    if policy is None:
+        return None
+    return notice_rule(policy.record, institution.record)
+
+
+def _institution_not_weaker(catalog: Catalog, loaded: Loaded[Institution]) -> Iterator[Problem]:
+    policy = catalog.policies.get(loaded.record.policy)
+    if policy is None:
+        return
+    own = loaded.record
+    if own.notice_min_days is not None and own.notice_min_days < policy.record.notice_min_days:
+        yield loaded.problem(
+            "institution-rule-weaker",
+            ("notice_min_days",),
+            value=own.notice_min_days,
+            required=policy.record.notice_min_days,
+            policy=policy.record.id,
+        )
+    if own.day_counting == "calendar" and policy.record.day_counting == "working":
+        yield loaded.problem(
+            "institution-rule-weaker",
+            ("day_counting",),
+            value="calendar",
+            required="working",
+            policy=policy.record.id,
+        )
+
+
+def _period(loaded: Loaded[Notice], rule: NoticeRule) -> Iterator[Problem]:
+    period = loaded.record.period
+    if period.end < period.start:
+        yield loaded.problem("notice-period-reversed", ("period", "end"), start=period.start, end=period.end)
+        return
+    unit, unit_en = UNIT_LABELS[rule.counting]
+    days = rule.days(period.start, period.end)
+    if days < rule.minimum_days:
+        yield loaded.problem(
+            "notice-period-too-short",
+            ("period", "end"),
+            days=days,
+            minimum=rule.minimum_days,
+            unit=unit,
+            unit_en=unit_en,
+            rule_source=rule.source,
+            earliest_end=rule.earliest_end(period.start),
+        )
+    # A correction that changes what is disclosed restarts the period from its own date.
+    for index, amendment in enumerate(loaded.record.amendments):
+        if not amendment.restart or not period.start <= amendment.date <= period.end:
+            continue
+        remaining = rule.days(amendment.date, period.end)
+        if remaining < rule.minimum_days:
+            yield loaded.problem(
+                "notice-restart-too-short",
+                ("amendments", index, "restart"),
+                amended_on=amendment.date,
+                days=remaining,
+                minimum=rule.minimum_days,
+                unit=unit,
+                unit_en=unit_en,
+                earliest_end=rule.earliest_end(amendment.date),
+            )
+
+
+def _amendments(loaded: Loaded[Notice]) -> Iterator[Problem]:
+    period = loaded.record.period
+    previous: date | None = None
+    for index, amendment in enumerate(loaded.record.amendments):
+        if not period.start <= amendment.date <= period.end:
+            yield loaded.problem(
+                "amendment-outside-period",
+                ("amendments", index, "date"),
+                date=amendment.date,
+                start=period.start,
+                end=period.end,
+            )
+        if previous is not None and amendment.date < previous:
+            yield loaded.problem(
+                "amendments-not-in-order",
+                ("amendments", index, "date"),
+                date=amendment.date,
+                previous=previous,
+            )
+        previous = amendment.date
+
+
+def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
+    record = loaded.record
+    period = record.period
+    outcome = record.outcome
+    if outcome is None:
+        if today > period.end:
+            yield loaded.problem("notice-closed-without-outcome", ("period", "end"), end=period.end)
+        return
+    if outcome.date < period.start:
+        yield loaded.problem(
+            "outcome-before-start", ("outcome", "date"), date=outcome.date, start=period.start
+        )
+    elif outcome.result != "withdrawn" and outcome.date <= period.end:
+        yield loaded.problem(
+            "outcome-before-end",
+            ("outcome", "date"),
+            date=outcome.date,
+            end=period.end,
+            result=outcome.result,
+            earliest=period.end + timedelta(days=1),
+        )
+
+
+def _disclosure(loaded: Loaded[Notice]) -> Iterator[Problem]:
+    record = loaded.record
+    if record.kind == "negotiated_price":
+        if record.deal is None:
+            yield loaded.problem("notice-deal-missing", ("kind",))
+        else:
+            if record.deal.pricing != "negotiated":
+                yield loaded.problem(
+                    "deal-pricing-not-negotiated", ("deal", "pricing"), value=record.deal.pricing
+                )
+            if record.deal.counterparty_type == "foreign":
+                yield loaded.problem(
+                    "deal-foreign-counterparty",
+                    ("deal", "counterparty_type"),
+                    counterparty=record.deal.counterparty,
+                )
+    elif record.deal is not None:
+        yield loaded.problem("notice-deal-not-allowed", ("deal",))
+    if record.kind == "reward":
+        if record.reward is None:
+            yield loaded.problem("notice-reward-missing", ("kind",))
+    elif record.reward is not None:
+        yield loaded.problem("notice-reward-not-allowed", ("reward",))
+
+
+def _achievements(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:
+    record = loaded.record
+    for index, achievement_id in enumerate(record.achievements):
+        found = catalog.achievements.get(achievement_id)
+        if found is None:
+            continue
+        achievement = found.record
+        where = ("achievements", index)
+        if achievement.classified:
+            yield loaded.problem("notice-classified", where, achievement=achievement_id)
+        if achievement.negative_list:
+            yield loaded.problem("notice-negative-list", where, achievement=achievement_id)
+        mode = _KIND_FOR_MODE.get(record.kind)
+        if mode and achievement.grant is not None and achievement.grant.mode != mode:
+            yield loaded.problem(
+                "notice-grant-mode-mismatch",
+                where,
+                achievement=achievement_id,
+                kind=record.kind,
+                kind_label=NOTICE_KINDS[record.kind],
+                mode=achievement.grant.mode,
+                mode_label=GRANT_MODES[achievement.grant.mode],
+            )
+        if record.kind == "reward" and achievement.incentive == "grant_first":
+            yield loaded.problem("notice-reward-grant-first", where, achievement=achievement_id)
+
+
+def _pilot(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:
+    if loaded.record.kind not in _KIND_FOR_MODE:
+        return  # transfers and rewards may follow a grant made during the pilot
+    institution = catalog.institutions.get(loaded.record.institution)
+    if institution is None:
+        return
+    policy = catalog.policies.get(institution.record.policy)
+    if policy is None:
+        return
+    end = pilot_end(institution.record.pilot_approved_on, policy.record.pilot_years)
+    if loaded.record.period.start > end:
+        yield loaded.problem(
+            "notice-after-pilot", ("period", "start"), start=loaded.record.period.start, pilot_end=end
+        )

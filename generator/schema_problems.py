@@ -1,0 +1,162 @@
+"""Validate a record's data against its model; every pydantic error becomes a Problem.
+
+The record types raise catalogue codes themselves (money, dates, ids…); the generic pydantic
+errors (missing, unknown key, wrong kind of value) are mapped here, with the suggestion a clerk
+needs: the nearest known key for a typo, the allowed values for a wrong choice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.messages import CATALOGUE
+from generator.problems import Problem, field_path
+from generator.yaml_source import FieldPath, SourceFile
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate_record(model: type[ModelT], source: SourceFile) -> tuple[ModelT | None, list[Problem]]:
+    assert source.data is not None
+    try:
+        return model.model_validate(source.data), []
+    except ValidationError as error:
+        problems = [_problem(model, source, detail) for detail in error.errors(include_url=False)]
+        return None, problems
+
+
+def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
+    loc: FieldPath = tuple(error["loc"])
+    kind: str = error["type"]
+    context: dict[str, Any] = dict(error.get("ctx") or {})
+    key = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    value = _shown(error.get("input"))
+    params: dict[str, str] = {"key": key, "value": value}
+
+    if kind in CATALOGUE:  # raised by our own types with a catalogue code
+        params.update({name: str(item) for name, item in context.items()})
+        return _at(source, kind, loc, params)
+    if kind == "missing":
+        description = _description(model, loc)
+        return _at(
+            source,
+            "field-missing",
+            loc,
+            {"key": key, "hint": description or "见发布指南", "hint_en": "see the publishing guide"},
+            on_parent=True,
+        )
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if close:
+            zh, en = (
+                f"是不是要写 {close[0]}？请改为 {close[0]}。",
+                f"Did you mean {close[0]}? Write {close[0]}.",
+            )
+        else:
+            allowed = "、".join(known)
+            zh, en = (
+                f"此处可用的字段：{allowed}。请删除或更正该行。",
+                f"Keys allowed here: {', '.join(known)}.",
+            )
+        line, column = source.where_key(loc)
+        return Problem(
+            "unknown-key", source.path, line, column, field_path(loc),
+            {"key": key, "suggestion": zh, "suggestion_en": en},
+        )  # fmt: skip
+    if kind in {"literal_error", "enum"}:
+        expected = str(context.get("expected", "")).replace("'", "")
+        return _at(source, "value-not-allowed", loc, {**params, "allowed": expected})
+    if kind in {"list_type", "set_type"}:
+        return _at(source, "not-a-list", loc, params)
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return _at(source, "not-a-mapping", loc, params)
+    if kind in {"tuple_type", "too_long"} or (kind == "too_short" and key == "reward_share_range"):
+        return _at(source, "range-invalid", loc, params)
+    if kind == "too_short":
+        return _at(source, "list-too-short", loc, {**params, "min": str(context.get("min_length", 1))})
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return _at(source, "not-integer", loc, params)
+    if kind in {"bool_type", "bool_parsing"}:
+        return _at(source, "not-boolean", loc, params)
+    if kind in {"string_type"}:
+        return _at(source, "not-text", loc, params)
+    return _at(source, "value-invalid", loc, {**params, "detail": str(error.get("msg", ""))})
+
+
+def _at(
+    source: SourceFile, code: str, loc: FieldPath, params: dict[str, str], *, on_parent: bool = False
+) -> Problem:
+    line, column = source.where(loc[:-1] if on_parent else loc)
+    if on_parent and loc[:-1] in source.key_positions:
+        line, column = source.key_positions[loc[:-1]]
+    return Problem(code, source.path, line, column, field_path(loc), params)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _model_at(model: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `loc`, following lists and optionals."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = _element(current)
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional and Annotated to reach a model or list type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            annotation = members[0] if len(members) == 1 else annotation
+            if len(members) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _element(annotation: Any) -> Any:
+    annotation = _unwrap(annotation)
+    args = typing.get_args(annotation)
+    return _unwrap(args[0]) if args else None
+
+
+def _known_keys(model: type[BaseModel], loc: FieldPath) -> list[str]:
+    target = _model_at(model, loc)
+    return list(target.model_fields) if target else []
+
+
+def _description(model: type[BaseModel], loc: FieldPath) -> str:
+    parent = _model_at(model, loc[:-1])
+    if parent is None or not loc or not isinstance(loc[-1], str):
+        return ""
+    field = parent.model_fields.get(loc[-1])
+    return (field.description or "") if field else ""
