@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -34,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TOOL
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug in the generator, not in the records: show everything
+        traceback.print_exc()
+        sys.stderr.write("portal: 内部错误，请把以上信息报告给维护者。(internal error: please report it)\n")
+        return EXIT_TOOL
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -20,3 +20,12 @@ class ToolFailed(Exception):
         self.stage = stage
         self.command = command
         self.output = output
+
+
+class StageFailed(Exception):
+    """A build stage after MkDocs (feeds, data, search index) failed; the previous site is kept."""
+
+    def __init__(self, stage: str, detail: str) -> None:
+        super().__init__(f"{stage}: {detail}")
+        self.stage = stage
+        self.detail = detail

@@ -123,12 +123,12 @@ def _model_at(model: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
         field = current.model_fields.get(part)
         if field is None:
             return None
-        current = _unwrap(field.annotation)
-    current = _unwrap(current)
+        current = unwrap_annotation(field.annotation)
+    current = unwrap_annotation(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap_annotation(annotation: Any) -> Any:
     """Strip Optional and Annotated to reach a model or list type."""
     while True:
         origin = typing.get_origin(annotation)
@@ -144,9 +144,9 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def _element(annotation: Any) -> Any:
-    annotation = _unwrap(annotation)
+    annotation = unwrap_annotation(annotation)
     args = typing.get_args(annotation)
-    return _unwrap(args[0]) if args else None
+    return unwrap_annotation(args[0]) if args else None
 
 
 def _known_keys(model: type[BaseModel], loc: FieldPath) -> list[str]:

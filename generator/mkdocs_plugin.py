@@ -1,0 +1,83 @@
+"""The thin MkDocs adapter: ask the core for pages, hand them to MkDocs, run the post-build
+stages. Nothing here knows the rules or the record format; a move to another engine replaces
+this file and mkdocs.yml only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.check import check_portal
+from generator.clock import resolve_today
+from generator.paths import RECORD_FOLDERS
+from generator.portal import Portal, build_portal
+from generator.render import Renderer
+from generator.report import as_text
+from generator.stages import run_post_build_stages
+
+FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
+
+# `portal build` has already checked the records and built the Portal: it leaves it here so the
+# plugin does not load everything a second time. `mkdocs build` / `serve` find nothing and load.
+_prepared: dict[str, tuple[Path, Portal]] = {}
+
+
+def hand_over(config_file: Path, root: Path, portal: Portal) -> None:
+    """Give the plugin the records' folder and the Portal built from it, keyed by config file."""
+    _prepared[str(config_file.resolve())] = (root, portal)
+
+
+class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
+    def __init__(self) -> None:
+        self.portal: Portal | None = None
+        self.root = Path()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_file = Path(config.config_file_path).resolve()
+        prepared = _prepared.pop(str(config_file), None)
+        if prepared is None:
+            self.root = config_file.parent
+            self.portal = portal = self._load()
+        else:
+            self.root, portal = prepared
+            self.portal = portal
+        config.extra["portal"] = {"today": portal.today.isoformat(), "frozen": portal.frozen}
+        return config
+
+    def _load(self) -> Portal:
+        today = resolve_today(None)
+        result = check_portal(self.root, today)
+        if not result.passes():
+            raise PluginError(
+                "记录未通过检查 (the records do not pass the check):\n" + as_text(result.problems, 0)
+            )
+        frozen = os.environ.get(FROZEN_ENVIRONMENT_VARIABLE, "") == "1"
+        return build_portal(result.catalog, today, frozen=frozen)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.portal is not None
+        renderer = Renderer(self.portal, config.site_url or "/", self.root)
+        for page in renderer.pages():
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+        for asset in renderer.assets():
+            files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # Editing a record rebuilds the preview, as editing a page would.
+        for folder in (*RECORD_FOLDERS.values(), "site_templates"):
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.portal is not None
+        run_post_build_stages(self.portal, Path(config.site_dir), config.site_url or "/")

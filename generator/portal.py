@@ -1,0 +1,194 @@
+"""The portal on one day: every record with what is derived from it, frozen, for the pages,
+feeds and exports to read. Built once from a valid catalogue; nothing here writes files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from generator.catalog import Catalog
+from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
+from generator.derive import (
+    STATUS_ORDER,
+    Stage,
+    Status,
+    achievement_stage,
+    days_left,
+    days_until_start,
+    last_change,
+    notice_status,
+    pilot_end,
+    use_right_end,
+)
+from generator.models import Achievement, Institution, Notice, Policy
+from generator.notice_rule import NoticeRule, notice_rule
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    record: Notice
+    institution: Institution
+    policy: Policy
+    rule: NoticeRule
+    status: Status
+    days_left: int  # calendar days while open, counting today
+    days_until_start: int
+    period_days: int | None  # in the rule's unit; None when the holiday calendar does not cover it
+    achievements: tuple[Achievement, ...]
+    last_change: date
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_LABELS[self.rule.counting][0]
+
+
+@dataclass(frozen=True)
+class AchievementView:
+    record: Achievement
+    institution: Institution
+    stage: Stage
+    use_right_end: date | None
+    notices: tuple[Notice, ...]
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@dataclass(frozen=True)
+class InstitutionView:
+    record: Institution
+    policy: Policy
+    rule: NoticeRule
+    pilot_end: date
+    notices: tuple[NoticeView, ...]
+    achievements: tuple[AchievementView, ...]
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@dataclass(frozen=True)
+class Portal:
+    today: date
+    frozen: bool
+    policies: dict[str, Policy]
+    institutions: dict[str, InstitutionView]
+    notices: dict[str, NoticeView]
+    achievements: dict[str, AchievementView]
+    institutions_by_policy: dict[str, tuple[InstitutionView, ...]] = field(default_factory=dict)
+
+    def notices_with_status(self, status: Status) -> list[NoticeView]:
+        return [notice for notice in self.sorted_notices() if notice.status == status]
+
+    def sorted_notices(self) -> list[NoticeView]:
+        """Newest first by start date, then by id: the order of archives and feeds."""
+        return sorted(
+            self.notices.values(), key=lambda notice: (notice.record.period.start, notice.id), reverse=True
+        )
+
+    def open_notices(self) -> list[NoticeView]:
+        """Open today, the soonest to close first."""
+        return sorted(self.notices_with_status("open"), key=lambda notice: (notice.days_left, notice.id))
+
+    def scheduled_notices(self) -> list[NoticeView]:
+        return sorted(
+            self.notices_with_status("scheduled"), key=lambda notice: (notice.record.period.start, notice.id)
+        )
+
+    def status_counts(self) -> dict[Status, int]:
+        counts: dict[Status, int] = dict.fromkeys(STATUS_ORDER, 0)
+        for notice in self.notices.values():
+            counts[notice.status] += 1
+        return counts
+
+
+def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Portal:
+    """Derive everything for `today` from a catalogue that passed the check."""
+    policies = {policy_id: loaded.record for policy_id, loaded in sorted(catalog.policies.items())}
+    achievements_raw = {key: loaded.record for key, loaded in sorted(catalog.achievements.items())}
+    notices_raw = {key: loaded.record for key, loaded in sorted(catalog.notices.items())}
+
+    notices_by_achievement: dict[str, list[Notice]] = defaultdict(list)
+    for notice in notices_raw.values():
+        for achievement_id in notice.achievements:
+            notices_by_achievement[achievement_id].append(notice)
+
+    notice_views: dict[str, NoticeView] = {}
+    for notice_id, notice in notices_raw.items():
+        institution = catalog.institutions[notice.institution].record
+        policy = policies[institution.policy]
+        rule = notice_rule(policy, institution)
+        try:
+            period_days: int | None = rule.days(notice.period.start, notice.period.end)
+        except UnknownWorkingDays:
+            period_days = None
+        notice_views[notice_id] = NoticeView(
+            record=notice,
+            institution=institution,
+            policy=policy,
+            rule=rule,
+            status=notice_status(notice, today),
+            days_left=days_left(notice, today),
+            days_until_start=days_until_start(notice, today),
+            period_days=period_days,
+            achievements=tuple(achievements_raw[a] for a in notice.achievements if a in achievements_raw),
+            last_change=last_change(notice),
+        )
+
+    achievement_views = {
+        achievement_id: AchievementView(
+            record=achievement,
+            institution=catalog.institutions[achievement.institution].record,
+            stage=achievement_stage(achievement),
+            use_right_end=use_right_end(achievement),
+            notices=tuple(
+                sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
+            ),
+        )
+        for achievement_id, achievement in achievements_raw.items()
+    }
+
+    notices_by_institution: dict[str, list[NoticeView]] = defaultdict(list)
+    for view in notice_views.values():
+        notices_by_institution[view.record.institution].append(view)
+    achievements_by_institution: dict[str, list[AchievementView]] = defaultdict(list)
+    for achievement_view in achievement_views.values():
+        achievements_by_institution[achievement_view.record.institution].append(achievement_view)
+
+    institution_views: dict[str, InstitutionView] = {}
+    for institution_id, loaded in sorted(catalog.institutions.items()):
+        institution = loaded.record
+        policy = policies[institution.policy]
+        institution_views[institution_id] = InstitutionView(
+            record=institution,
+            policy=policy,
+            rule=notice_rule(policy, institution),
+            pilot_end=pilot_end(institution.pilot_approved_on, policy.pilot_years),
+            notices=tuple(
+                sorted(
+                    notices_by_institution.get(institution_id, []),
+                    key=lambda view: (view.record.period.start, view.id),
+                    reverse=True,
+                )
+            ),
+            achievements=tuple(achievements_by_institution.get(institution_id, [])),
+        )
+    by_policy: dict[str, list[InstitutionView]] = defaultdict(list)
+    for institution_view in institution_views.values():
+        by_policy[institution_view.record.policy].append(institution_view)
+    return Portal(
+        today=today,
+        frozen=frozen,
+        policies=policies,
+        institutions=institution_views,
+        notices=notice_views,
+        achievements=achievement_views,
+        institutions_by_policy={key: tuple(value) for key, value in sorted(by_policy.items())},
+    )

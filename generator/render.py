@@ -1,0 +1,296 @@
+"""Render the portal's pages from the frozen Portal with the Jinja2 templates in site_templates/.
+
+Each page is Markdown source for MkDocs: a front-matter title and one block of HTML that our
+templates produce (autoescaped). MkDocs and Material only wrap it in the theme, so a move to
+another engine keeps every page as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.derive import STAGE_LABELS
+from generator.field_reference import field_reference
+from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
+from generator.markup import markdown_html
+from generator.messages import CATALOGUE, GROUPS
+from generator.models import vocabulary
+from generator.portal import NoticeView, Portal
+from generator.registration_numbers import search_forms
+
+TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "site_templates"
+RECENT_CONCLUDED = 10
+
+LABELS = {
+    "status": vocabulary.STATUSES,
+    "notice_kinds": vocabulary.NOTICE_KINDS,
+    "achievement_types": vocabulary.ACHIEVEMENT_TYPES,
+    "right_kinds": vocabulary.RIGHT_KINDS,
+    "funding": vocabulary.FUNDING,
+    "grant_modes": vocabulary.GRANT_MODES,
+    "licenses": vocabulary.LICENSES,
+    "incentives": vocabulary.INCENTIVES,
+    "history_events": vocabulary.HISTORY_EVENTS,
+    "deal_modes": vocabulary.DEAL_MODES,
+    "counterparty_types": vocabulary.COUNTERPARTY_TYPES,
+    "pricing": vocabulary.PRICING,
+    "asset_evaluation": vocabulary.ASSET_EVALUATION,
+    "reward_forms": vocabulary.REWARD_FORMS,
+    "outcomes": vocabulary.OUTCOME_RESULTS,
+    "day_counting": vocabulary.DAY_COUNTING,
+    "stages": STAGE_LABELS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One generated page: where MkDocs should see it, and its Markdown source."""
+
+    src_uri: str  # e.g. notices/gnas-2024-n01.md
+    title: str
+    body_html: str
+    in_nav: bool = False
+    hide: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return page_url(self.src_uri)
+
+    def markdown(self) -> str:
+        front = {"title": self.title}
+        lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items())]
+        if self.hide:
+            lines.append("hide: [" + ", ".join(self.hide) + "]")
+        lines += ["---", "", self.body_html.strip(), ""]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file copied into the site as it is (a notice's attachment)."""
+
+    src_uri: str
+    source: Path
+    size: int
+    sha256: str
+
+
+def page_url(src_uri: str) -> str:
+    """'notices/x.md' -> 'notices/x/', 'notices/index.md' -> 'notices/', 'index.md' -> ''."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def make_environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_FOLDER),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(
+        {
+            "cn_date": chinese_date,
+            "yuan_short": yuan_short,
+            "yuan_exact": yuan_exact,
+            "pct": percent,
+            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_html(text)),
+            "tel": lambda phone: re.sub(r"[^0-9+]", "", phone),
+            "search_forms": search_forms,
+        }
+    )
+    environment.globals["labels"] = LABELS
+    return environment
+
+
+class Renderer:
+    def __init__(self, portal: Portal, site_url: str, root: Path) -> None:
+        self.portal = portal
+        self.site_url = site_url.rstrip("/") + "/"
+        self.root = root
+        self.environment = make_environment()
+        self.notice_titles = {key: view.record.title for key, view in portal.notices.items()}
+
+    def render(self, template: str, src_uri: str, **context: Any) -> str:
+        depth = page_url(src_uri).count("/")
+        base = "../" * depth
+
+        def url(target: str) -> str:
+            return (base + target) or "./"
+
+        def absolute(target: str) -> str:
+            return self.site_url + target
+
+        return self.environment.get_template(template).render(
+            portal=self.portal,
+            url=url,
+            absolute=absolute,
+            counts=self.portal.status_counts(),
+            **context,
+        )
+
+    def pages(self) -> Iterator[Page]:
+        yield from self.listing_pages()
+        yield from self.record_pages()
+
+    def listing_pages(self) -> Iterator[Page]:
+        portal = self.portal
+        concluded = [view for view in portal.sorted_notices() if view.status in ("concluded", "withdrawn")]
+        concluded.sort(key=lambda view: (view.last_change, view.id), reverse=True)
+        yield Page(
+            "index.md",
+            "首页",
+            self.render(
+                "pages/home.html.j2",
+                "index.md",
+                open_notices=portal.open_notices(),
+                scheduled_notices=portal.scheduled_notices(),
+                recent_notices=concluded[:RECENT_CONCLUDED],
+            ),
+            in_nav=True,
+            hide=("navigation", "toc"),
+        )
+        by_year: dict[int, list[NoticeView]] = defaultdict(list)
+        by_kind: dict[str, list[NoticeView]] = defaultdict(list)
+        for view in portal.sorted_notices():
+            by_year[view.record.period.start.year].append(view)
+            by_kind[view.record.kind].append(view)
+        kinds = [(kind, by_kind[kind]) for kind in vocabulary.NOTICE_KINDS if kind in by_kind]
+        yield Page(
+            "notices/index.md",
+            "全部公示",
+            self.render(
+                "pages/notices_index.html.j2",
+                "notices/index.md",
+                by_year=sorted(by_year.items(), reverse=True),
+                by_kind=kinds,
+            ),
+            in_nav=True,
+            hide=("toc",),
+        )
+        deals = [view for view in portal.sorted_notices() if view.record.deal is not None]
+        yield Page(
+            "deals.md",
+            "协议定价公示",
+            self.render("pages/deals.html.j2", "deals.md", deals=deals),
+            True,
+            ("toc",),
+        )
+        granted = [view for view in portal.achievements.values() if view.record.grant is not None]
+        others = [view for view in portal.achievements.values() if view.record.grant is None]
+        yield Page(
+            "achievements/index.md",
+            "成果",
+            self.render(
+                "pages/achievements_index.html.j2",
+                "achievements/index.md",
+                granted=granted,
+                others=others,
+                granted_ownership=sum(1 for view in granted if view.record.grant.mode == "ownership"),  # type: ignore[union-attr]
+                granted_use=sum(1 for view in granted if view.record.grant.mode == "long_term_use"),  # type: ignore[union-attr]
+            ),
+            in_nav=True,
+            hide=("toc",),
+        )
+        yield Page(
+            "institutions/index.md",
+            "试点单位",
+            self.render("pages/institutions_index.html.j2", "institutions/index.md"),
+            True,
+            ("toc",),
+        )
+        yield Page(
+            "policies/index.md",
+            "政策",
+            self.render("pages/policies_index.html.j2", "policies/index.md"),
+            True,
+            ("toc",),
+        )
+        yield Page("about.md", "关于本站", self.render("pages/about.html.j2", "about.md"), True)
+        yield Page(
+            "publish/index.md",
+            "发布指南",
+            self.render("pages/publish.html.j2", "publish/index.md", field_reference=field_reference()),
+            True,
+        )
+        groups = []
+        for key, title in GROUPS.items():
+            messages = [message for message in CATALOGUE.values() if message.group == key]
+            if messages:
+                groups.append(({"key": key, "title": title}, messages))
+        yield Page(
+            "publish/codes.md",
+            "错误代码",
+            self.render("pages/codes.html.j2", "publish/codes.md", code_groups=groups),
+            True,
+        )
+
+    def record_pages(self) -> Iterator[Page]:
+        portal = self.portal
+        for notice_id, notice_view in portal.notices.items():
+            src = f"notices/{notice_id}.md"
+            attachments = [
+                {
+                    "title": attachment.title,
+                    "url": attachment_url(notice_view.record.institution, attachment.file),
+                    "size": _size(self.root / "notices" / notice_view.record.institution / attachment.file),
+                    "sha256": attachment.sha256,
+                }
+                for attachment in notice_view.record.attachments
+            ]
+            html = self.render("pages/notice.html.j2", src, view=notice_view, attachments=attachments)
+            yield Page(src, notice_view.record.title, html, hide=("navigation", "toc"))
+        for achievement_id, achievement_view in portal.achievements.items():
+            src = f"achievements/{achievement_id}.md"
+            html = self.render(
+                "pages/achievement.html.j2", src, view=achievement_view, notice_titles=self.notice_titles
+            )
+            yield Page(src, achievement_view.record.title, html, hide=("navigation", "toc"))
+        for institution_id, institution_view in portal.institutions.items():
+            src = f"institutions/{institution_id}.md"
+            html = self.render("pages/institution.html.j2", src, view=institution_view)
+            yield Page(src, institution_view.record.name, html, hide=("navigation", "toc"))
+        for policy_id, policy in portal.policies.items():
+            src = f"policies/{policy_id}.md"
+            institutions = portal.institutions_by_policy.get(policy_id, ())
+            html = self.render("pages/policy.html.j2", src, view=policy, institutions=institutions)
+            yield Page(src, policy.title, html, hide=("navigation", "toc"))
+
+    def assets(self) -> Iterator[Asset]:
+        for notice_view in self.portal.notices.values():
+            institution = notice_view.record.institution
+            for attachment in notice_view.record.attachments:
+                source = self.root / "notices" / institution / attachment.file
+                yield Asset(
+                    attachment_url(institution, attachment.file),
+                    source,
+                    source.stat().st_size,
+                    attachment.sha256,
+                )
+
+
+def attachment_url(institution: str, file: str) -> str:
+    return f"attachments/{institution}/{file.removeprefix('attachments/')}"
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    if size >= 1 << 10:
+        return f"{size / (1 << 10):.0f} KB"
+    return f"{size} 字节"

@@ -1,0 +1,121 @@
+"""`portal build` and `portal serve`: check, derive, then let MkDocs build through our plugin.
+
+The site is built into a fresh folder beside the output and swapped in only when every stage
+succeeded, so a failed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.check import check_portal
+from generator.clock import TODAY_ENVIRONMENT_VARIABLE
+from generator.errors import InvalidRecords, StageFailed, ToolFailed
+from generator.mkdocs_plugin import FROZEN_ENVIRONMENT_VARIABLE, hand_over
+from generator.portal import Portal, build_portal
+from generator.report import as_text
+
+CONFIG_FILE = "mkdocs.yml"
+# A portal repository may bring its own mkdocs.yml; otherwise the project's own is used.
+PROJECT_FOLDER = Path(__file__).resolve().parent.parent
+
+
+def config_file_for(root: Path) -> Path:
+    own = root / CONFIG_FILE
+    return own if own.is_file() else PROJECT_FOLDER / CONFIG_FILE
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    portal: Portal
+    warnings: int
+
+    def summary(self) -> str:
+        return (
+            f"网站已生成：{self.out}（{len(self.portal.notices)} 项公示，{len(self.portal.achievements)} 项成果，"
+            f"按 {self.portal.today} 计算状态，{self.warnings} 个警告）。"
+        )
+
+
+def prepare(root: Path, today: date, *, strict: bool, frozen: bool) -> tuple[Portal, int]:
+    result = check_portal(root, today)
+    if not result.passes(strict=strict):
+        raise InvalidRecords(as_text(result.problems, result.record_count))
+    return build_portal(result.catalog, today, frozen=frozen), len(result.warnings)
+
+
+def build_site(
+    root: Path, *, today: date, out: Path | None = None, strict: bool = False, frozen: bool = False
+) -> BuildResult:
+    root = root.resolve()
+    portal, warnings = prepare(root, today, strict=strict, frozen=frozen)
+    out = (out or root / "site").resolve()
+    staging = out.parent / f".{out.name}.building-{os.getpid()}"
+    _remove(staging)
+    try:
+        _mkdocs_build(root, portal, staging)
+        swap_in(staging, out)
+    finally:
+        _remove(staging)
+    return BuildResult(out, portal, warnings)
+
+
+def _mkdocs_build(root: Path, portal: Portal, site_dir: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs()
+    config_file = config_file_for(root)
+    hand_over(config_file, root, portal)
+    command = f"mkdocs build --strict --config-file {config_file.name} --site-dir {site_dir.name}"
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except StageFailed as failure:
+        raise ToolFailed(failure.stage, command, failure.detail) from failure
+    except MkDocsException as error:
+        raise ToolFailed("mkdocs", command, str(error)) from error
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames, so readers never see a half-written site."""
+    previous = out.parent / f".{out.name}.previous-{os.getpid()}"
+    if out.exists():
+        out.rename(previous)
+    staging.rename(out)
+    _remove(previous)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _quiet_mkdocs() -> None:
+    """MkDocs logs each build step at INFO; keep warnings, which strict mode turns into errors."""
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+
+def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -> None:
+    from mkdocs.commands.serve import serve
+
+    root = root.resolve()
+    prepare(root, today, strict=False, frozen=frozen)  # a clear report before the server starts
+    # The plugin re-reads the records on every rebuild; it learns the date from the environment.
+    os.environ[TODAY_ENVIRONMENT_VARIABLE] = today.isoformat()
+    os.environ[FROZEN_ENVIRONMENT_VARIABLE] = "1" if frozen else "0"
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    serve(config_file=str(root / CONFIG_FILE), livereload=True, dev_addr=f"{host}:{port}")

@@ -1,0 +1,35 @@
+"""What runs over the built site after MkDocs: each stage has a name, so a failure says which
+stage failed, and the build is swapped in only when every stage succeeded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.portal import Portal
+
+StageFunction = Callable[[Portal, Path, str], None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageFunction
+
+
+def post_build_stages() -> list[Stage]:
+    """The stages in order. Imported lazily so that `portal check` loads none of them."""
+    return []
+
+
+def run_post_build_stages(portal: Portal, site_dir: Path, site_url: str) -> None:
+    from generator.errors import StageFailed
+
+    for stage in post_build_stages():
+        try:
+            stage.run(portal, site_dir, site_url)
+        except StageFailed:
+            raise
+        except Exception as error:  # a stage's own failure, reported with the stage's name
+            raise StageFailed(stage.name, str(error)) from error

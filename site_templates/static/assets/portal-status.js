@@ -1,0 +1,80 @@
+/*
+ * Keeps notice statuses true between builds: every badge and countdown carries its dates as
+ * data attributes, and this script recomputes them for the reader's current time in China
+ * Standard Time (UTC+8, no daylight saving). Without JavaScript the build-time status shows.
+ * A frozen build (the bundled example) keeps the statuses of its reference date.
+ */
+(function () {
+  "use strict";
+  var LABELS = { scheduled: "即将开始", open: "公示中", closed: "已截止", concluded: "已办结", withdrawn: "已撤回" };
+  var CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+  var DAY_MS = 24 * 60 * 60 * 1000;
+
+  function frozen() {
+    var meta = document.querySelector('meta[name="portal-frozen"]');
+    return meta && meta.getAttribute("content") === "true";
+  }
+
+  // The current moment as "China wall-clock" milliseconds: a date's midnight in China is n * DAY_MS.
+  function chinaNow() { return Date.now() + CHINA_OFFSET_MS; }
+
+  function dayStart(isoDate) {
+    var parts = isoDate.split("-");
+    return Date.UTC(+parts[0], +parts[1] - 1, +parts[2]);
+  }
+
+  function closesAt(element) {
+    var end = dayStart(element.getAttribute("data-end"));
+    var time = element.getAttribute("data-end-time");
+    if (time) {
+      var hm = time.split(":");
+      return end + (+hm[0]) * 3600000 + (+hm[1]) * 60000;
+    }
+    return end + DAY_MS;
+  }
+
+  function statusOf(element, now) {
+    var outcome = element.getAttribute("data-outcome");
+    if (outcome) return outcome;
+    if (now < dayStart(element.getAttribute("data-start"))) return "scheduled";
+    if (now < closesAt(element)) return "open";
+    return "closed";
+  }
+
+  function countdownText(element, now, status) {
+    if (status === "open") {
+      var today = Math.floor(now / DAY_MS) * DAY_MS;
+      var end = dayStart(element.getAttribute("data-end"));
+      var left = Math.round((end - today) / DAY_MS) + 1;
+      if (left <= 1) return "今天" + (element.getAttribute("data-end-time") || "24:00") + "截止";
+      return "剩余 " + left + " 天";
+    }
+    if (status === "scheduled") {
+      var start = dayStart(element.getAttribute("data-start"));
+      var days = Math.ceil((start - now) / DAY_MS);
+      return days + " 天后开始";
+    }
+    return "";
+  }
+
+  function refresh() {
+    if (frozen()) return;
+    var now = chinaNow();
+    document.querySelectorAll("[data-portal-status]").forEach(function (element) {
+      var status = statusOf(element, now);
+      element.textContent = LABELS[status];
+      element.className = "portal-status portal-status--" + status;
+    });
+    document.querySelectorAll("[data-portal-countdown]").forEach(function (element) {
+      var status = statusOf(element, now);
+      element.textContent = countdownText(element, now, status);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", refresh);
+  } else {
+    refresh();
+  }
+  setInterval(refresh, 60 * 1000);
+})();
