@@ -33,7 +33,7 @@ def hand_over(config_file: Path, root: Path, portal: Portal) -> None:
     _prepared[str(config_file.resolve())] = (root, portal)
 
 
-class PortalPlugin(BasePlugin):  # type: ignore[type-arg]
+class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self) -> None:
         self.portal: Portal | None = None
         self.root = Path()

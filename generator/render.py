@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
@@ -108,7 +109,7 @@ def make_environment() -> jinja2.Environment:
             "yuan_short": yuan_short,
             "yuan_exact": yuan_exact,
             "pct": percent,
-            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_html(text)),
+            "markdown": lambda text: Markup(markdown_html(text)),
             "tel": lambda phone: re.sub(r"[^0-9+]", "", phone),
             "search_forms": search_forms,
         }
@@ -200,8 +201,12 @@ class Renderer:
                 "achievements/index.md",
                 granted=granted,
                 others=others,
-                granted_ownership=sum(1 for view in granted if view.record.grant.mode == "ownership"),  # type: ignore[union-attr]
-                granted_use=sum(1 for view in granted if view.record.grant.mode == "long_term_use"),  # type: ignore[union-attr]
+                granted_ownership=sum(
+                    1 for view in granted if view.record.grant and view.record.grant.mode == "ownership"
+                ),
+                granted_use=sum(
+                    1 for view in granted if view.record.grant and view.record.grant.mode == "long_term_use"
+                ),
             ),
             in_nav=True,
             hide=("toc",),

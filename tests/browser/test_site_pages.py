@@ -1,0 +1,179 @@
+"""The public site in a real browser: what a reader on a phone sees, and that it stays true."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.clock import CHINA
+from generator.derive import notice_status
+from generator.site import BuildResult
+from tests.browser.conftest import EXAMPLE_DATE
+
+pytestmark = pytest.mark.browser
+
+# 10:00 on the reference date in China: the moment the pages are looked at.
+REFERENCE_MOMENT = datetime(EXAMPLE_DATE.year, EXAMPLE_DATE.month, EXAMPLE_DATE.day, 10, 0, tzinfo=CHINA)
+
+
+def _page(browser: Any, width: int = 1280, moment: datetime = REFERENCE_MOMENT) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.clock.set_fixed_time(moment)
+    outside: list[str] = []
+    page.on(
+        "request", lambda request: outside.append(request.url) if "127.0.0.1" not in request.url else None
+    )
+    page.outside_requests = outside
+    return page
+
+
+def _open_ids_from_records(build: BuildResult) -> set[str]:
+    # Computed from the records, independently of the pages.
+    return {
+        notice_id
+        for notice_id, view in build.portal.notices.items()
+        if notice_status(view.record, EXAMPLE_DATE) == "open"
+    }
+
+
+def test_home_lists_exactly_the_open_notices(browser: Any, site_url: str, example_build: BuildResult) -> None:
+    page = _page(browser)
+    page.goto(site_url)
+    hrefs = page.eval_on_selector_all(
+        '[data-portal-list="open"] a.portal-card__title', "els => els.map(e => e.href)"
+    )
+    listed = {href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs}
+    expected = _open_ids_from_records(example_build)
+    assert expected, "the example must have open notices on its reference date"
+    assert listed == expected
+    badges = page.eval_on_selector_all(
+        '[data-portal-list="open"] [data-portal-status]', "els => els.map(e => e.textContent)"
+    )
+    assert set(badges) == {"公示中"}
+    assert page.outside_requests == []
+
+
+def test_open_notices_are_ordered_by_days_left(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    page = _page(browser)
+    page.goto(site_url)
+    hrefs = page.eval_on_selector_all(
+        '[data-portal-list="open"] a.portal-card__title', "els => els.map(e => e.href)"
+    )
+    ends = [
+        example_build.portal.notices[href.rstrip("/").rsplit("/", 1)[-1]].record.period.end for href in hrefs
+    ]
+    assert ends == sorted(ends)
+
+
+def _an_open_notice(build: BuildResult) -> Any:
+    return sorted(build.portal.open_notices(), key=lambda view: view.id)[0]
+
+
+def test_notice_page_shows_period_status_and_objection_channel(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    view = _an_open_notice(example_build)
+    page = _page(browser)
+    page.goto(f"{site_url}notices/{view.id}/")
+    assert page.locator("h1").first.inner_text() == view.record.title
+    assert page.locator(".portal-notice__status [data-portal-status]").inner_text() == "公示中"
+    text = page.locator(".portal-record").inner_text()
+    start, end = view.record.period.start, view.record.period.end
+    assert f"{start.year}年{start.month}月{start.day}日" in text
+    assert f"{end.year}年{end.month}月{end.day}日" in text
+    objections = page.locator("#objections + .portal-objections")
+    assert view.record.objections.department in objections.inner_text()
+    if view.record.objections.phone:
+        assert objections.locator('a[href^="tel:"]').count() == 1
+    if view.record.objections.email:
+        assert objections.locator(f'a[href="mailto:{view.record.objections.email}"]').count() == 1
+
+
+def test_badge_closes_in_the_browser_after_the_end_without_a_rebuild(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    view = _an_open_notice(example_build)
+    after_end = datetime.combine(view.record.period.end + timedelta(days=1), time(0, 2), tzinfo=CHINA)
+    page = _page(browser, moment=REFERENCE_MOMENT)
+    page.goto(f"{site_url}notices/{view.id}/")
+    badge = page.locator(".portal-notice__status [data-portal-status]")
+    assert badge.inner_text() == "公示中"
+    page.clock.set_fixed_time(after_end)  # two minutes past midnight after the last day
+    page.reload()
+    assert badge.inner_text() == "已截止"
+    assert "portal-status--closed" in (badge.get_attribute("class") or "")
+
+
+@pytest.mark.parametrize("path", ["", "notices/", "deals/", "institutions/", "achievements/"])
+def test_no_horizontal_scroll_at_360_px(browser: Any, site_url: str, path: str) -> None:
+    page = _page(browser, width=360)
+    page.goto(site_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_record_pages_fit_360_px(browser: Any, site_url: str, example_build: BuildResult) -> None:
+    portal = example_build.portal
+    paths = [f"notices/{_an_open_notice(example_build).id}/"]
+    paths += [
+        f"achievements/{next(iter(portal.achievements))}/",
+        f"institutions/{next(iter(portal.institutions))}/",
+    ]
+    page = _page(browser, width=360)
+    for path in paths:
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+
+
+def test_pages_load_nothing_from_outside(browser: Any, site_url: str, example_build: BuildResult) -> None:
+    page = _page(browser)
+    for path in ["", "notices/", f"notices/{_an_open_notice(example_build).id}/", "publish/codes/"]:
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    assert page.outside_requests == []
+
+
+def test_screenshots_and_printed_notice(
+    browser: Any, site_url: str, example_build: BuildResult, artifacts: Path
+) -> None:
+    view = _an_open_notice(example_build)
+    desktop = _page(browser)
+    desktop.goto(site_url)
+    desktop.screenshot(path=str(artifacts / "home.png"), full_page=True)
+    desktop.goto(f"{site_url}notices/{view.id}/")
+    desktop.screenshot(path=str(artifacts / "notice-desktop.png"), full_page=True)
+    desktop.emulate_media(media="print")
+    desktop.pdf(path=str(artifacts / "notice-print.pdf"), format="A4", print_background=True)
+    assert desktop.locator(".md-header").is_hidden()
+    phone = _page(browser, width=360)
+    phone.goto(f"{site_url}notices/{view.id}/")
+    phone.screenshot(path=str(artifacts / "notice-phone.png"), full_page=True)
+    pdf = (artifacts / "notice-print.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+@pytest.mark.parametrize("kind", ["home", "notice", "institution"])
+def test_accessibility_has_no_serious_violations(
+    browser: Any, site_url: str, example_build: BuildResult, kind: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    path = {
+        "home": "",
+        "notice": f"notices/{_an_open_notice(example_build).id}/",
+        "institution": f"institutions/{next(iter(example_build.portal.institutions))}/",
+    }[kind]
+    page = _page(browser)
+    page.goto(site_url + path)
+    results = Axe().run(page)
+    serious = [
+        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
