@@ -30,8 +30,8 @@ serve: $(STAMP)
 	$(BIN)/portal serve --today $(EXAMPLE_DATE) --frozen --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check generator tests $(wildcard benchmarks)
 	$(BIN)/mypy
 
 test: $(STAMP)
