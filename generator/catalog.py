@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
-from generator.paths import RecordFile, find_record_files, misplaced_params
+from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
 from generator.problems import Problem
 from generator.schema_problems import validate_record
 from generator.yaml_source import FieldPath, SourceFile, read_record_file
@@ -66,6 +66,10 @@ class Catalog:
 
 def load_catalog(root: Path) -> Catalog:
     catalog = Catalog(root)
+    if not any((root / folder).is_dir() for folder in RECORD_FOLDERS.values()):
+        # A mistyped folder must not pass as a portal with nothing wrong in it.
+        catalog.problems.append(Problem("portal-no-records", ".", params={"root": str(root)}))
+        return catalog
     for record_file in find_record_files(root):
         _load_one(catalog, record_file)
     return catalog
@@ -76,9 +80,15 @@ def _load_one(catalog: Catalog, record_file: RecordFile) -> None:
         params = (
             misplaced_params(record_file.kind)
             if record_file.problem == "file-misplaced"
-            else {"extension": ".yaml", "suggestion": record_file.detail, "target": record_file.detail}
+            else {
+                "extension": record_file.path.suffix,
+                "suggestion": record_file.detail,
+                "target": record_file.detail,
+            }
         )
         catalog.problems.append(Problem(record_file.problem, record_file.display, params=params))
+        # The record is there, only misplaced: what refers to it is not reported as dangling.
+        catalog.broken[record_file.kind].add(record_file.stem)
         return
     source = read_record_file(record_file.path, record_file.display)
     catalog.problems.extend(source.problems)

@@ -55,7 +55,7 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
                 continue
             if path.is_symlink():
                 yield RecordFile(kind, path, display, folders, "file-symlink", str(path.readlink()))
-            elif path.name.endswith(".yaml"):
+            elif not path.name.endswith(".yml"):  # .yaml, .YML: one spelling, so links and owners match
                 yield RecordFile(kind, path, display, folders, "file-extension", path.stem + ".yml")
             elif len(folders) != RECORD_DEPTH[kind] or (
                 kind == "notice" and not (folders[1].isdigit() and len(folders[1]) == 4)

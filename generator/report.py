@@ -31,6 +31,11 @@ def summary(problems: list[Problem], record_count: int) -> str:
             f"发现 {errors} 个错误、{warnings} 个警告，请按上面的提示修改后再提交。"
             f" ({errors} error(s), {warnings} warning(s) in {record_count} valid record(s).)"
         )
+    if warnings:  # not "passed": with --strict the same report fails the check
+        return (
+            f"没有错误：{record_count} 条记录，{warnings} 个警告，请按上面的提示处理（使用 --strict 时警告也算失败）。"
+            f" (No errors: {record_count} record(s), {warnings} warning(s); --strict fails on warnings.)"
+        )
     return (
         f"检查通过：{record_count} 条记录，{warnings} 个警告。"
         f" (Check passed: {record_count} record(s), {warnings} warning(s).)"

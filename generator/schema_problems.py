@@ -8,6 +8,7 @@ needs: the nearest known key for a typo, the allowed values for a wrong choice.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.messages import CATALOGUE
+from generator.models.common import show_value
 from generator.problems import Problem, field_path
 from generator.yaml_source import FieldPath, SourceFile
 
@@ -27,7 +29,25 @@ def validate_record(model: type[ModelT], source: SourceFile) -> tuple[ModelT | N
         return model.model_validate(source.data), []
     except ValidationError as error:
         problems = [_problem(model, source, detail) for detail in error.errors(include_url=False)]
-        return None, problems
+        return None, _without_typo_echoes(problems)
+
+
+def _without_typo_echoes(problems: list[Problem]) -> list[Problem]:
+    """`strat:` for `start:` is one mistake: the unknown key that suggests the missing field says
+    all there is to say, so the field-missing it causes is not reported as well."""
+    suggested = {
+        (problem.field.rpartition(".")[0], problem.params["suggests"])
+        for problem in problems
+        if problem.code == "unknown-key" and problem.params.get("suggests")
+    }
+    return [
+        problem
+        for problem in problems
+        if not (
+            problem.code == "field-missing"
+            and (problem.field.rpartition(".")[0], problem.field.rpartition(".")[2]) in suggested
+        )
+    ]
 
 
 def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
@@ -35,24 +55,32 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
     kind: str = error["type"]
     context: dict[str, Any] = dict(error.get("ctx") or {})
     key = next((part for part in reversed(loc) if isinstance(part, str)), "")
-    value = _shown(error.get("input"))
+    value = _as_written(source, loc, error.get("input"))
     params: dict[str, str] = {"key": key, "value": value}
 
     if kind in CATALOGUE:  # raised by our own types with a catalogue code
         params.update({name: str(item) for name, item in context.items()})
+        params["value"] = value
         return _at(source, kind, loc, params)
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # [60] where [low, high] belongs
+        shown = show_value(_value_at(source.data, loc[:-1]))
+        return _at(source, "range-invalid", loc[:-1], {"key": key, "value": shown})
     if kind == "missing":
         description = _description(model, loc)
         return _at(
             source,
             "field-missing",
             loc,
-            {"key": key, "hint": description or "见发布指南", "hint_en": "see the publishing guide"},
+            {
+                "key": key,
+                "hint": description.rstrip("。") or "见发布指南",
+                "hint_en": "see the publishing guide",
+            },
             on_parent=True,
         )
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key, [name for name in known if name != key], n=1, cutoff=0.6)
         if close:
             zh, en = (
                 f"是不是要写 {close[0]}？请改为 {close[0]}。",
@@ -67,11 +95,23 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         line, column = source.where_key(loc)
         return Problem(
             "unknown-key", source.path, line, column, field_path(loc),
-            {"key": key, "suggestion": zh, "suggestion_en": en},
+            {"key": key, "suggestion": zh, "suggestion_en": en, "suggests": close[0] if close else ""},
         )  # fmt: skip
     if kind in {"literal_error", "enum"}:
-        expected = str(context.get("expected", "")).replace("'", "")
-        return _at(source, "value-not-allowed", loc, {**params, "allowed": expected})
+        choices: list[str] = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        close = difflib.get_close_matches(str(error.get("input")), choices, n=1, cutoff=0.6)
+        return _at(
+            source,
+            "value-not-allowed",
+            loc,
+            {
+                **params,
+                "allowed": "、".join(choices),
+                "allowed_en": ", ".join(choices),
+                "suggestion": f"是不是要写 {close[0]}？" if close else "",
+                "suggestion_en": f"Did you mean {close[0]}? " if close else "",
+            },
+        )
     if kind in {"list_type", "set_type"}:
         return _at(source, "not-a-list", loc, params)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -98,17 +138,28 @@ def _at(
     return Problem(code, source.path, line, column, field_path(loc), params)
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "（空）"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{…}"
-    if isinstance(value, list):
-        return "[…]"
-    text = str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+def _as_written(source: SourceFile, loc: FieldPath, value: Any) -> str:
+    """The value as the clerk wrote it, for the message to quote: `0797` (not 797), `{草案}` (not a
+    mapping), so that "put it in quotes" quotes the right text."""
+    if loc in source.written:
+        return source.written[loc]
+    if isinstance(value, dict | list) and value and loc in source.positions:
+        line, column = source.positions[loc]
+        lines = source.text.splitlines()
+        text = lines[line - 1][column - 1 :] if line <= len(lines) else ""
+        text = text.split(" #", 1)[0].strip()
+        if text[:1] in ("[", "{") and len(text) <= 80:
+            return text
+    return show_value(value)
+
+
+def _value_at(data: Any, loc: FieldPath) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _model_at(model: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:

@@ -50,13 +50,22 @@ class SourceFile:
     positions: dict[FieldPath, Location] = field(default_factory=dict)
     key_positions: dict[FieldPath, Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    # How a plain scalar that did not become text was written (`0797` became 797): a message
+    # that asks for quotes must quote what the clerk wrote, leading zeros included.
+    written: dict[FieldPath, str] = field(default_factory=dict)
 
     def where(self, path: FieldPath) -> Location:
-        """The position of a field's value; for a missing field, its nearest present parent."""
+        """The position of a field's value; for a missing field, its nearest present parent.
+
+        A value that starts below its key (a block of `team:` members, a `grant:` mapping) is
+        placed at its key: that is the line a clerk looks for, and the one to delete or fix."""
         probe = tuple(path)
         while probe:
             if probe in self.positions:
-                return self.positions[probe]
+                value = self.positions[probe]
+                key = self.key_positions.get(probe)
+                return key if key is not None and key[0] != value[0] else value
             if probe in self.key_positions:
                 return self.key_positions[probe]
             probe = probe[:-1]
@@ -64,6 +73,22 @@ class SourceFile:
 
     def where_key(self, path: FieldPath) -> Location:
         return self.key_positions.get(tuple(path)) or self.where(path)
+
+    def line_containing(self, path: FieldPath, needle: str, occurrence: int = 0) -> Location | None:
+        """Where `needle` appears (its `occurrence`-th time, from 0) at or after a field's value:
+        the line inside a multi-line text (block, folded or quoted), which the value's own
+        position cannot tell."""
+        if not self.text or not needle:
+            return None
+        first_line, first_column = self.where(path)
+        for number, line in enumerate(self.text.splitlines()[first_line - 1 :], start=first_line):
+            found = line.find(needle, first_column - 1 if number == first_line else 0)
+            while found >= 0:
+                if occurrence == 0:
+                    return number, found + 1
+                occurrence -= 1
+                found = line.find(needle, found + len(needle))
+        return None
 
     def problem(self, code: str, at: FieldPath = (), /, **params: object) -> Problem:
         line, column = self.where(at)
@@ -98,6 +123,7 @@ def parse_record_bytes(raw: bytes, display_path: str) -> SourceFile:
     text = _decode(raw, source)
     if text is None:
         return source
+    source.text = text
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -128,6 +154,12 @@ def _decode(raw: bytes, source: SourceFile) -> str | None:
             pass
         source.problems.append(Problem(code, source.path, line, params={"offset": str(error.start)}))
         return None
+
+
+def _written_tag(tag: str) -> str:
+    """`tag:yaml.org,2002:int` as the clerk wrote it: `!!int`."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def _line_of(raw: bytes, offset: int) -> int:
@@ -180,6 +212,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.root: Any = _Unset
         self.documents = 0
+        self.duplicates = False
 
     def build(self) -> None:
         loader = _Loader(self.text)
@@ -205,10 +238,18 @@ class _Builder:
         if self.root is _Unset or self.root is None:
             self.source.problems.append(Problem("file-empty", self.source.path))
         elif not isinstance(self.root, dict):
+            mistake = _key_colon_mistake(self.text.splitlines(), 1, self.text.count("\n") + 1)
+            if mistake is not None:  # `id：gnas` on every line reads as one long text
+                self.source.problems.append(mistake.problem(self.source.path))
+                return
             kind = "list" if isinstance(self.root, list) else "scalar"
             self.source.problems.append(
                 Problem("yaml-not-mapping", self.source.path, 1, 1, params={"kind": kind})
             )
+        elif self.duplicates:
+            # Refused, not guessed: which of the two values the clerk meant is unknown, and
+            # checking the record with either would report mistakes that are not there.
+            return
         else:
             self.source.data = self.root
 
@@ -269,7 +310,12 @@ class _Builder:
             line, column = _location(event.start_mark)
             self.source.problems.append(
                 Problem(
-                    "yaml-tag", self.source.path, line, column, field_path(self._next_path()), {"tag": tag}
+                    "yaml-tag",
+                    self.source.path,
+                    line,
+                    column,
+                    field_path(self._next_path()),
+                    {"tag": _written_tag(tag)},
                 )
             )
             raise _Stop
@@ -287,7 +333,7 @@ class _Builder:
                     line,
                     column,
                     field_path(self._next_path()),
-                    {"tag": event.tag},
+                    {"tag": _written_tag(event.tag)},
                 )
             )
             raise _Stop
@@ -304,6 +350,7 @@ class _Builder:
             path: FieldPath = (*frame.path, len(container))
             container.append(value)
             self.source.positions[path] = at
+            self._remember_written(path, value, event)
             return path
         if frame.pending_key is None:  # this value is a key
             if isinstance(value, dict | list):
@@ -313,6 +360,7 @@ class _Builder:
                 raise _Stop
             key = "" if value is None else str(value) if not isinstance(value, bool) else event.value
             if key in frame.seen_keys:
+                self.duplicates = True
                 first_line, _ = frame.seen_keys[key]
                 self.source.problems.append(
                     Problem(
@@ -333,21 +381,65 @@ class _Builder:
         container[key] = value
         self.source.positions[path] = at
         self.source.key_positions[path] = frame.pending_key_at
+        self._remember_written(path, value, event)
         frame.pending_key = None
         return path
 
+    def _remember_written(self, path: FieldPath, value: Any, event: Any) -> None:
+        if isinstance(event, yaml.ScalarEvent) and value is not None and not isinstance(value, str):
+            self.source.written[path] = event.value
+
     def _syntax_problem(self, error: yaml.MarkedYAMLError) -> None:
-        mark = error.problem_mark or error.context_mark
-        line, column = _location(mark) if mark is not None else (1, 1)
+        """Name the line the clerk has to change, which is not always where the parser gave up:
+        an unclosed quote is found at the end of the file, a key written `title：` (a Chinese
+        colon) or `title:text` (no space) one line below."""
         lines = self.text.splitlines()
-        text_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        problem_at = _location(error.problem_mark) if error.problem_mark is not None else (1, 1)
+        context_at = _location(error.context_mark) if error.context_mark is not None else None
         detail = (error.problem or "").strip()
+        context = (error.context or "").strip()
+        first_line = context_at[0] if context_at else problem_at[0] - 1
+        mistake = _key_colon_mistake(lines, first_line, problem_at[0])
+        if mistake is not None:
+            self.source.problems.append(mistake.problem(self.source.path))
+            return
+        line, column = problem_at
+        text_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        first_sign = len(text_line) - len(text_line.lstrip()) + 1
+        quoting = _needs_quotes(text_line, column, detail)
+        if quoting is not None:
+            value_column, params = quoting
+            self.source.problems.append(
+                Problem("yaml-needs-quotes", self.source.path, line, value_column, params=params)
+            )
+            return
+        if "nesting depth" in detail:
+            # libyaml's scanner looks ahead through `[[[[…` and gives up (at 1,000 levels)
+            # before our own depth limit sees a single event.
+            self.source.problems.append(
+                Problem("yaml-too-deep", self.source.path, line, column, params={"limit": str(MAX_DEPTH)})
+            )
+            return
         if "\t" in text_line[: max(column, 1)] or "'\\t'" in detail:
             code = "yaml-tab"
         elif "mapping values are not allowed" in detail:
-            code = "yaml-colon-in-value"
+            # `title: a: b` has a second ': ' after its key; a line whose first colon is the
+            # one refused is a key indented unlike its neighbours.
+            before = text_line[: column - 1]
+            code = (
+                "yaml-colon-in-value"
+                if ": " in before or before.rstrip().endswith(":")
+                else "yaml-indentation"
+            )
+        elif ("expected key" in detail or "expected <block end>" in detail) and column == first_sign:
+            code = "yaml-indentation"  # the parser stopped at the line's first sign: its indentation
         else:
             code = "yaml-syntax"
+            if context_at and ("quoted scalar" in context or "flow" in context):
+                line, column = context_at  # where the quote or bracket was opened
+                text_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        if code == "yaml-indentation":
+            column = first_sign
         self.source.problems.append(
             Problem(
                 code, self.source.path, line, column, params={"detail": detail, "text": text_line.strip()}
@@ -356,12 +448,85 @@ class _Builder:
 
     def _reader_problem(self, error: yaml.YAMLError) -> None:
         position = getattr(error, "position", 0) or 0
-        line = self.text.count("\n", 0, position) + 1
+        if _Loader is getattr(yaml, "CSafeLoader", None):  # libyaml counts UTF-8 bytes, not characters
+            line = self.text.encode("utf-8").count(b"\n", 0, position) + 1
+        else:  # pragma: no cover - the pure-Python reader counts characters
+            line = self.text.count("\n", 0, position) + 1
         character = getattr(error, "character", "")
-        code_point = f"U+{ord(character):04X}" if isinstance(character, str) and character else str(character)
+        if isinstance(character, str) and character:
+            character = ord(character)
+        code_point = f"U+{character:04X}" if isinstance(character, int) else str(character)
         self.source.problems.append(
             Problem("file-control-character", self.source.path, line, params={"character": code_point})
         )
+
+
+# A key followed by a Chinese colon, or by an ASCII colon with no space: `title：……`, `title:……`.
+_KEY_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*(：|:(?=[^\s/]))")
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyColon:
+    line: int
+    column: int
+    key: str
+    written: str
+
+    def problem(self, path: str) -> Problem:
+        return Problem(
+            "yaml-key-colon",
+            path,
+            self.line,
+            self.column,
+            self.key,
+            {"key": self.key, "written": self.written},
+        )
+
+
+def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | None:
+    for number in range(max(first, 1), min(last, len(lines)) + 1):
+        match = _KEY_COLON.match(lines[number - 1])
+        if match:
+            written = lines[number - 1][match.start(2) :].strip()
+            written = written if len(written) <= 30 else written[:29] + "…"
+            return _KeyColon(number, match.start(3) + 1, match.group(2), written)
+    return None
+
+
+_BLOCK_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?)([\"'\[{].*?)\s*$")
+
+
+def _needs_quotes(line: str, column: int, detail: str) -> tuple[int, dict[str, str]] | None:
+    """A value that starts with a sign YAML reserves: `@gnas-tto`, `[草案] 关于`, `"关于"（草案）`.
+    The fix is the same line with the value in quotes."""
+    if "cannot start any token" in detail and line[column - 1 : column] in ("@", "`", "%"):
+        start = column - 1
+        in_flow = "[" in line[:start] or "{" in line[:start]
+        end = len(line)
+        if in_flow:
+            stops = [line.find(sign, start) for sign in ",]}"]
+            end = min((stop for stop in stops if stop >= 0), default=end)
+        value = line[start:end].strip()
+        fixed = line[:start] + _quoted(value) + line[start + len(value) :]
+        return column, {"value": value, "first": value[0], "fix": fixed.strip()}
+    if "did not find expected key" in detail or "expected '-' indicator" in detail:
+        match = _BLOCK_VALUE.match(line)
+        if match is None:
+            return None
+        value = match.group(2)
+        if value[0] in "[{":  # `[60, 95] 备注` is a list with text after it; `[草案] 关于` is text
+            closing = value.find("]" if value[0] == "[" else "}")
+            if closing < 0 or any(sign in value[: closing + 1] for sign in ":,"):
+                return None
+        fixed = match.group(1) + _quoted(value)
+        return match.start(2) + 1, {"value": value, "first": value[0], "fix": fixed.strip()}
+    return None
+
+
+def _quoted(value: str) -> str:
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
 
 
 class _UnsetType:

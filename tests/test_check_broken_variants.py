@@ -54,7 +54,7 @@ VARIANTS = [
         ("yaml-duplicate-key", NOTICE, 4, "kind"),
     ),
     ("misspelt key", NOTICE, "title:", "titel:", ("unknown-key", NOTICE, 4, "titel")),
-    ("shares not 100", ACHIEVEMENT, "share: 40", "share: 30", ("shares-not-100", ACHIEVEMENT, 11, "team")),
+    ("shares not 100", ACHIEVEMENT, "share: 40", "share: 30", ("shares-not-100", ACHIEVEMENT, 10, "team")),
     (
         "wrong check digit",
         ACHIEVEMENT,

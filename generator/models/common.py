@@ -6,7 +6,9 @@ and params straight into a Problem, so the clerk's message comes from the catalo
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -19,6 +21,11 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Dates a record can mean: a year such as 9999 or 0202 is a typo, and date arithmetic on it
+# (the day after a period, a pilot's end) would fail.
+YEARS = range(1900, 2200)
+# Counts of days and years (a notice's minimum days, a use right's years, a pilot's years).
+COUNT_MIN, COUNT_MAX = 1, 1000
 
 
 class Record(BaseModel):
@@ -28,37 +35,56 @@ class Record(BaseModel):
 
 
 def _fail(code: str, value: Any, **params: object) -> PydanticCustomError:
-    return PydanticCustomError(code, code, {"value": _show(value), **{k: str(v) for k, v in params.items()}})
+    return PydanticCustomError(
+        code, code, {"value": show_value(value), **{k: str(v) for k, v in params.items()}}
+    )
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as a message quotes it: on one line, and short."""
     if value is None:
         return "（空）"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        text = "[" + ", ".join(show_value(item) for item in value) + "]"
+        return text if len(text) <= 80 else "[…]"
+    text = str(value).replace("\r\n", "\n").replace("\n", "↵")
     return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _text(value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _fail("text-empty", value)  # `title:` with nothing after it
     if isinstance(value, str):
-        if not value.strip():
-            raise _fail("text-empty", value)
         return value
-    if isinstance(value, bool) or value is None:
-        raise _fail("not-text", value)
-    if isinstance(value, int | float):
-        raise _fail("not-text", value)
     raise _fail("not-text", value)
 
 
+def _half_width(text: str) -> str:
+    """What a Chinese input method in full-width mode typed: ２０２４－０３－０４ is 2024-03-04."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def _slug(value: Any) -> str:
-    if not isinstance(value, str) or not SLUG.match(value):
-        suggestion = re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")[:40]
-        hint = f"例如 {suggestion}。" if suggestion and SLUG.match(suggestion) else ""
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", _half_width(str(value)).lower()).strip("-")[:40]
+        hint = f"例如 {suggestion}。" if suggestion and SLUG.fullmatch(suggestion) else ""
         hint_en = f"For example {suggestion}." if hint else ""
         raise _fail("id-invalid", value, suggestion=hint, suggestion_en=hint_en)
     return value
+
+
+def _real_date(text: str) -> date | None:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.year in YEARS else None
 
 
 def _iso_date(value: Any) -> date:
@@ -66,18 +92,28 @@ def _iso_date(value: Any) -> date:
     # 20240304 must not be taken for a Unix time, as pydantic's lax mode would.
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _fail("date-invalid", value)
+    day = _real_date(value.strip()) if isinstance(value, str) else None
+    if day is not None:
+        return day
+    meant = _real_date(_half_width(value)) if isinstance(value, str) else None
+    raise _fail("date-invalid", value, **_meant(meant.isoformat() if meant else None))
 
 
 def _clock_time(value: Any) -> str:
-    if isinstance(value, str) and CLOCK_TIME.match(value.strip()):
+    if isinstance(value, str) and CLOCK_TIME.fullmatch(value.strip()):
         return value.strip()
-    raise _fail("time-invalid", value)
+    meant = _half_width(value).replace("：", ":") if isinstance(value, str) else ""
+    raise _fail("time-invalid", value, **_meant(f'"{meant}"' if CLOCK_TIME.fullmatch(meant) else None))
+
+
+def _meant(written: str | None) -> dict[str, str]:
+    """The hint for a value typed with full-width characters: the same value in half-width."""
+    if written is None:
+        return {"suggestion": "", "suggestion_en": ""}
+    return {
+        "suggestion": f"这里用了全角字符，应写成 {written}。",
+        "suggestion_en": f"It is typed in full-width characters: write {written}. ",
+    }
 
 
 _UNITS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
@@ -99,7 +135,8 @@ def _yuan(value: Any) -> int:
 def suggest_yuan(value: Any) -> int | None:
     """What a clerk meant by "120万元", "1,200,000元" or 1200000.0, as whole yuan."""
     if isinstance(value, float):
-        return round(value) if value >= 0 else None
+        # 1200000.0 is 1200000; 120.5 may mean 120.5万元: never guess by rounding.
+        return int(value) if value >= 0 and value.is_integer() else None
     if not isinstance(value, str):
         return None
     text = value.strip().replace(",", "").replace("，", "").replace(" ", "").replace("人民币", "")
@@ -130,6 +167,8 @@ def _percent(value: Any) -> float:
             number = float(text)
         except ValueError:
             raise _fail("not-number", value) from None
+        if not math.isfinite(number):
+            raise _fail("not-number", value)
         shown = int(number) if number.is_integer() else number
         raise _fail("percent-not-number", value, suggestion=shown)
     raise _fail("not-number", value)
@@ -137,6 +176,8 @@ def _percent(value: Any) -> float:
 
 def _whole_number(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
+        if not COUNT_MIN <= value <= COUNT_MAX:
+            raise _fail("number-out-of-range", value, min=COUNT_MIN, max=COUNT_MAX)
         return value
     raise _fail("not-integer", value)
 
@@ -185,7 +226,11 @@ Yuan = Annotated[int, BeforeValidator(_yuan), WithJsonSchema({"type": "integer",
 Percent = Annotated[
     float, BeforeValidator(_percent), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
 ]
-WholeNumber = Annotated[int, BeforeValidator(_whole_number), WithJsonSchema({"type": "integer"})]
+WholeNumber = Annotated[
+    int,
+    BeforeValidator(_whole_number),
+    WithJsonSchema({"type": "integer", "minimum": COUNT_MIN, "maximum": COUNT_MAX}),
+]
 Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
 Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
 Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from generator.models.common import IsoDate, Percent, Record, Slug, Text, Url, WholeNumber, described
@@ -36,13 +36,10 @@ class Policy(Record):
     )
     pilot_years: WholeNumber = described("试点期限（年），自单位获批之日起计算。")
 
-    @model_validator(mode="after")
-    def _range_ordered(self) -> Policy:
-        low, high = self.reward_share_range
-        if low > high:
-            raise PydanticCustomError(
-                "range-invalid",
-                "range-invalid",
-                {"value": f"[{low:g}, {high:g}]", "field": "reward_share_range"},
-            )
-        return self
+    @field_validator("reward_share_range")
+    @classmethod
+    def _range_ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if low > high:  # raised on the field, so the problem points at its line
+            raise PydanticCustomError("range-invalid", "range-invalid", {"value": f"[{low:g}, {high:g}]"})
+        return value

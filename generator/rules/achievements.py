@@ -104,7 +104,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
         if right.kind in PATENT_KINDS:
             patent = parse_patent(number)
             if patent is None:
-                pattern, example = PATENT_FORMAT
+                pattern, pattern_en, example = PATENT_FORMAT
                 yield loaded.problem(
                     "registration-number-invalid",
                     where,
@@ -112,6 +112,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                     kind=right.kind,
                     kind_label=RIGHT_KINDS[right.kind],
                     pattern=pattern,
+                    pattern_en=pattern_en,
                     example=example,
                 )
                 continue
@@ -131,6 +132,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                     "patent-kind-mismatch",
                     ("rights", index, "kind"),
                     value=number,
+                    position=5 if len(patent.digits) == 12 else 3,
                     digit=digit,
                     digit_label=label,
                     digit_label_en=label_en,
@@ -138,7 +140,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                     expected_kind=expected_kind,
                 )
         elif right.kind in FORMATS:
-            pattern_re, pattern, example = FORMATS[right.kind]
+            pattern_re, pattern, pattern_en, example = FORMATS[right.kind]
             if not pattern_re.match(number):
                 yield loaded.problem(
                     "registration-number-invalid",
@@ -147,6 +149,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                     kind=right.kind,
                     kind_label=RIGHT_KINDS[right.kind],
                     pattern=pattern,
+                    pattern_en=pattern_en,
                     example=example,
                 )
 

@@ -17,7 +17,14 @@ from generator.problems import Problem
 from generator.yaml_source import FieldPath
 
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
-_TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>?|<!--|<!\[CDATA\[|<\?")
+# An HTML tag as CommonMark reads one: `<` right before the name, closed by `>`; `a < b` and
+# `x<y 且 z>w` are text. `<script` and its kin count even unclosed: they open an HTML block.
+_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][^<>]*)?\s*/?>"
+    r"|<(?:script|style|pre|textarea|iframe)\b"
+    r"|<!--|<!\[CDATA\[|<\?[A-Za-z]",
+    re.IGNORECASE,
+)
 _LINK = re.compile(
     r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.M
 )
@@ -37,24 +44,35 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
 
 def markdown_problems(text: str, loaded: Loaded[Any], path: FieldPath) -> Iterator[Problem]:
     visible = _CODE.sub(lambda match: " " * len(match.group(0)), text)  # code shows tags as text: fine
+    # One problem per line of text, naming every tag on it: `<b>x</b>` is one thing to remove.
+    tags_by_line: dict[int, list[re.Match[str]]] = {}
     for match in _TAG.finditer(visible):
-        yield _within(loaded, path, text, match.start(), "markdown-raw-html", tag=match.group(0)[:40])
+        tags_by_line.setdefault(visible.count("\n", 0, match.start()), []).append(match)
+    for matches in tags_by_line.values():
+        tags = "、".join(dict.fromkeys(match.group(0)[:40] for match in matches))
+        first = matches[0]
+        yield _within(loaded, path, visible, first.group(0), first.start(), "markdown-raw-html", tag=tags)
     for match in _LINK.finditer(visible):
-        target = next(group for group in match.groups() if group)
+        index = next(number for number, group in enumerate(match.groups(), start=1) if group)
+        target = match.group(index)
         scheme = _SCHEME.match(target)
         if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            yield _within(loaded, path, text, match.start(), "markdown-link-scheme", value=target[:80])
+            yield _within(
+                loaded, path, visible, target, match.start(index), "markdown-link-scheme", value=target[:80]
+            )
 
 
 def _within(
-    loaded: Loaded[Any], path: FieldPath, text: str, offset: int, code: str, **params: object
+    loaded: Loaded[Any], path: FieldPath, text: str, found_text: str, offset: int, code: str, **params: object
 ) -> Problem:
-    """Point at the line inside a multi-line block, not just at the field's first line."""
+    """Point at the line inside a multi-line text (block, folded or quoted), not at its first line:
+    find the same occurrence of what was found in the text in the file's own lines."""
     problem = loaded.problem(code, path, **params)
-    if "\n" not in text:
+    needle = found_text.splitlines()[0] if found_text else ""
+    found = loaded.source.line_containing(path, needle, text.count(needle, 0, offset))
+    if found is None:
         return problem
-    line = problem.line + 1 + text.count("\n", 0, offset)  # a block scalar starts on the next line
-    return Problem(problem.code, problem.file, line, 1, problem.field, problem.params)
+    return Problem(problem.code, problem.file, found[0], found[1], problem.field, problem.params)
 
 
 def _attachments(root: Path, loaded: Loaded[Notice]) -> Iterator[Problem]:

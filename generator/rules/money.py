@@ -3,6 +3,7 @@ leader's equity approved, and a price far below its valuation explained."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date
 
@@ -50,6 +51,8 @@ def _reward(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:
                 low=f"{low:g}",
                 high=f"{high:g}",
                 policy=policy.record.id,
+                min_total=math.ceil(reward.net_income_yuan * low / 100),
+                max_total=math.floor(reward.net_income_yuan * high / 100),
             )
     minimum = policy.record.lead_reward_share_min
     if minimum is None or reward.team_total_yuan == 0:
@@ -74,6 +77,7 @@ def _reward(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:
             share=f"{share:.1f}",
             minimum=f"{minimum:g}",
             policy=policy.record.id,
+            minimum_total=math.ceil(reward.team_total_yuan * minimum / 100),
         )
 
 

@@ -51,7 +51,9 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                         suggestion=zh,
                         suggestion_en=en,
                     )
-            elif found.record.institution != record.institution:
+            elif found.record.institution != record.institution and catalog.known(
+                "institution", record.institution
+            ):  # a misspelt institution is reported once, as unknown-institution
                 yield notice.problem(
                     "achievement-other-institution",
                     ("achievements", index),

@@ -1,0 +1,204 @@
+"""Where records live and what they refer to: file names, folders, ids and references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import (
+    ACHIEVEMENT,
+    FIXTURE,
+    INSTITUTION,
+    NOTICE,
+    TODAY,
+    check_problems,
+    problem_keys,
+    replace,
+    write,
+)
+
+
+def move(root: Path, relative: str, to: str) -> None:
+    target = root / to
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (root / relative).rename(target)
+
+
+# --- files and folders ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gnas-2024-n01.yaml", "gnas-2024-n01.YML", "gnas-2024-n01.Yaml"])
+def test_a_record_file_ends_in_yml(portal: Path, name: str) -> None:
+    move(portal, NOTICE, f"notices/gnas/2024/{name}")
+    problems = check_problems(portal, TODAY)
+    # The achievement's history still names the notice: it exists, so that is not reported.
+    assert [problem.key() for problem in problems] == [("file-extension", f"notices/gnas/2024/{name}", 1, "")]
+    assert problems[0].params["suggestion"] == "gnas-2024-n01.yml"
+    assert problems[0].params["extension"] == name[name.index(".") :]
+
+
+def test_files_that_are_not_yaml_are_left_alone(portal: Path) -> None:
+    write(portal, "notices/gnas/2024/README.md", "说明\n")
+    write(portal, "notices/gnas/attachments/a.pdf", b"%PDF")
+    assert problem_keys(portal, TODAY) == set()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (NOTICE, "notices/gnas/gnas-2024-n01.yml"),
+        (NOTICE, "notices/gnas/24/gnas-2024-n01.yml"),
+        (NOTICE, "notices/gnas-2024-n01.yml"),
+        (ACHIEVEMENT, "achievements/gnas-2024-001.yml"),
+        (ACHIEVEMENT, "achievements/gnas/2024/gnas-2024-001.yml"),
+        (INSTITUTION, "institutions/gnas/gnas.yml"),
+        ("policies/ganzhou-2023.yml", "policies/cities/ganzhou-2023.yml"),
+    ],
+)
+def test_a_record_in_the_wrong_folder(portal: Path, source: str, target: str) -> None:
+    move(portal, source, target)
+    keys = problem_keys(portal, TODAY)
+    assert ("file-misplaced", target, 1, "") in keys
+    # Records that refer to the misplaced one are not told it does not exist.
+    assert not {key for key in keys if key[0].startswith("unknown-")}
+
+
+def test_a_symbolic_link_is_reported_not_followed(portal: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yml"
+    outside.write_text("id: secret\n", encoding="utf-8")
+    (portal / "policies/secret.yml").symlink_to(outside)
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [("file-symlink", "policies/secret.yml", 1, "")]
+    assert problems[0].params["target"] == str(outside)
+
+
+def test_a_folder_without_any_record_folder_is_not_a_clean_portal(tmp_path: Path) -> None:
+    assert problem_keys(tmp_path, TODAY) == {("portal-no-records", ".", 1, "")}
+
+
+def test_a_portal_without_notices_yet_is_fine(portal: Path) -> None:
+    import shutil
+
+    shutil.rmtree(portal / "notices")
+    replace(portal, ACHIEVEMENT, "  - {date: 2024-03-04, event: noticed, notice: gnas-2024-n01}\n", "")
+    assert problem_keys(portal, TODAY) == set()
+
+
+# --- ids and folders agree ---------------------------------------------------------------------------
+
+
+def test_a_file_named_unlike_its_id(portal: Path) -> None:
+    move(portal, NOTICE, "notices/gnas/2024/gnas-2024-x.yml")
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [
+        ("id-not-file-name", "notices/gnas/2024/gnas-2024-x.yml", 1, "id")
+    ]
+    assert problems[0].params == {"id": "gnas-2024-n01", "stem": "gnas-2024-x"}
+
+
+def test_an_achievement_in_another_institutions_folder(portal: Path) -> None:
+    write(
+        portal,
+        "institutions/gnit.yml",
+        (FIXTURE / INSTITUTION).read_text(encoding="utf-8").replace("gnas", "gnit"),
+    )
+    move(portal, ACHIEVEMENT, "achievements/gnit/gnas-2024-001.yml")
+    assert problem_keys(portal, TODAY) == {
+        ("institution-not-folder", "achievements/gnit/gnas-2024-001.yml", 2, "institution")
+    }
+
+
+def test_a_notice_in_the_folder_of_another_year(portal: Path) -> None:
+    move(portal, NOTICE, "notices/gnas/2025/gnas-2024-n01.yml")
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [
+        ("notice-year-folder", "notices/gnas/2025/gnas-2024-n01.yml", 5, "period.start")
+    ]
+    assert problems[0].params["expected"] == "notices/gnas/2024/"
+
+
+def test_two_records_with_one_id(portal: Path) -> None:
+    write(portal, "notices/gnas/2024/gnas-2024-n02.yml", (portal / NOTICE).read_text(encoding="utf-8"))
+    assert problem_keys(portal, TODAY) == {
+        ("duplicate-id", "notices/gnas/2024/gnas-2024-n02.yml", 1, "id"),
+    }
+
+
+# --- references ------------------------------------------------------------------------------------------
+
+
+def test_a_dangling_achievement_reference_suggests_the_near_id(portal: Path) -> None:
+    replace(portal, NOTICE, "achievements: [gnas-2024-001]", "achievements: [gnas-2024-01]")
+    problems = check_problems(portal, TODAY)
+    keys = {problem.key() for problem in problems}
+    assert keys == {
+        ("unknown-achievement", NOTICE, 6, "achievements[0]"),
+        ("notice-not-listing-achievement", ACHIEVEMENT, 21, "history[1].notice"),
+    }
+    (unknown,) = [problem for problem in problems if problem.code == "unknown-achievement"]
+    assert "gnas-2024-001" in unknown.params["suggestion"]
+
+
+def test_a_dangling_notice_reference(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "notice: gnas-2024-n01}", "notice: gnas-2024-n09}")
+    assert problem_keys(portal, TODAY) == {("unknown-notice", ACHIEVEMENT, 21, "history[1].notice")}
+
+
+def test_an_unknown_policy(portal: Path) -> None:
+    replace(portal, INSTITUTION, "policy: ganzhou-2023", "policy: ganzhou-2024")
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [("unknown-policy", INSTITUTION, 3, "policy")]
+    assert problems[0].params["known"] == "ganzhou-2023"
+
+
+def test_an_unknown_institution_is_one_mistake_not_three(portal: Path) -> None:
+    replace(portal, NOTICE, "institution: gnas", "institution: gnax")
+    assert problem_keys(portal, TODAY) == {
+        ("institution-not-folder", NOTICE, 2, "institution"),
+        ("unknown-institution", NOTICE, 2, "institution"),
+    }
+
+
+def test_a_notice_listing_another_units_achievement(portal: Path) -> None:
+    write(
+        portal,
+        "institutions/gnit.yml",
+        (FIXTURE / INSTITUTION).read_text(encoding="utf-8").replace("gnas", "gnit"),
+    )
+    other = "notices/gnit/2024/gnit-2024-n01.yml"
+    write(
+        portal,
+        other,
+        (FIXTURE / NOTICE)
+        .read_text(encoding="utf-8")
+        .replace("gnas-2024-n01", "gnit-2024-n01")
+        .replace("institution: gnas", "institution: gnit"),
+    )
+    assert problem_keys(portal, TODAY) == {("achievement-other-institution", other, 6, "achievements[0]")}
+
+
+def test_a_history_naming_a_notice_that_does_not_list_the_achievement(portal: Path) -> None:
+    write(
+        portal,
+        "achievements/gnas/gnas-2024-002.yml",
+        (FIXTURE / ACHIEVEMENT).read_text(encoding="utf-8").replace("gnas-2024-001", "gnas-2024-002"),
+    )
+    assert problem_keys(portal, TODAY) == {
+        ("notice-not-listing-achievement", "achievements/gnas/gnas-2024-002.yml", 21, "history[1].notice")
+    }
+
+
+def test_a_file_that_cannot_be_read(portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root every file is readable; a permission error is simulated for the notice only."""
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "gnas-2024-n01.yml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [("file-unreadable", NOTICE, 1, "")]
+    assert "Permission denied" in problems[0].params["reason"]
