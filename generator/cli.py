@@ -74,6 +74,51 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--frozen", action="store_true")
     serve.set_defaults(command=_serve)
 
+    check_changes = commands.add_parser(
+        "check-changes",
+        help="与基准版本比较，检查是否改动了已公开的记录 / refuse changes to the public record",
+    )
+    _add_root(check_changes)
+    _add_today(check_changes)
+    check_changes.add_argument(
+        "--base", required=True, help="基准 git 版本，例如 origin/main / the git revision to compare with"
+    )
+    check_changes.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check_changes.set_defaults(command=_check_changes)
+
+    codeowners = commands.add_parser(
+        "codeowners", help="按各单位 maintainers 生成 .github/CODEOWNERS / write CODEOWNERS"
+    )
+    _add_root(codeowners)
+    codeowners.add_argument("--check", action="store_true", help="只检查是否最新 / fail when stale")
+    codeowners.set_defaults(command=_codeowners)
+
+    new = commands.add_parser("new", help="生成新记录草稿 / write a skeleton record to fill in")
+    records = new.add_subparsers(required=True, dest="record", metavar="RECORD")
+    for record, help_text in (
+        ("notice", "公示草稿 / a notice skeleton"),
+        ("achievement", "成果草稿 / an achievement skeleton"),
+    ):
+        skeleton = records.add_parser(record, help=help_text)
+        _add_root(skeleton)
+        _add_today(skeleton)
+        skeleton.add_argument("--institution", required=True, help="单位编号，例如 gnas / institution id")
+        if record == "notice":
+            skeleton.add_argument(
+                "--kind",
+                choices=("ownership_grant", "long_term_use_grant", "negotiated_price", "reward"),
+                default=None,
+                help="公示类型；默认按成果的赋权方式 / notice kind",
+            )
+            skeleton.add_argument(
+                "--achievement",
+                action="append",
+                default=[],
+                metavar="ID",
+                help="公示涉及的成果编号，可重复 / achievement id, repeatable",
+            )
+        skeleton.set_defaults(command=_new)
+
     schemas = commands.add_parser("schemas", help="导出 JSON Schema / write the JSON Schemas")
     _add_root(schemas)
     schemas.add_argument("--check", action="store_true", help="只检查是否最新 / fail when stale")
@@ -153,6 +198,55 @@ def _schemas(arguments: argparse.Namespace) -> int:
         return EXIT_INVALID if stale else EXIT_OK
     for name in write_schemas(arguments.root):
         sys.stdout.write(f"wrote schemas/{name}\n")
+    return EXIT_OK
+
+
+def _check_changes(arguments: argparse.Namespace) -> int:
+    from generator.change_review import check_changes
+    from generator.report import as_github, as_json, as_text, summary
+
+    result = check_changes(arguments.root, arguments.base, resolve_today(arguments.today))
+    if arguments.format == "json":
+        sys.stdout.write(as_json(result.problems))
+    elif arguments.format == "github":
+        sys.stdout.write(as_github(result.problems))
+        sys.stderr.write(summary(result.problems, result.record_count) + "\n")
+    else:
+        sys.stdout.write(as_text(result.problems, result.record_count))
+    return EXIT_OK if result.passes() else EXIT_INVALID
+
+
+def _codeowners(arguments: argparse.Namespace) -> int:
+    from generator.codeowners import CODEOWNERS_PATH, codeowners_stale, write_codeowners
+
+    if arguments.check:
+        if codeowners_stale(arguments.root):
+            sys.stdout.write(
+                f"{CODEOWNERS_PATH.as_posix()} 已过期，请运行 portal codeowners 重新生成。"
+                "(stale: run `portal codeowners`)\n"
+            )
+            return EXIT_INVALID
+        return EXIT_OK
+    target = write_codeowners(arguments.root)
+    sys.stdout.write(f"wrote {target.relative_to(arguments.root).as_posix()}\n")
+    return EXIT_OK
+
+
+def _new(arguments: argparse.Namespace) -> int:
+    from generator.skeletons import new_achievement, new_notice
+
+    today = resolve_today(arguments.today)
+    if arguments.record == "notice":
+        skeleton = new_notice(
+            arguments.root,
+            arguments.institution,
+            today,
+            kind=arguments.kind,
+            achievements=tuple(arguments.achievement),
+        )
+    else:
+        skeleton = new_achievement(arguments.root, arguments.institution, today)
+    sys.stdout.write(f"{skeleton.path.relative_to(arguments.root).as_posix()}\n")
     return EXIT_OK
 
 

@@ -147,6 +147,29 @@ _define(
     "double quotes.",
 )
 _define(
+    "yaml-key-colon",
+    E,
+    "yaml",
+    "字段名 {key} 后面应是英文冒号加一个空格，这里写成了“{written}”。请改为“{key}: ”再写值（中文输入法下的冒号“：”YAML 不认）。",
+    "The key {key} must be followed by an ASCII colon and a space, but it is written '{written}'. "
+    "Write '{key}: ' before the value (a Chinese colon '：' is not a YAML colon).",
+)
+_define(
+    "yaml-needs-quotes",
+    E,
+    "yaml",
+    "值“{value}”以 {first} 开头，YAML 会把它当作特殊符号，读不出这个值。请给它加上引号，写成：{fix}",
+    "The value '{value}' starts with {first}, which YAML reads as a special sign. Put it in quotes: {fix}",
+)
+_define(
+    "yaml-indentation",
+    E,
+    "yaml",
+    "此行的缩进与上下文不一致：“{text}”。同一层的字段要用同样多的空格左对齐，下一层的字段比上一层多缩进两个空格。",
+    "This line is indented unlike its neighbours: '{text}'. Fields of one level start in the same "
+    "column; the fields under a key are indented two more spaces.",
+)
+_define(
     "yaml-duplicate-key",
     E,
     "yaml",
@@ -210,8 +233,8 @@ _define(
     "value-not-allowed",
     E,
     "schema",
-    "{field} 的值“{value}”不在允许范围内。请从以下取值中选一个：{allowed}。",
-    "The value '{value}' of {field} is not allowed. Use one of: {allowed}.",
+    "{field} 的值“{value}”不在允许范围内。{suggestion}请从以下取值中选一个：{allowed}。",
+    "The value '{value}' of {field} is not allowed. {suggestion_en}Use one of: {allowed_en}.",
 )
 _define(
     "not-text",
@@ -227,6 +250,13 @@ _define(
     "schema",
     "{field} 应为整数，但写成了“{value}”。请只写阿拉伯数字，不加引号、小数点或单位。",
     "{field} must be a whole number, not '{value}'. Write digits only, without quotes, decimals or units.",
+)
+_define(
+    "number-out-of-range",
+    E,
+    "schema",
+    "{field} 应是 {min} 到 {max} 之间的整数，现为 {value}。",
+    "{field} must be a whole number from {min} to {max}; it is {value}.",
 )
 _define(
     "not-number",
@@ -262,16 +292,17 @@ _define(
     "date-invalid",
     E,
     "schema",
-    "{field} 的日期“{value}”无效。请写成 YYYY-MM-DD 格式的真实日期，例如 {key}: 2025-03-04（不加引号）。",
-    "The date '{value}' of {field} is not valid. Write a real date as YYYY-MM-DD, for example "
-    "{key}: 2025-03-04.",
+    "{field} 的日期“{value}”无效。{suggestion}请写成 YYYY-MM-DD 格式的真实日期，例如 {key}: 2025-03-04（不加引号）。",
+    "The date '{value}' of {field} is not valid. {suggestion_en}Write a real date as YYYY-MM-DD, "
+    "for example {key}: 2025-03-04.",
 )
 _define(
     "time-invalid",
     E,
     "schema",
-    '{field} 的时间“{value}”无效。请写成 24 小时制的 "HH:MM"（加引号），例如 {key}: "17:00"。',
-    'The time \'{value}\' of {field} is not valid. Write 24-hour "HH:MM" in quotes, e.g. "17:00".',
+    '{field} 的时间“{value}”无效。{suggestion}请写成 24 小时制的 "HH:MM"（加引号），例如 {key}: "17:00"。',
+    "The time '{value}' of {field} is not valid. {suggestion_en}Write 24-hour \"HH:MM\" in quotes, "
+    'e.g. "17:00".',
 )
 _define(
     "id-invalid",
@@ -385,6 +416,14 @@ _define(
     "The notice starts on {start}, so it belongs in {expected}, not {actual}. Move the file.",
 )
 _define(
+    "portal-no-records",
+    E,
+    "layout",
+    "在 {root} 中找不到任何记录文件夹（policies/、institutions/、achievements/、notices/）。请在门户仓库的根目录运行，或写明目录：portal check <目录>。",
+    "No record folder (policies/, institutions/, achievements/, notices/) is in {root}. Run the "
+    "check in the portal repository, or name it: portal check <folder>.",
+)
+_define(
     "duplicate-id",
     E,
     "layout",
@@ -491,16 +530,17 @@ _define(
     "outcome-before-end",
     E,
     "notice",
-    "结果日期 {date} 在公示期结束（{end}）之前。公示期满后才能记录 {result}；如需提前终止，请写 result: withdrawn。",
-    "The outcome is dated {date}, before the period ends on {end}. Record {result} after the end; "
-    "to stop a notice early write result: withdrawn.",
+    "结果日期 {date} 不在公示期结束（{end}）之后。公示期满后才能记录 {result}：请把 outcome.date 改为 {earliest} 或之后；如需提前终止，请写 result: withdrawn。",
+    "The outcome is dated {date}, not after the period ends on {end}. Record {result} after the end: "
+    "set outcome.date to {earliest} or later; to stop a notice early write result: withdrawn.",
 )
 _define(
     "outcome-before-start",
     E,
     "notice",
-    "结果日期 {date} 早于公示开始日期 {start}。",
-    "The outcome date {date} is before the notice starts ({start}).",
+    "结果日期 {date} 早于公示开始日期 {start}。请把 outcome.date 改为作出结果的实际日期（不早于 {start}）。",
+    "The outcome date {date} is before the notice starts ({start}). Set outcome.date to the day the "
+    "outcome was decided, on or after {start}.",
 )
 _define(
     "notice-closed-without-outcome",
@@ -558,7 +598,7 @@ _define(
     "notice-grant-mode-mismatch",
     E,
     "notice",
-    "{kind_label}公示列出了成果 {achievement}，但该成果的赋权方式是 {mode_label}。请核对公示类型或成果的 grant.mode。",
+    "{kind_label}列出了成果 {achievement}，但该成果的赋权方式是 {mode_label}。请核对公示类型或成果的 grant.mode。",
     "A {kind} notice lists {achievement}, whose grant mode is {mode}. Check the notice kind or the "
     "achievement's grant.mode.",
 )
@@ -688,7 +728,7 @@ _define(
     E,
     "achievement",
     "{kind_label}登记号“{value}”格式不对。应写成 {pattern}，例如 {example}。",
-    "The {kind} number '{value}' is not well formed. Write it as {pattern}, e.g. {example}.",
+    "The {kind} number '{value}' is not well formed. Write it as {pattern_en}, e.g. {example}.",
 )
 _define(
     "patent-check-digit",
@@ -702,8 +742,8 @@ _define(
     "patent-kind-mismatch",
     E,
     "achievement",
-    "专利号“{value}”的第 5 位 {digit} 表示{digit_label}，与 kind: {kind} 不符。请改为 kind: {expected_kind} 或核对号码。",
-    "Digit 5 of '{value}' ({digit}) means {digit_label_en}, not {kind}. Write kind: "
+    "专利号“{value}”的第 {position} 位 {digit} 表示{digit_label}，与 kind: {kind} 不符。请改为 kind: {expected_kind} 或核对号码。",
+    "Digit {position} of '{value}' ({digit}) means {digit_label_en}, not {kind}. Write kind: "
     "{expected_kind} or check the number.",
 )
 _define(
@@ -733,9 +773,10 @@ _define(
     "reward-share-out-of-range",
     E,
     "money",
-    "团队奖励 {team_total} 元占转化净收入 {net_income} 元的 {share}%，不在 {policy} 规定的 {low}%—{high}% 之间。",
+    "团队奖励 {team_total} 元占转化净收入 {net_income} 元的 {share}%，不在 {policy} 规定的 {low}%—{high}% 之间。请把 team_total_yuan 调整到 {min_total} 至 {max_total} 元之间，或核对 net_income_yuan。",
     "The team reward of {team_total} yuan is {share}% of the net income of {net_income} yuan, "
-    "outside the {low}–{high}% that {policy} allows.",
+    "outside the {low}–{high}% that {policy} allows. Set team_total_yuan between {min_total} and "
+    "{max_total}, or check net_income_yuan.",
 )
 _define(
     "reward-sum-mismatch",
@@ -748,9 +789,9 @@ _define(
     "reward-lead-share-too-low",
     E,
     "money",
-    "主要贡献人员（团队代表 {leads}）获得 {lead_total} 元，占奖励总额的 {share}%，低于 {policy} 规定的 {minimum}%。",
+    "主要贡献人员（团队代表 {leads}）获得 {lead_total} 元，占奖励总额的 {share}%，低于 {policy} 规定的 {minimum}%：合计应不少于 {minimum_total} 元。",
     "The main contributors ({leads}) receive {lead_total} yuan, {share}% of the reward, below the "
-    "{minimum}% that {policy} requires.",
+    "{minimum}% that {policy} requires: together at least {minimum_total} yuan.",
 )
 _define(
     "reward-leader-approval-missing",
@@ -807,6 +848,95 @@ _define(
     "附件 {path} 的实际 SHA-256 为 {actual}，与记录中的 {expected} 不一致。文件被替换过吗？如确需更新，请同时更新 sha256 并添加更正记录。",
     "The SHA-256 of {path} is {actual}, not the recorded {expected}. If the file really changed, "
     "update sha256 and add an amendment.",
+)
+
+# --- changes against the published record -----------------------------------------------------
+_define(
+    "started-notice-deleted",
+    E,
+    "changes",
+    "公示 {id} 已于 {start} 开始，已经公开，不能删除。请恢复此文件，并添加 outcome: {{result: withdrawn, date: {today}, note: 撤回原因}} 将其撤回。",
+    "Notice {id} started on {start} and is part of the public record: it cannot be deleted. Restore "
+    "the file and withdraw it instead: outcome: {{result: withdrawn, date: {today}, note: <reason>}}.",
+)
+_define(
+    "started-notice-renamed",
+    E,
+    "changes",
+    "公示 {old} 已于 {start} 开始，不能改名为 {new}。请恢复原文件 {old_path} 及其编号；如需更正，请在原公示中添加更正记录（amendments）。",
+    "Notice {old} started on {start}: it cannot be renamed to {new}. Restore {old_path} with its id; "
+    "correct it with an amendment in the original notice.",
+)
+_define(
+    "started-notice-changed-unamended",
+    E,
+    "changes",
+    "公示 {id} 已经开始，修改了{what}（{field}）却没有新增更正记录。请在 amendments 末尾添加一条更正，日期在 {window_start} 至 {today} 之间，写明改了什么，例如 - {{date: {today}, summary: 更正……}}。",
+    "Notice {id} has started; {field} changed without a new amendment. Add an amendment at the end of "
+    "amendments, dated {window_start} to {today}, saying what changed: - {{date: {today}, summary: ...}}.",
+)
+_define(
+    "amendment-restart-missing",
+    E,
+    "changes",
+    "{date} 的更正改变了公示内容（{what}），公示期须从更正日起重新计算。请在该更正中写 restart: true，并把 period.end 改为满足最短公示期的日期。",
+    "The amendment of {date} changes what the notice discloses ({what_en}): the period restarts from "
+    "its date. Write restart: true in it and move period.end so the full minimum period runs again.",
+)
+_define(
+    "amendment-restart-too-short",
+    E,
+    "changes",
+    "{date} 的更正改变了公示内容，公示期须重新计算：从 {date} 到 {end} 只有 {days} 个{unit}，少于 {minimum} 个{unit}。请将 period.end 改为 {earliest_end} 或之后。",
+    "The amendment of {date} restarts the period: {date} to {end} is {days} {unit_en}, fewer than "
+    "{minimum}. Set period.end to {earliest_end} or later.",
+)
+_define(
+    "record-moved-institution",
+    E,
+    "changes",
+    "记录 {id} 原属单位 {old}，不能改为 {new}。已发布的记录不能转移到其他单位；如确属录入错误，请在原单位撤回（公示）并由新单位另行发布新记录。",
+    "Record {id} belongs to {old} and cannot move to {new}. Keep it where it is; if it was filed under "
+    "the wrong unit, withdraw it there and publish a new record under the other unit.",
+)
+_define(
+    "referenced-achievement-deleted",
+    E,
+    "changes",
+    "成果 {id} 被公示 {notices} 引用，不能删除。请恢复此文件；成果的后续情况请写在 history 中。",
+    "Achievement {id} is referred to by notice(s) {notices_en}: it cannot be deleted. Restore the file; "
+    "record what happened to it in its history.",
+)
+_define(
+    "amendment-rewritten",
+    E,
+    "changes",
+    "第 {index} 条更正（{date}）已经发布，不能修改（{field}）。请恢复原文；如需再次更正，请在 amendments 末尾新增一条。",
+    "Amendment {index} (of {date}) is published and cannot be changed ({field}). Restore it as it "
+    "was; add a new amendment at the end instead.",
+)
+_define(
+    "amendment-deleted",
+    E,
+    "changes",
+    "第 {index} 条更正（{date}：{summary}）已经发布，不能删除。请恢复该条更正；新的更正请加在末尾。",
+    "Amendment {index} (of {date}: {summary}) is published and cannot be deleted. Restore it; add new "
+    "amendments at the end.",
+)
+_define(
+    "outcome-rewritten",
+    E,
+    "changes",
+    "{date} 记录的公示结果已经发布，不能修改（{field}）。请恢复原文；后续情况请在正文（body）中说明。",
+    "The outcome recorded on {date} is published and cannot be changed ({field}). Restore it; explain "
+    "what happened later in the body.",
+)
+_define(
+    "outcome-deleted",
+    E,
+    "changes",
+    "{date} 记录的公示结果（{result}）已经发布，不能删除。请恢复 outcome。",
+    "The outcome ({result}) recorded on {date} is published and cannot be deleted. Restore outcome.",
 )
 
 
