@@ -48,6 +48,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.root, portal = prepared
             self.portal = portal
         config.extra["portal"] = {"today": portal.today.isoformat(), "frozen": portal.frozen}
+        from generator.feeds import ALL_NOTICES  # the site-wide feed, announced in every page head
+
+        config.extra["portal_feeds"] = ALL_NOTICES.links()
         return config
 
     def _load(self) -> Portal:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,13 +60,14 @@ class Page:
     body_html: str
     in_nav: bool = False
     hide: tuple[str, ...] = ()
+    meta: Mapping[str, Any] | None = None  # more front matter, e.g. the page's own `feeds`
 
     @property
     def url(self) -> str:
         return page_url(self.src_uri)
 
     def markdown(self) -> str:
-        front = {"title": self.title}
+        front: dict[str, Any] = {"title": self.title, **(self.meta or {})}
         lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items())]
         if self.hide:
             lines.append("hide: [" + ", ".join(self.hide) + "]")
@@ -112,6 +113,8 @@ def make_environment() -> jinja2.Environment:
             "markdown": lambda text: Markup(markdown_html(text)),
             "tel": lambda phone: re.sub(r"[^0-9+]", "", phone),
             "search_forms": search_forms,
+            "price_band": price_band,
+            "pagefind_value": lambda value: str(value).replace(",", "，").replace(":", "："),
         }
     )
     environment.globals["labels"] = LABELS
@@ -225,6 +228,9 @@ class Renderer:
             True,
             ("toc",),
         )
+        yield Page(
+            "search.md", "搜索", self.render("pages/search.html.j2", "search.md"), True, ("navigation", "toc")
+        )
         yield Page("about.md", "关于本站", self.render("pages/about.html.j2", "about.md"), True)
         yield Page(
             "publish/index.md",
@@ -241,6 +247,38 @@ class Renderer:
             "publish/codes.md",
             "错误代码",
             self.render("pages/codes.html.j2", "publish/codes.md", code_groups=groups),
+            True,
+        )
+        from generator.calendars import SITE_CALENDAR, institution_calendar
+        from generator.exports import LICENCE_URL, PORTAL_JSON, SCHEMA_FOLDER, tables
+        from generator.feeds import feed_catalogue
+
+        yield Page(
+            "subscribe.md",
+            "订阅",
+            self.render(
+                "pages/subscribe.html.j2",
+                "subscribe.md",
+                feeds=feed_catalogue(portal),
+                site_calendar=SITE_CALENDAR,
+                institution_calendars=[
+                    (view, institution_calendar(view.id)) for view in portal.institutions.values()
+                ],
+            ),
+            True,
+            ("toc",),
+        )
+        yield Page(
+            "data.md",
+            "开放数据",
+            self.render(
+                "pages/data.html.j2",
+                "data.md",
+                tables=tables(self.site_url),
+                portal_json=PORTAL_JSON,
+                schema_folder=SCHEMA_FOLDER,
+                licence_url=LICENCE_URL,
+            ),
             True,
         )
 
@@ -268,7 +306,12 @@ class Renderer:
         for institution_id, institution_view in portal.institutions.items():
             src = f"institutions/{institution_id}.md"
             html = self.render("pages/institution.html.j2", src, view=institution_view)
-            yield Page(src, institution_view.record.name, html, hide=("navigation", "toc"))
+            from generator.feeds import institution_feed  # feeds imports this module
+
+            feeds = institution_feed(portal, institution_id).links()
+            yield Page(
+                src, institution_view.record.name, html, hide=("navigation", "toc"), meta={"feeds": feeds}
+            )
         for policy_id, policy in portal.policies.items():
             src = f"policies/{policy_id}.md"
             institutions = portal.institutions_by_policy.get(policy_id, ())
@@ -286,6 +329,17 @@ class Renderer:
                     source.stat().st_size,
                     attachment.sha256,
                 )
+
+
+PRICE_BANDS = ((500_000, "50万元以下"), (1_000_000, "50万—100万元"), (5_000_000, "100万—500万元"))
+
+
+def price_band(price_yuan: int) -> str:
+    """The search facet of a deal's price."""
+    for limit, label in PRICE_BANDS:
+        if price_yuan < limit:
+            return label
+    return "500万元及以上"
 
 
 def attachment_url(institution: str, file: str) -> str:

@@ -19,8 +19,21 @@ class Stage:
 
 
 def post_build_stages() -> list[Stage]:
-    """The stages in order. Imported lazily so that `portal check` loads none of them."""
-    return []
+    """The stages in order. Imported lazily so that `portal check` loads none of them.
+    The search index runs last: it indexes every page the other stages wrote."""
+    from generator.calendars import write_calendars
+    from generator.changes import write_changes
+    from generator.exports import write_exports
+    from generator.feeds import write_feeds
+    from generator.search_index import write_search_index
+
+    return [
+        Stage("feeds", write_feeds),
+        Stage("changes", write_changes),
+        Stage("calendars", write_calendars),
+        Stage("exports", write_exports),
+        Stage("search", write_search_index),
+    ]
 
 
 def run_post_build_stages(portal: Portal, site_dir: Path, site_url: str) -> None:

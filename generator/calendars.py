@@ -1,0 +1,85 @@
+"""iCalendar files of the notice periods: one all-day event per notice, for the whole site and per
+institution, so a reader's calendar shows when each notice opens and closes.
+
+DTEND of an all-day event is exclusive (the day after the last day). UIDs are `<notice id>@<host>`
+and DTSTAMP is the notice's last change: the same records give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+
+from generator.clock import china_datetime
+from generator.feeds import SITE_NAME, permalink
+from generator.portal import NoticeView, Portal
+from generator.render import LABELS
+
+CALENDAR_FOLDER = "calendar"
+SITE_CALENDAR = f"{CALENDAR_FOLDER}/notices.ics"
+
+
+def institution_calendar(institution_id: str) -> str:
+    return f"{CALENDAR_FOLDER}/institutions/{institution_id}.ics"
+
+
+def site_host(site_url: str) -> str:
+    return urlsplit(site_url).hostname or "notice-portal.invalid"
+
+
+def notice_event(view: NoticeView, site_url: str) -> Event:
+    record = view.record
+    url = permalink(site_url, f"notices/{view.id}.md")
+    closing = f"{record.period.end_time}截止" if record.period.end_time else "当天24:00截止"
+    lines = [
+        f"{LABELS['notice_kinds'][record.kind]}（{view.institution.name}）",
+        f"公示期：{record.period.start} 至 {record.period.end}，{closing}（北京时间）",
+        f"异议受理：{record.objections.department}"
+        + (f" {record.objections.phone}" if record.objections.phone else "")
+        + (f" {record.objections.email}" if record.objections.email else ""),
+        url,
+    ]
+    event = Event()
+    event.add("uid", f"{view.id}@{site_host(site_url)}")
+    event.add("dtstamp", china_datetime(view.last_change).astimezone(UTC))
+    event.add("dtstart", record.period.start)
+    event.add("dtend", record.period.end + timedelta(days=1))
+    event.add("summary", f"公示：{record.title}")
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    event.add("categories", [LABELS["notice_kinds"][record.kind]])
+    event.add("transp", "TRANSPARENT")
+    if view.status == "withdrawn":
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    return event
+
+
+def notice_calendar(views: Iterable[NoticeView], name: str, site_url: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{site_host(site_url)}//notice-portal//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    for view in sorted(views, key=lambda view: (view.record.period.start, view.id)):
+        calendar.add_component(notice_event(view, site_url))
+    content: bytes = calendar.to_ical()
+    return content
+
+
+def write_calendars(portal: Portal, site_dir: Path, site_url: str) -> None:
+    files = {SITE_CALENDAR: notice_calendar(portal.notices.values(), f"公示期 - {SITE_NAME}", site_url)}
+    for institution_id, institution in portal.institutions.items():
+        files[institution_calendar(institution_id)] = notice_calendar(
+            institution.notices, f"{institution.record.name}公示期", site_url
+        )
+    for relative, content in files.items():
+        path = site_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)

@@ -1,0 +1,149 @@
+"""Every dated change in the records, newest first: a notice's start, each amendment, each outcome,
+and each event in an achievement's history. Written as data/changes.json and feeds/changes.atom."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+
+from generator.clock import china_datetime
+from generator.feeds import ATOM_TYPE, SITE_NAME, permalink, portal_fallback_date, site_url_of
+from generator.portal import AchievementView, NoticeView, Portal
+from generator.render import LABELS
+
+CHANGES_JSON = "data/changes.json"
+CHANGES_ATOM = "feeds/changes.atom"
+CHANGE_TYPES = {
+    "notice_published": "发布公示",
+    "notice_amended": "更正公示",
+    "notice_outcome": "公示结果",
+    "achievement_event": "成果进展",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str  # stable: the record's permalink and a fragment naming the change
+    date: date
+    type: str
+    record_kind: str  # notice | achievement
+    record_id: str
+    institution: str
+    title: str
+    summary: str
+    url: str
+
+    def as_json(self) -> dict[str, str]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        return data
+
+
+def notice_changes(view: NoticeView, site_url: str) -> list[Change]:
+    notice = view.record
+    url = permalink(site_url, f"notices/{view.id}.md")
+    kind = LABELS["notice_kinds"][notice.kind]
+
+    def change(fragment: str, day: date, change_type: str, summary: str) -> Change:
+        title = f"{CHANGE_TYPES[change_type]}：{notice.title}"
+        return Change(
+            f"{url}#{fragment}",
+            day,
+            change_type,
+            "notice",
+            notice.id,
+            notice.institution,
+            title,
+            summary,
+            url,
+        )
+
+    period = f"公示期 {notice.period.start} 至 {notice.period.end}"
+    changes = [
+        change(
+            "published",
+            notice.period.start,
+            "notice_published",
+            f"{view.institution.name}发布{kind}，{period}。",
+        )
+    ]
+    for number, amendment in enumerate(notice.amendments, start=1):
+        restart = "（公示期重新计算）" if amendment.restart else ""
+        changes.append(
+            change(f"amendment-{number}", amendment.date, "notice_amended", amendment.summary + restart)
+        )
+    if notice.outcome is not None:
+        note = f"：{notice.outcome.note}" if notice.outcome.note else ""
+        result = LABELS["outcomes"][notice.outcome.result]
+        changes.append(change("outcome", notice.outcome.date, "notice_outcome", result + note))
+    return changes
+
+
+def achievement_changes(view: AchievementView, site_url: str) -> list[Change]:
+    achievement = view.record
+    url = permalink(site_url, f"achievements/{view.id}.md")
+    changes = []
+    for number, event in enumerate(achievement.history, start=1):
+        label = LABELS["history_events"][event.event]
+        note = f"（{event.note}）" if event.note else ""
+        changes.append(
+            Change(
+                f"{url}#event-{number}",
+                event.date,
+                "achievement_event",
+                "achievement",
+                achievement.id,
+                achievement.institution,
+                f"{label}：{achievement.title}",
+                f"{view.institution.name}：{label}{note}",
+                url,
+            )
+        )
+    return changes
+
+
+def portal_changes(portal: Portal, site_url: str) -> list[Change]:
+    """Every dated change, newest first (then by id, so the order never depends on the input)."""
+    changes: list[Change] = []
+    for notice in portal.notices.values():
+        changes += notice_changes(notice, site_url)
+    for achievement in portal.achievements.values():
+        changes += achievement_changes(achievement, site_url)
+    return sorted(changes, key=lambda change: (change.date, change.id), reverse=True)
+
+
+def write_changes(portal: Portal, site_dir: Path, site_url: str) -> None:
+    changes = portal_changes(portal, site_url)
+    path = site_dir / CHANGES_JSON
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"changes": [change.as_json() for change in changes]}
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    built = china_datetime(changes[0].date if changes else portal_fallback_date(portal))
+    generator = FeedGenerator()
+    generator.id(site_url_of(site_url, CHANGES_ATOM))
+    generator.title(f"更新记录 - {SITE_NAME}")
+    generator.subtitle("公示的发布、更正和结果，以及成果的进展，按日期从新到旧。")
+    generator.author({"name": SITE_NAME})
+    generator.language("zh-CN")
+    generator.generator("notice-portal")
+    generator.link(href=site_url_of(site_url, CHANGES_ATOM), rel="self", type=ATOM_TYPE)
+    generator.link(href=site_url_of(site_url, "subscribe/"), rel="alternate", type="text/html")
+    generator.updated(built)
+    generator.lastBuildDate(built)
+    for change in changes:
+        item = generator.add_entry(order="append")
+        item.id(change.id)
+        item.title(change.title)
+        item.link(href=change.url)
+        item.summary(change.summary)
+        item.category({"term": CHANGE_TYPES[change.type]})
+        item.published(china_datetime(change.date))
+        item.updated(china_datetime(change.date))
+    atom_path = site_dir / CHANGES_ATOM
+    atom_path.parent.mkdir(parents=True, exist_ok=True)
+    atom_path.write_bytes(generator.atom_str(pretty=True))

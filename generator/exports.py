@@ -1,0 +1,311 @@
+"""Open data: every record with what is derived from it, as JSON and as CSV tables, with the
+records' JSON Schemas beside them. Licensed CC BY 4.0.
+
+The CSV files are UTF-8 with a byte-order mark, so Excel opens them with the Chinese intact, and
+a cell that starts like a formula (= + - @) is prefixed with a single quote so it stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+from generator.feeds import permalink
+from generator.portal import AchievementView, InstitutionView, NoticeView, Portal
+from generator.render import LABELS
+from generator.schema_export import schema_documents
+
+DATA_FOLDER = "data"
+SCHEMA_FOLDER = f"{DATA_FOLDER}/schemas"
+PORTAL_JSON = f"{DATA_FOLDER}/portal.json"
+LICENCE = "CC-BY-4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+T = TypeVar("T")
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    name: str
+    description: str  # Chinese, shown on the data page
+    value: Callable[[T], Cell]
+
+
+@dataclass(frozen=True)
+class Table(Generic[T]):
+    file: str  # inside data/
+    title: str
+    description: str
+    columns: Sequence[Column[T]]
+
+
+def safe_cell(value: Cell) -> str:
+    """A cell as text; one that a spreadsheet would read as a formula gets a leading quote."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_bytes(rows: Sequence[Sequence[Cell]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _join(values: Sequence[str]) -> str:
+    return ";".join(values)
+
+
+def _url(site_url: str, src_uri: str) -> str:
+    return permalink(site_url, src_uri)
+
+
+def notice_columns(site_url: str) -> list[Column[NoticeView]]:
+    return [
+        Column("id", "公示编号", lambda v: v.id),
+        Column("institution", "发布单位编号", lambda v: v.record.institution),
+        Column("institution_name", "发布单位名称", lambda v: v.institution.name),
+        Column("policy", "适用政策编号", lambda v: v.policy.id),
+        Column(
+            "kind",
+            "公示类型代码（ownership_grant、long_term_use_grant、negotiated_price、reward）",
+            lambda v: v.record.kind,
+        ),
+        Column("kind_label", "公示类型（中文）", lambda v: LABELS["notice_kinds"][v.record.kind]),
+        Column("title", "公示标题", lambda v: v.record.title),
+        Column("start", "公示开始日期（YYYY-MM-DD）", lambda v: v.record.period.start.isoformat()),
+        Column("end", "公示结束日期（含当天）", lambda v: v.record.period.end.isoformat()),
+        Column(
+            "end_time", "结束当天的截止时间（北京时间，空表示 24:00）", lambda v: v.record.period.end_time
+        ),
+        Column(
+            "status",
+            "数据生成当日的状态代码（scheduled、open、closed、concluded、withdrawn）",
+            lambda v: v.status,
+        ),
+        Column("status_label", "状态（中文）", lambda v: LABELS["status"][v.status]),
+        Column("achievements", "涉及的成果编号，多个以分号分隔", lambda v: _join(v.record.achievements)),
+        Column(
+            "price_yuan",
+            "拟交易价格（元，仅协议定价公示）",
+            lambda v: v.record.deal.price_yuan if v.record.deal else None,
+        ),
+        Column("amendments", "更正次数", lambda v: len(v.record.amendments)),
+        Column(
+            "outcome",
+            "公示结果代码（空表示尚未记录）",
+            lambda v: v.record.outcome.result if v.record.outcome else None,
+        ),
+        Column(
+            "outcome_date",
+            "公示结果日期",
+            lambda v: v.record.outcome.date.isoformat() if v.record.outcome else None,
+        ),
+        Column("last_change", "最近一次变化的日期（开始、更正或结果）", lambda v: v.last_change.isoformat()),
+        Column("url", "公示页面网址", lambda v: _url(site_url, f"notices/{v.id}.md")),
+    ]
+
+
+def deal_columns(site_url: str) -> list[Column[NoticeView]]:
+    def deal(view: NoticeView) -> Any:
+        assert view.record.deal is not None
+        return view.record.deal
+
+    return [
+        Column("notice_id", "公示编号", lambda v: v.id),
+        Column("institution", "单位编号", lambda v: v.record.institution),
+        Column("institution_name", "单位名称", lambda v: v.institution.name),
+        Column("title", "公示标题", lambda v: v.record.title),
+        Column("start", "公示开始日期", lambda v: v.record.period.start.isoformat()),
+        Column("end", "公示结束日期", lambda v: v.record.period.end.isoformat()),
+        Column("status", "状态代码", lambda v: v.status),
+        Column("mode", "交易方式代码（transfer、license、equity）", lambda v: deal(v).mode),
+        Column(
+            "mode_label", "交易方式（转让、许可、作价投资）", lambda v: LABELS["deal_modes"][deal(v).mode]
+        ),
+        Column("counterparty", "受让方、被许可方或被投资企业", lambda v: deal(v).counterparty),
+        Column("counterparty_type", "对方类型代码", lambda v: deal(v).counterparty_type),
+        Column(
+            "counterparty_type_label",
+            "对方类型（中文）",
+            lambda v: LABELS["counterparty_types"][deal(v).counterparty_type],
+        ),
+        Column("price_yuan", "拟交易价格（元，整数）", lambda v: deal(v).price_yuan),
+        Column("appraised_yuan", "评估价（元，整数；空表示未载明）", lambda v: deal(v).appraised_yuan),
+        Column("pricing", "定价方式代码（negotiated、listed、auction）", lambda v: deal(v).pricing),
+        Column(
+            "asset_evaluation",
+            "资产评估代码（done、not_required、waived）",
+            lambda v: deal(v).asset_evaluation,
+        ),
+        Column("achievements", "涉及的成果编号，多个以分号分隔", lambda v: _join(v.record.achievements)),
+        Column("url", "公示页面网址", lambda v: _url(site_url, f"notices/{v.id}.md")),
+    ]
+
+
+def achievement_columns(site_url: str) -> list[Column[AchievementView]]:
+    def grant_value(view: AchievementView, key: str) -> Cell:
+        grant = view.record.grant
+        value = getattr(grant, key) if grant is not None else None
+        if isinstance(value, date):
+            return value.isoformat()
+        return cast(Cell, value)
+
+    return [
+        Column("id", "成果编号", lambda v: v.id),
+        Column("institution", "所属单位编号", lambda v: v.record.institution),
+        Column("institution_name", "所属单位名称", lambda v: v.institution.name),
+        Column("title", "成果名称", lambda v: v.record.title),
+        Column("type", "成果类型代码", lambda v: v.record.type),
+        Column("type_label", "成果类型（中文）", lambda v: LABELS["achievement_types"][v.record.type]),
+        Column(
+            "rights", "知识产权登记号，多个以分号分隔", lambda v: _join([r.number for r in v.record.rights])
+        ),
+        Column("funding", "资金来源代码（fiscal、commissioned、mixed）", lambda v: v.record.funding),
+        Column("incentive", "激励方式代码（grant_first、transform_first）", lambda v: v.record.incentive),
+        Column(
+            "grant_mode",
+            "赋权方式代码（ownership、long_term_use；空表示尚未赋权）",
+            lambda v: grant_value(v, "mode"),
+        ),
+        Column("team_share", "团队所有权比例（%，仅所有权）", lambda v: grant_value(v, "team_share")),
+        Column("years", "长期使用权年限（仅长期使用权）", lambda v: grant_value(v, "years")),
+        Column("license", "许可类型代码（ordinary、exclusive、sole）", lambda v: grant_value(v, "license")),
+        Column("starts_on", "长期使用权起始日期", lambda v: grant_value(v, "starts_on")),
+        Column(
+            "use_right_end",
+            "长期使用权终止日期（含续期，推算）",
+            lambda v: v.use_right_end.isoformat() if v.use_right_end else None,
+        ),
+        Column(
+            "stage", "当前阶段代码（registered、applied、noticed、granted、transformed）", lambda v: v.stage
+        ),
+        Column("stage_label", "当前阶段（中文）", lambda v: LABELS["stages"][v.stage]),
+        Column("notices", "相关公示编号，多个以分号分隔", lambda v: _join([n.id for n in v.notices])),
+        Column("url", "成果页面网址", lambda v: _url(site_url, f"achievements/{v.id}.md")),
+    ]
+
+
+def institution_columns(site_url: str) -> list[Column[InstitutionView]]:
+    return [
+        Column("id", "单位编号", lambda v: v.id),
+        Column("name", "单位名称", lambda v: v.record.name),
+        Column("policy", "适用政策编号", lambda v: v.policy.id),
+        Column("pilot_approved_on", "试点获批日期", lambda v: v.record.pilot_approved_on.isoformat()),
+        Column("pilot_end", "试点期结束日期（推算）", lambda v: v.pilot_end.isoformat()),
+        Column("notice_min_days", "公示期最少天数（单位规定优先于政策）", lambda v: v.rule.minimum_days),
+        Column("day_counting", "天数计算方式代码（calendar、working）", lambda v: v.rule.counting),
+        Column("department", "联系部门", lambda v: v.record.contact.department),
+        Column("phone", "联系电话", lambda v: v.record.contact.phone),
+        Column("email", "电子邮箱", lambda v: v.record.contact.email),
+        Column("website", "单位网站", lambda v: str(v.record.website) if v.record.website else None),
+        Column("notices", "公示数量", lambda v: len(v.notices)),
+        Column("achievements", "登记成果数量", lambda v: len(v.achievements)),
+        Column("url", "单位页面网址", lambda v: _url(site_url, f"institutions/{v.id}.md")),
+    ]
+
+
+def tables(site_url: str) -> list[Table[Any]]:
+    """The CSV tables in the order of the data page."""
+    return [
+        Table("notices.csv", "公示", "每项公示一行，按开始日期从新到旧。", notice_columns(site_url)),
+        Table(
+            "deals.csv", "协议定价", "每项协议定价公示一行，含交易方式、对方和价格。", deal_columns(site_url)
+        ),
+        Table("achievements.csv", "成果", "每项成果一行。", achievement_columns(site_url)),
+        Table("institutions.csv", "试点单位", "每个试点单位一行。", institution_columns(site_url)),
+    ]
+
+
+def table_rows(portal: Portal, file: str) -> list[Any]:
+    notices = portal.sorted_notices()
+    rows: dict[str, list[Any]] = {
+        "notices.csv": notices,
+        "deals.csv": [view for view in notices if view.record.deal is not None],
+        "achievements.csv": list(portal.achievements.values()),
+        "institutions.csv": list(portal.institutions.values()),
+    }
+    return rows[file]
+
+
+def table_bytes(table: Table[Any], rows: Sequence[Any]) -> bytes:
+    header: list[Cell] = [column.name for column in table.columns]
+    body = [[column.value(row) for column in table.columns] for row in rows]
+    return csv_bytes([header, *body])
+
+
+def _record(model: Any) -> Any:
+    return model.model_dump(mode="json")
+
+
+def portal_document(portal: Portal, site_url: str) -> dict[str, Any]:
+    """Every record as written (valid against its schema) beside what is derived from it."""
+    return {
+        "today": portal.today.isoformat(),
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "policies": [{"record": _record(policy), "derived": {}} for policy in portal.policies.values()],
+        "institutions": [
+            {
+                "record": _record(view.record),
+                "derived": {
+                    "pilot_end": view.pilot_end.isoformat(),
+                    "notice_min_days": view.rule.minimum_days,
+                    "day_counting": view.rule.counting,
+                    "url": _url(site_url, f"institutions/{view.id}.md"),
+                },
+            }
+            for view in portal.institutions.values()
+        ],
+        "achievements": [
+            {
+                "record": _record(view.record),
+                "derived": {
+                    "stage": view.stage,
+                    "use_right_end": view.use_right_end.isoformat() if view.use_right_end else None,
+                    "notices": [notice.id for notice in view.notices],
+                    "url": _url(site_url, f"achievements/{view.id}.md"),
+                },
+            }
+            for view in portal.achievements.values()
+        ],
+        "notices": [
+            {
+                "record": _record(view.record),
+                "derived": {
+                    "status": view.status,
+                    "days_left": view.days_left if view.status == "open" else None,
+                    "period_days": view.period_days,
+                    "last_change": view.last_change.isoformat(),
+                    "url": _url(site_url, f"notices/{view.id}.md"),
+                },
+            }
+            for view in portal.notices.values()
+        ],
+    }
+
+
+def write_exports(portal: Portal, site_dir: Path, site_url: str) -> None:
+    folder = site_dir / DATA_FOLDER
+    (site_dir / SCHEMA_FOLDER).mkdir(parents=True, exist_ok=True)
+    document = portal_document(portal, site_url)
+    (site_dir / PORTAL_JSON).write_text(
+        json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    for table in tables(site_url):
+        (folder / table.file).write_bytes(table_bytes(table, table_rows(portal, table.file)))
+    for name, text in schema_documents().items():
+        (site_dir / SCHEMA_FOLDER / name).write_text(text, encoding="utf-8")

@@ -1,0 +1,295 @@
+"""RSS 2.0 and Atom feeds of the notices and granted achievements, written after the build.
+
+Every date in a feed comes from the records: entries are published at the start of their period
+(00:00 China Standard Time) and updated on their last change, and a feed's build date is the
+newest change among its entries. The same records and `today` give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+
+from generator.clock import china_datetime
+from generator.derive import last_change
+from generator.formatting import chinese_date, yuan_short
+from generator.portal import AchievementView, NoticeView, Portal
+from generator.render import LABELS, page_url
+
+FEED_FOLDER = "feeds"
+SITE_NAME = "职务科技成果赋权公示平台"
+LANGUAGE = "zh-CN"
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+GROUPS = {
+    "site": "全站",
+    "kinds": "按公示类型",
+    "policies": "按政策",
+    "institutions": "按试点单位",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed, whatever it describes."""
+
+    guid: str  # the permanent absolute link: stable across builds
+    link: str
+    title: str
+    summary: str
+    category: str
+    published: date
+    updated: date
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's identity: `stem` is its path in the site without the extension."""
+
+    stem: str
+    title: str
+    description: str
+    group: str
+    page: str  # the page the feed follows, relative to the site root
+
+    @property
+    def rss(self) -> str:
+        return f"{self.stem}.xml"
+
+    @property
+    def atom(self) -> str:
+        return f"{self.stem}.atom"
+
+    def links(self) -> list[dict[str, str]]:
+        """The `<link rel="alternate">` entries of a page head (hrefs relative to the site root)."""
+        return [
+            {"type": RSS_TYPE, "title": f"{self.title}（RSS）", "href": self.rss},
+            {"type": ATOM_TYPE, "title": f"{self.title}（Atom）", "href": self.atom},
+        ]
+
+
+def permalink(site_url: str, src_uri: str) -> str:
+    """The absolute address of a generated page: 'notices/x.md' -> 'https://…/notices/x/'."""
+    return site_url.rstrip("/") + "/" + page_url(src_uri)
+
+
+def site_url_of(site_url: str, target: str) -> str:
+    return site_url.rstrip("/") + "/" + target
+
+
+ALL_NOTICES = Feed(
+    f"{FEED_FOLDER}/notices", "全部公示", "本站发布的全部公示，按公示开始日期从新到旧。", "site", "notices/"
+)
+OPEN_NOTICES = Feed(f"{FEED_FOLDER}/open", "公示中", "构建当日正在公示期内的公示。", "site", "")
+GRANTED_ACHIEVEMENTS = Feed(
+    f"{FEED_FOLDER}/achievements",
+    "新赋权成果",
+    "已完成赋权（签署赋权协议或办理权属变更）的成果。",
+    "site",
+    "achievements/",
+)
+
+
+def site_feeds() -> list[Feed]:
+    return [ALL_NOTICES, OPEN_NOTICES, GRANTED_ACHIEVEMENTS]
+
+
+def kind_feed(kind: str) -> Feed:
+    label = LABELS["notice_kinds"][kind]
+    return Feed(f"{FEED_FOLDER}/kinds/{kind}", label, f"全部{label}。", "kinds", "notices/")
+
+
+def policy_feed(portal: Portal, policy_id: str) -> Feed:
+    policy = portal.policies[policy_id]
+    name = policy.jurisdiction or policy.issuer
+    return Feed(
+        f"{FEED_FOLDER}/policies/{policy_id}",
+        f"{name}试点公示",
+        f"适用《{policy.title}》的试点单位发布的公示。",
+        "policies",
+        f"policies/{policy_id}/",
+    )
+
+
+def institution_feed(portal: Portal, institution_id: str) -> Feed:
+    name = portal.institutions[institution_id].record.name
+    return Feed(
+        f"{FEED_FOLDER}/institutions/{institution_id}",
+        f"{name}公示",
+        f"{name}发布的全部公示。",
+        "institutions",
+        f"institutions/{institution_id}/",
+    )
+
+
+def feed_catalogue(portal: Portal) -> list[Feed]:
+    """Every feed the site offers, in the order of the subscribe page."""
+    return [
+        *site_feeds(),
+        *(kind_feed(kind) for kind in LABELS["notice_kinds"]),
+        *(policy_feed(portal, policy_id) for policy_id in portal.policies),
+        *(institution_feed(portal, institution_id) for institution_id in portal.institutions),
+    ]
+
+
+def notice_summary(view: NoticeView) -> str:
+    record = view.record
+    period = f"公示期 {chinese_date(record.period.start)}至{chinese_date(record.period.end)}"
+    if record.period.end_time:
+        period += f" {record.period.end_time}"
+    parts = [LABELS["notice_kinds"][record.kind], period, f"发布单位：{view.institution.name}"]
+    if record.deal is not None:
+        parts.append(f"拟交易价格：{yuan_short(record.deal.price_yuan)}")
+    parts.append(f"状态：{LABELS['status'][view.status]}")
+    for amendment in record.amendments:
+        parts.append(f"{chinese_date(amendment.date)}更正：{amendment.summary}")
+    if record.outcome is not None:
+        parts.append(
+            f"结果：{LABELS['outcomes'][record.outcome.result]}（{chinese_date(record.outcome.date)}）"
+        )
+    return "；".join(parts) + "。"
+
+
+def notice_entry(view: NoticeView, site_url: str) -> Entry:
+    link = permalink(site_url, f"notices/{view.id}.md")
+    return Entry(
+        guid=link,
+        link=link,
+        title=view.record.title,
+        summary=notice_summary(view),
+        category=LABELS["notice_kinds"][view.record.kind],
+        published=view.record.period.start,
+        updated=last_change(view.record),
+    )
+
+
+def granted_on(view: AchievementView) -> date | None:
+    """The day the grant took effect: the first agreement or transfer of rights."""
+    if view.record.grant is None:
+        return None
+    days = [e.date for e in view.record.history if e.event in ("agreement_signed", "rights_transferred")]
+    return min(days) if days else None
+
+
+def achievement_entry(view: AchievementView, site_url: str, granted: date) -> Entry:
+    record = view.record
+    assert record.grant is not None
+    link = permalink(site_url, f"achievements/{view.id}.md")
+    mode = LABELS["grant_modes"][record.grant.mode]
+    parts = [mode, f"单位：{view.institution.name}", f"赋权日期：{chinese_date(granted)}"]
+    if record.grant.team_share is not None:
+        parts.append(f"团队所有权比例：{record.grant.team_share:g}%")
+    if record.grant.years is not None:
+        parts.append(f"使用年限：{record.grant.years} 年")
+    parts.append(f"当前阶段：{LABELS['stages'][view.stage]}")
+    return Entry(
+        guid=link,
+        link=link,
+        title=record.title,
+        summary="；".join(parts) + "。",
+        category=mode,
+        published=granted,
+        updated=max([granted, *(event.date for event in record.history)]),
+    )
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """The deliberate order of every feed: newest publication first, then newest change, then link."""
+    return sorted(entries, key=lambda entry: (entry.published, entry.updated, entry.guid), reverse=True)
+
+
+def build_date(entries: Sequence[Entry], fallback: date) -> date:
+    return max((entry.updated for entry in entries), default=fallback)
+
+
+def portal_fallback_date(portal: Portal) -> date:
+    """When a feed is empty: the newest change anywhere in the records (never the clock)."""
+    days = [view.last_change for view in portal.notices.values()]
+    days += [policy.issued_on for policy in portal.policies.values()]
+    days += [view.record.pilot_approved_on for view in portal.institutions.values()]
+    return max(days, default=date(2020, 1, 1))
+
+
+def render_feed(feed: Feed, entries: Sequence[Entry], site_url: str, fallback: date) -> tuple[bytes, bytes]:
+    """The RSS 2.0 and Atom documents of one feed, entries in the given order."""
+    built = china_datetime(build_date(entries, fallback))
+    generator = FeedGenerator()
+    generator.id(site_url_of(site_url, feed.atom))
+    generator.title(f"{feed.title} - {SITE_NAME}")
+    generator.description(feed.description)
+    generator.author({"name": SITE_NAME})
+    generator.language(LANGUAGE)
+    generator.generator("notice-portal")
+    # feedgen takes the last link() as the RSS channel link: `self` first, the page last.
+    generator.link(href=site_url_of(site_url, feed.rss), rel="self", type=RSS_TYPE)
+    generator.link(href=site_url_of(site_url, feed.page), rel="alternate", type="text/html")
+    generator.lastBuildDate(built)
+    generator.updated(built)
+    for entry in entries:
+        item = generator.add_entry(order="append")
+        item.id(entry.guid)
+        item.guid(entry.guid, permalink=True)
+        item.title(entry.title)
+        item.link(href=entry.link)
+        item.summary(entry.summary)
+        item.category({"term": entry.category})
+        item.published(china_datetime(entry.published))
+        item.updated(china_datetime(entry.updated))
+    rss: bytes = generator.rss_str(pretty=True)
+    # The Atom document's `self` link names the Atom file.
+    generator.link(
+        [
+            {"href": site_url_of(site_url, feed.atom), "rel": "self", "type": ATOM_TYPE},
+            {"href": site_url_of(site_url, feed.page), "rel": "alternate", "type": "text/html"},
+        ],
+        replace=True,
+    )
+    atom: bytes = generator.atom_str(pretty=True)
+    return rss, atom
+
+
+def write_feed(site_dir: Path, feed: Feed, entries: Sequence[Entry], site_url: str, fallback: date) -> None:
+    rss, atom = render_feed(feed, entries, site_url, fallback)
+    for relative, content in ((feed.rss, rss), (feed.atom, atom)):
+        path = site_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
+    """Each feed's entries, keyed by the feed's stem, newest first."""
+    notices = {view.id: notice_entry(view, site_url) for view in portal.notices.values()}
+    by_feed: dict[str, list[Entry]] = {
+        ALL_NOTICES.stem: list(notices.values()),
+        OPEN_NOTICES.stem: [notices[view.id] for view in portal.notices_with_status("open")],
+    }
+    granted = []
+    for achievement in portal.achievements.values():
+        day = granted_on(achievement)
+        if day is not None:
+            granted.append(achievement_entry(achievement, site_url, day))
+    by_feed[GRANTED_ACHIEVEMENTS.stem] = granted
+    for kind in LABELS["notice_kinds"]:
+        by_feed[kind_feed(kind).stem] = [
+            notices[view.id] for view in portal.notices.values() if view.record.kind == kind
+        ]
+    for policy_id in portal.policies:
+        by_feed[policy_feed(portal, policy_id).stem] = [
+            notices[view.id] for view in portal.notices.values() if view.policy.id == policy_id
+        ]
+    for institution_id, institution in portal.institutions.items():
+        by_feed[institution_feed(portal, institution_id).stem] = [
+            notices[view.id] for view in institution.notices
+        ]
+    return {stem: newest_first(entries) for stem, entries in by_feed.items()}
+
+
+def write_feeds(portal: Portal, site_dir: Path, site_url: str) -> None:
+    fallback = portal_fallback_date(portal)
+    entries = feed_entries(portal, site_url)
+    for feed in feed_catalogue(portal):
+        write_feed(site_dir, feed, entries[feed.stem], site_url, fallback)

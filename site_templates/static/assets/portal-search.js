@@ -1,0 +1,245 @@
+/*
+ * The search page, on Pagefind's JavaScript API (the index is built by the extended binary,
+ * which segments Chinese).
+ *
+ * Chinese has no spaces, and the words Pagefind cut a page into at build time are not always
+ * the words a reader's query is cut into: "团队所有权" may be indexed as 团队/所有/权 while the
+ * query 所有权 stays whole (and Pagefind 1.5–1.6 misses some multi-word queries: its issue #1237).
+ * So each query is searched in a few segmentations — as typed, split into words by the browser's
+ * Intl.Segmenter, and every Chinese token of three to eight characters also cut in two at each
+ * place — and the results are united.
+ */
+(function () {
+  "use strict";
+  var root = document.querySelector(".portal-search-page");
+  if (!root) return;
+  var input = document.getElementById("portal-search-input");
+  var sortSelect = document.getElementById("portal-search-sort");
+  var filtersBox = document.getElementById("portal-search-filters");
+  var filterPanel = root.querySelector(".portal-search-filterpanel");
+  var filterToggle = document.getElementById("portal-search-filter-toggle");
+  var statusLine = document.getElementById("portal-search-status");
+  var list = document.getElementById("portal-search-results");
+  var moreButton = document.getElementById("portal-search-more");
+  var FILTER_ORDER = ["类别", "单位", "公示类型", "状态", "年份", "地区", "成果类型", "赋权方式", "价格区间"];
+  var PAGE_SIZE = 10;
+  var MAX_VARIANTS = 24;
+  var pagefind = null;
+  var selected = {};
+  var shown = [];
+  var shownCount = 0;
+  var generation = 0;
+
+  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+
+  function words(term) {
+    if (!segmenter) return term.split(/\s+/).filter(Boolean);
+    var out = [];
+    Array.from(segmenter.segment(term)).forEach(function (part) {
+      if (part.isWordLike) out.push(part.segment);
+    });
+    return out;
+  }
+
+  function isChinese(text) { return /[\u3400-\u9fff]/.test(text); }
+
+  // The segmentations of a query to try, as space-separated strings: each token as typed, as
+  // the browser's segmenter cuts it, and (Chinese, 3 to 8 characters) cut in two at each place.
+  function variants(query) {
+    var seen = {};
+    var result = [];
+    function add(text) {
+      text = text.trim();
+      if (text && !seen[text] && result.length < MAX_VARIANTS) { seen[text] = true; result.push(text); }
+    }
+    var alternatives = query.split(/\s+/).filter(Boolean).map(function (token) {
+      var options = [token, words(token).join(" ")];
+      if (isChinese(token) && token.length >= 3 && token.length <= 8) {
+        for (var cut = 1; cut < token.length; cut++) options.push(token.slice(0, cut) + " " + token.slice(cut));
+      }
+      return options.filter(function (option, index) { return option && options.indexOf(option) === index; });
+    });
+    var combos = [[]];
+    alternatives.forEach(function (options) {
+      var next = [];
+      combos.forEach(function (combo) {
+        options.forEach(function (option) { if (next.length < MAX_VARIANTS) next.push(combo.concat([option])); });
+      });
+      combos = next;
+    });
+    add(query);
+    combos.forEach(function (combo) { add(combo.join(" ")); });
+    return result;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around hits: keep only those tags.
+  function safeExcerpt(html) {
+    return escapeHtml(html).replace(/&lt;mark&gt;/g, "<mark>").replace(/&lt;\/mark&gt;/g, "</mark>");
+  }
+
+  function activeFilters() {
+    var filters = {};
+    Object.keys(selected).forEach(function (name) {
+      var values = Object.keys(selected[name]).filter(function (value) { return selected[name][value]; });
+      if (values.length) filters[name] = { any: values };
+    });
+    return filters;
+  }
+
+  // One fieldset per facet, most useful first; a value no result has is left out unless chosen.
+  function renderFilters(available) {
+    filtersBox.innerHTML = "";
+    var names = Object.keys(available).sort(function (a, b) {
+      var ia = FILTER_ORDER.indexOf(a), ib = FILTER_ORDER.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+    });
+    names.forEach(function (name) {
+      var values = Object.keys(available[name]).sort().filter(function (value) {
+        return available[name][value] > 0 || (selected[name] && selected[name][value]);
+      });
+      if (!values.length) return;
+      var group = document.createElement("fieldset");
+      group.className = "portal-filter";
+      var legend = document.createElement("legend");
+      legend.textContent = name;
+      group.appendChild(legend);
+      values.forEach(function (value) {
+        var id = "filter-" + name + "-" + value;
+        var row = document.createElement("div");
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.id = id;
+        box.checked = !!(selected[name] && selected[name][value]);
+        box.addEventListener("change", function () {
+          selected[name] = selected[name] || {};
+          selected[name][value] = box.checked;
+          run();
+        });
+        var label = document.createElement("label");
+        label.htmlFor = id;
+        label.textContent = value + "（" + available[name][value] + "）";
+        row.appendChild(box);
+        row.appendChild(label);
+        group.appendChild(row);
+      });
+      filtersBox.appendChild(group);
+    });
+    var chosen = Object.keys(activeFilters()).length;
+    filterToggle.textContent = chosen ? "筛选（已选 " + chosen + " 类）" : "筛选";
+  }
+
+  // data-state on the page's root says when results are on screen ("done"), for scripts and tests.
+  function setState(state) { root.setAttribute("data-state", state); }
+
+  async function showMore() {
+    setState("loading");
+    var batch = shown.slice(shownCount, shownCount + PAGE_SIZE);
+    shownCount += batch.length;
+    var data = await Promise.all(batch.map(function (result) { return result.data(); }));
+    data.forEach(function (item) {
+      var meta = item.meta || {};
+      var facts = [meta.kind, meta.institution, meta.period, meta.status].filter(Boolean);
+      var li = document.createElement("li");
+      li.className = "portal-search-result";
+      li.innerHTML =
+        '<a class="portal-search-result__title" href="' + escapeHtml(item.url) + '">' + escapeHtml(meta.title || item.url) + "</a>" +
+        (facts.length ? '<div class="portal-search-result__facts">' + facts.map(escapeHtml).join(" · ") + "</div>" : "") +
+        '<p class="portal-search-result__excerpt">' + safeExcerpt(item.excerpt || "") + "</p>";
+      list.appendChild(li);
+    });
+    moreButton.hidden = shownCount >= shown.length;
+    setState("done");
+  }
+
+  async function run() {
+    var query = input.value.trim();
+    var current = ++generation;
+    list.innerHTML = "";
+    moreButton.hidden = true;
+    if (!pagefind) return;
+    setState("searching");
+    var options = { filters: activeFilters() };
+    if (sortSelect.value === "date") options.sort = { date: "desc" };
+    if (!query) {
+      statusLine.textContent = "";
+      renderFilters(await pagefind.filters());
+      setState("done");
+      return;
+    }
+    statusLine.textContent = "正在搜索“" + query + "”……";
+    var searches = await Promise.all(variants(query).map(function (text) { return pagefind.search(text, options); }));
+    if (current !== generation) return;
+    var byId = {};
+    var order = [];
+    var facets = {};
+    searches.forEach(function (search) {
+      if (!search) return;
+      search.results.forEach(function (result, index) {
+        if (!byId[result.id]) { byId[result.id] = { result: result, score: result.score, rank: index }; order.push(result.id); }
+        else byId[result.id].score = Math.max(byId[result.id].score, result.score);
+      });
+      Object.keys(search.filters || {}).forEach(function (name) {
+        facets[name] = facets[name] || {};
+        Object.keys(search.filters[name]).forEach(function (value) {
+          facets[name][value] = Math.max(facets[name][value] || 0, search.filters[name][value]);
+        });
+      });
+    });
+    var merged = order.map(function (id) { return byId[id]; });
+    if (sortSelect.value !== "date") merged.sort(function (a, b) { return b.score - a.score; });
+    else merged.sort(function (a, b) { return a.rank - b.rank; });
+    shown = merged.map(function (entry) { return entry.result; });
+    shownCount = 0;
+    renderFilters(facets);
+    if (!shown.length) {
+      statusLine.textContent = "没有找到与“" + query + "”相关的内容。请换一个词，或只输入成果名称中的两三个字、专利号的数字部分；也可以取消左侧的筛选条件。";
+      setState("done");
+      return;
+    }
+    statusLine.textContent = "找到 " + shown.length + " 条与“" + query + "”相关的结果";
+    await showMore();
+  }
+
+  moreButton.addEventListener("click", showMore);
+  // On a phone the facets fold behind one button, so the results come first on screen.
+  filterToggle.addEventListener("click", function () {
+    var open = filterPanel.classList.toggle("is-open");
+    filterToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  root.querySelector("form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var url = new URL(window.location.href);
+    url.searchParams.set("q", input.value.trim());
+    window.history.replaceState(null, "", url);
+    run();
+  });
+  sortSelect.addEventListener("change", run);
+  var debounce = null;
+  input.addEventListener("input", function () {
+    clearTimeout(debounce);
+    debounce = setTimeout(run, 300);
+  });
+
+  var params = new URLSearchParams(window.location.search);
+  input.value = params.get("q") || "";
+  if (params.get("sort") === "date") sortSelect.value = "date";
+
+  var bundle = new URL(root.getAttribute("data-bundle"), window.location.href);
+  import(new URL("pagefind.js", bundle).href).then(async function (module) {
+    pagefind = module;
+    await pagefind.options({ baseUrl: new URL(root.getAttribute("data-site-root"), window.location.href).pathname });
+    await pagefind.init();
+    // Pagefind fills a search's filter counts only once the filter index is loaded.
+    await pagefind.filters();
+    run();
+  }).catch(function () {
+    statusLine.textContent = "搜索索引加载失败，请稍后再试，或在“全部公示”中浏览。";
+    setState("failed");
+  });
+})();

@@ -1,0 +1,173 @@
+"""Chinese full-text search with Pagefind's extended binary, in a real browser."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.site import BuildResult
+
+pytestmark = pytest.mark.browser
+
+# Words people search the portal for; each must find every page whose indexed text contains it.
+DOMAIN_TERMS = [
+    "公示", "定价", "协议定价", "科技成果", "成果转化", "所有权", "使用权", "长期使用权", "专利", "转让",
+    "许可", "异议", "奖励", "完成人", "有限公司", "稀土", "脐橙",
+    pytest.param(
+        "赋权",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=(
+                "Pagefind 1.x: the exact word 赋权 misses 5 achievement pages that hold it (their only "
+                "赋权 is in 先赋权后转化 / 已申请赋权 / 尚未批准赋权); the prefix 赋 finds them, and an index "
+                "of the achievement pages alone finds all. Strict, so a Pagefind that fixes it fails here."
+            ),
+        ),
+    ),
+]  # fmt: skip
+
+
+def _search_page(browser: Any, site_url: str, query: str = "") -> Any:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site_url}search/" + (f"?q={query}" if query else ""))
+    return page
+
+
+def _wait_until_shown(page: Any) -> None:
+    """The search script marks its root data-state="done" once results are on screen."""
+    page.wait_for_selector(".portal-search-page[data-state='done']", state="attached", timeout=20_000)
+
+
+def _result_urls(page: Any) -> list[str]:
+    _wait_until_shown(page)
+    more = page.locator("#portal-search-more")
+    while more.is_visible():
+        more.click()
+        _wait_until_shown(page)
+    return page.eval_on_selector_all(
+        ".portal-search-result__title", "els => els.map(e => e.getAttribute('href'))"
+    )
+
+
+def _ids(urls: list[str], kind: str) -> set[str]:
+    return {match.group(1) for url in urls if (match := re.search(rf"/{kind}/([a-z0-9-]+)/", url))}
+
+
+def test_a_two_character_word_from_an_achievement_title_finds_its_notice(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    view = example_build.portal.notices["gnas-2025-n03"]
+    assert "晶界" in view.achievements[0].title
+    urls = _result_urls(_search_page(browser, site_url, "晶界"))
+    assert "gnas-2025-n03" in _ids(urls, "notices")
+
+
+def test_a_counterparty_name_finds_its_deal(browser: Any, site_url: str, example_build: BuildResult) -> None:
+    deals = [view for view in example_build.portal.notices.values() if view.record.deal]
+    target = next(
+        view for view in deals if view.record.deal and view.record.deal.counterparty_type == "foreign"
+    )
+    assert target.record.deal is not None
+    urls = _result_urls(_search_page(browser, site_url, "Lumina Photonics"))
+    assert target.id in _ids(urls, "notices")
+
+
+@pytest.mark.parametrize("form", ["canonical", "without ZL", "digits only"])
+def test_a_patent_number_in_each_form_finds_its_achievement(
+    browser: Any, site_url: str, example_build: BuildResult, form: str
+) -> None:
+    achievement = example_build.portal.achievements["gnas-2024-001"].record
+    number = achievement.rights[0].number
+    digits, check = number.removeprefix("ZL").split(".")
+    query = {"canonical": number, "without ZL": f"{digits}.{check}", "digits only": f"{digits}{check}"}[form]
+    urls = _result_urls(_search_page(browser, site_url, query))
+    assert achievement.id in _ids(urls, "achievements")
+
+
+def test_filtering_by_institution_keeps_only_that_institution(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    page = _search_page(browser, site_url, "公示")
+    before = _result_urls(page)
+    name = example_build.portal.institutions["jhust"].record.name
+    page.get_by_label(re.compile("^" + re.escape(name))).check()
+    after = _result_urls(page)
+    assert 0 < len(after) < len(before)
+    facts = page.eval_on_selector_all(".portal-search-result__facts", "els => els.map(e => e.textContent)")
+    assert len(facts) == len(after) and all(name in text for text in facts)
+
+
+def test_nonsense_shows_the_empty_result_message(browser: Any, site_url: str) -> None:
+    page = _search_page(browser, site_url, "qzxwvk")
+    assert _result_urls(page) == []
+    assert "没有找到" in page.locator("#portal-search-status").inner_text()
+
+
+class _BodyText(HTMLParser):
+    """The text inside data-pagefind-body, as Pagefind sees it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.parts: list[str] = []
+
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+    )
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:  # no end tag follows: counting it would never leave the body
+            return
+        if self.depth:
+            self.depth += 1
+        elif any(name == "data-pagefind-body" for name, _ in attrs):
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+def _pages_containing(site: Path, term: str) -> set[str]:
+    found = set()
+    for html in site.rglob("index.html"):
+        parser = _BodyText()
+        parser.feed(html.read_text(encoding="utf-8"))
+        if term in "".join(parser.parts):
+            found.add("/" + html.parent.relative_to(site).as_posix() + "/")
+    return found
+
+
+@pytest.mark.parametrize("term", DOMAIN_TERMS)
+def test_a_domain_term_finds_every_page_that_contains_it(
+    browser: Any, site_url: str, example_build: BuildResult, term: str
+) -> None:
+    expected = _pages_containing(example_build.out, term)
+    assert expected, f"no page of the example contains {term}: choose another term"
+    found = {
+        "/" + url.split("/", 3)[-1] if url.startswith("http") else url
+        for url in _result_urls(_search_page(browser, site_url, term))
+    }
+    assert sorted(expected - found) == []
+
+
+def test_on_a_phone_results_come_first_and_filters_fold_behind_one_button(
+    browser: Any, site_url: str
+) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{site_url}search/?q=稀土")
+    _wait_until_shown(page)
+    assert not page.locator("#portal-search-filters").is_visible()
+    first_result = page.locator(".portal-search-result").first.bounding_box()
+    assert first_result is not None and first_result["y"] < 740  # on the first screen
+    page.locator("#portal-search-filter-toggle").click()
+    assert page.locator("#portal-search-filters").is_visible()
+    assert page.locator("#portal-search-filter-toggle").get_attribute("aria-expanded") == "true"

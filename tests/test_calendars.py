@@ -1,0 +1,57 @@
+"""The iCalendar files of the notice periods, read back with icalendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar, Event
+
+from tests.open_data_site import SITE_URL, build, make_records, output_files
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("calendars")
+    records = make_records(base / "records")
+    return build(records, base / "one"), build(records, base / "two")
+
+
+def events(site: Path, relative: str) -> dict[str, Event]:
+    calendar = Calendar.from_ical((site / relative).read_bytes())
+    assert calendar["VERSION"] == "2.0"
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+@pytest.mark.parametrize("relative", ["calendar/notices.ics", "calendar/institutions/gnas.ics"])
+def test_one_all_day_event_per_notice(sites: tuple[Path, Path], relative: str) -> None:
+    found = events(sites[0], relative)
+    assert sorted(found) == [
+        "gnas-2024-n01@notice-portal.example.cn",
+        "gnas-2024-n02@notice-portal.example.cn",
+    ]
+    first = found["gnas-2024-n01@notice-portal.example.cn"]
+    assert first.decoded("DTSTART") == date(2024, 3, 4)
+    assert first.decoded("DTEND") == date(2024, 3, 19)  # exclusive: the day after 2024-03-18
+    assert str(first["URL"]) == f"{SITE_URL}notices/gnas-2024-n01/"
+
+
+def test_closing_time_is_in_the_description(sites: tuple[Path, Path]) -> None:
+    deal = events(sites[0], "calendar/notices.ics")["gnas-2024-n02@notice-portal.example.cn"]
+    assert "17:00截止" in str(deal["DESCRIPTION"])
+    assert deal.decoded("DTEND") == date(2024, 3, 21)
+
+
+def test_dtstamp_comes_from_the_records(sites: tuple[Path, Path]) -> None:
+    found = events(sites[0], "calendar/notices.ics")
+    # The last change (the outcome on 2024-03-19) at 00:00 China Standard Time, in UTC.
+    stamp = found["gnas-2024-n01@notice-portal.example.cn"].decoded("DTSTAMP")
+    assert stamp == datetime(2024, 3, 18, 16, 0, tzinfo=UTC)
+
+
+def test_two_builds_give_identical_calendars(sites: tuple[Path, Path]) -> None:
+    one = {k: v for k, v in output_files(sites[0]).items() if k.startswith("calendar/")}
+    two = {k: v for k, v in output_files(sites[1]).items() if k.startswith("calendar/")}
+    assert sorted(one) == ["calendar/institutions/gnas.ics", "calendar/notices.ics"]
+    assert one == two

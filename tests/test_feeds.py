@@ -1,0 +1,138 @@
+"""The RSS and Atom feeds, read back with feedparser as a subscriber's reader would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from tests.open_data_site import SITE_URL, build, make_records, output_files
+
+FEEDS = (
+    "feeds/notices",
+    "feeds/open",
+    "feeds/achievements",
+    "feeds/institutions/gnas",
+    "feeds/policies/ganzhou-2023",
+    "feeds/kinds/ownership_grant",
+    "feeds/kinds/negotiated_price",
+    "feeds/kinds/reward",
+)
+N01 = f"{SITE_URL}notices/gnas-2024-n01/"
+N02 = f"{SITE_URL}notices/gnas-2024-n02/"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The same records built twice, and once more with an amendment added to the deal."""
+    base = tmp_path_factory.mktemp("feeds")
+    records = make_records(base / "records")
+    amended = make_records(base / "amended", amended=True)
+    return build(records, base / "one"), build(records, base / "two"), build(amended, base / "three")
+
+
+def parse(site: Path, relative: str) -> feedparser.FeedParserDict:
+    feed = feedparser.parse((site / relative).read_bytes())
+    assert not feed.bozo, f"{relative}: {feed.get('bozo_exception')}"
+    return feed
+
+
+@pytest.mark.parametrize("stem", FEEDS)
+@pytest.mark.parametrize("extension", ["xml", "atom"])
+def test_every_feed_parses(sites: tuple[Path, Path, Path], stem: str, extension: str) -> None:
+    feed = parse(sites[0], f"{stem}.{extension}")
+    assert feed.version == ("rss20" if extension == "xml" else "atom10")
+    assert feed.feed.title.endswith("职务科技成果赋权公示平台")
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("feeds/notices", [N02, N01]),
+        ("feeds/open", [N02]),
+        ("feeds/institutions/gnas", [N02, N01]),
+        ("feeds/policies/ganzhou-2023", [N02, N01]),
+        ("feeds/kinds/ownership_grant", [N01]),
+        ("feeds/kinds/negotiated_price", [N02]),
+        ("feeds/kinds/reward", []),
+        ("feeds/achievements", [f"{SITE_URL}achievements/gnas-2024-001/"]),
+    ],
+)
+@pytest.mark.parametrize("extension", ["xml", "atom"])
+def test_entries_are_the_records_newest_first(
+    sites: tuple[Path, Path, Path], stem: str, expected: list[str], extension: str
+) -> None:
+    feed = parse(sites[0], f"{stem}.{extension}")
+    assert [entry.id for entry in feed.entries] == expected
+    assert [entry.link for entry in feed.entries] == expected
+
+
+def test_entry_dates_are_zoned_and_from_the_records(sites: tuple[Path, Path, Path]) -> None:
+    atom = parse(sites[0], "feeds/notices.atom")
+    deal, grant = atom.entries
+    assert deal.published == "2024-03-05T00:00:00+08:00"
+    assert deal.updated == "2024-03-08T00:00:00+08:00"  # the amendment
+    assert grant.updated == "2024-03-19T00:00:00+08:00"  # the outcome
+    assert atom.feed.updated == "2024-03-19T00:00:00+08:00"
+    rss = parse(sites[0], "feeds/notices.xml")
+    assert rss.entries[0].published == "Tue, 05 Mar 2024 00:00:00 +0800"
+    assert rss.feed.updated == "Tue, 19 Mar 2024 00:00:00 +0800"  # lastBuildDate: newest change
+
+
+def test_summary_gives_period_institution_and_price(sites: tuple[Path, Path, Path]) -> None:
+    deal = parse(sites[0], "feeds/notices.xml").entries[0]
+    assert "2024年3月5日至2024年3月20日 17:00" in deal.summary
+    assert "赣南科学院" in deal.summary
+    assert "120万元" in deal.summary
+
+
+def test_channel_link_is_the_page_and_self_is_the_feed(sites: tuple[Path, Path, Path]) -> None:
+    rss = parse(sites[0], "feeds/institutions/gnas.xml")
+    assert rss.feed.link == f"{SITE_URL}institutions/gnas/"
+    atom = parse(sites[0], "feeds/institutions/gnas.atom")
+    links = {link.rel: link.href for link in atom.feed.links}
+    assert links == {
+        "self": f"{SITE_URL}feeds/institutions/gnas.atom",
+        "alternate": f"{SITE_URL}institutions/gnas/",
+    }
+
+
+def test_guids_are_stable_and_updated_moves_with_an_amendment(sites: tuple[Path, Path, Path]) -> None:
+    one, two, amended = (parse(site, "feeds/notices.atom") for site in sites)
+    assert [e.id for e in one.entries] == [e.id for e in two.entries] == [e.id for e in amended.entries]
+    assert amended.entries[0].updated == "2024-03-09T00:00:00+08:00"
+    assert amended.entries[0].published == one.entries[0].published
+    rss_one, rss_amended = parse(sites[0], "feeds/notices.xml"), parse(sites[2], "feeds/notices.xml")
+    assert [e.id for e in rss_one.entries] == [e.id for e in rss_amended.entries]
+
+
+def test_changes_feed_lists_every_dated_change_newest_first(sites: tuple[Path, Path, Path]) -> None:
+    feed = parse(sites[0], "feeds/changes.atom")
+    ids = [entry.id for entry in feed.entries]
+    assert ids == [
+        f"{SITE_URL}achievements/gnas-2024-001/#event-3",
+        f"{N01}#outcome",
+        f"{N02}#amendment-1",
+        f"{N02}#published",
+        f"{N01}#published",
+        f"{SITE_URL}achievements/gnas-2024-001/#event-2",
+        f"{SITE_URL}achievements/gnas-2024-001/#event-1",
+    ]
+
+
+def test_pages_announce_the_feeds(sites: tuple[Path, Path, Path]) -> None:
+    home = (sites[0] / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/rss+xml" title="全部公示（RSS）" href="feeds/notices.xml"' in home
+    institution = (sites[0] / "institutions" / "gnas" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../feeds/institutions/gnas.atom"' in institution
+    subscribe = (sites[0] / "subscribe" / "index.html").read_text(encoding="utf-8")
+    for stem in FEEDS:
+        assert f'href="../{stem}.xml"' in subscribe
+        assert f'href="../{stem}.atom"' in subscribe
+
+
+def test_two_builds_give_identical_files(sites: tuple[Path, Path, Path]) -> None:
+    one, two = output_files(sites[0]), output_files(sites[1])
+    assert any(name.startswith("feeds/") for name in one)
+    assert one == two
