@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.catalog import Catalog, load_catalog
 from generator.problems import Problem, sorted_unique
 from generator.rules import check_rules
+from generator.timing import phase
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class CheckResult:
 
 
 def check_portal(root: Path, today: date) -> CheckResult:
-    catalog = load_catalog(root)
-    problems = [*catalog.problems, *check_rules(catalog, today)]
+    with phase("load"):
+        catalog = load_catalog(root)
+    with phase("check"):
+        problems = [*catalog.problems, *check_rules(catalog, today)]
     return CheckResult(catalog, sorted_unique(problems))

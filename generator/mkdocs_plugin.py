@@ -20,6 +20,7 @@ from generator.portal import Portal, build_portal
 from generator.render import Renderer
 from generator.report import as_text
 from generator.stages import run_post_build_stages
+from generator.timing import phase
 
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
 
@@ -66,9 +67,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.portal is not None
         renderer = Renderer(self.portal, config.site_url or "/", self.root)
-        for page in renderer.pages():
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+        with phase("render"):
+            for page in renderer.pages():
+                inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+                files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
         for asset in renderer.assets():
             files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
         return files

@@ -19,6 +19,7 @@ from generator.errors import InvalidRecords, StageFailed, ToolFailed
 from generator.mkdocs_plugin import FROZEN_ENVIRONMENT_VARIABLE, hand_over
 from generator.portal import Portal, build_portal
 from generator.report import as_text
+from generator.timing import phase
 
 CONFIG_FILE = "mkdocs.yml"
 # A portal repository may bring its own mkdocs.yml; otherwise the project's own is used.
@@ -47,7 +48,9 @@ def prepare(root: Path, today: date, *, strict: bool, frozen: bool) -> tuple[Por
     result = check_portal(root, today)
     if not result.passes(strict=strict):
         raise InvalidRecords(as_text(result.problems, result.record_count))
-    return build_portal(result.catalog, today, frozen=frozen), len(result.warnings)
+    with phase("derive"):
+        portal = build_portal(result.catalog, today, frozen=frozen)
+    return portal, len(result.warnings)
 
 
 def build_site(
@@ -79,7 +82,8 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path) -> None:
         config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            with phase("mkdocs"):
+                build(config)
         finally:
             config.plugins.on_shutdown()
     except StageFailed as failure:

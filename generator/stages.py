@@ -39,9 +39,12 @@ def post_build_stages() -> list[Stage]:
 def run_post_build_stages(portal: Portal, site_dir: Path, site_url: str) -> None:
     from generator.errors import StageFailed
 
+    from generator.timing import phase
+
     for stage in post_build_stages():
         try:
-            stage.run(portal, site_dir, site_url)
+            with phase(stage.name):
+                stage.run(portal, site_dir, site_url)
         except StageFailed:
             raise
         except Exception as error:  # a stage's own failure, reported with the stage's name

@@ -1,0 +1,137 @@
+"""Build synthetic portals and report, phase by phase, wall time, CPU time and peak memory.
+
+    python benchmarks/run.py --records 1000 --records 10000 --json benchmarks/out/results.json
+
+For each N it writes a synthetic portal (benchmarks/synthetic.py), then runs `portal check` and a
+full `portal build` in a fresh Python process each (so one N's memory does not inflate the next),
+and prints a table. Phases: load (read and parse YAML), check (the rules), derive (the view
+model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
+changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
+highest resident memory of the process (or of Pagefind, for the search phase) by the phase's end.
+Not part of the test suite: it takes minutes at 50,000 records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+if str(REPOSITORY) not in sys.path:
+    sys.path.insert(0, str(REPOSITORY))
+
+from benchmarks.synthetic import EXAMPLE_DATE, write_portal  # noqa: E402
+
+FEEDS_AND_DATA = ("feeds", "changes", "calendars", "exports")
+
+
+def measure(command: str, portal: Path, out: Path) -> dict[str, Any]:
+    """Run one command in a child Python and return its phases (see `_child`)."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", command, "--portal", str(portal), "--site", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{command} failed on {portal}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def _child(command: str, portal: Path, site: Path) -> None:
+    from datetime import date
+
+    from generator.check import check_portal
+    from generator.site import build_site
+    from generator.timing import peak_rss_mb, recording
+
+    today = date.fromisoformat(EXAMPLE_DATE)
+    started = time.perf_counter()
+    with recording() as recorder:
+        if command == "check":
+            result = check_portal(portal, today)
+            if not result.passes():
+                raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
+            records = result.record_count
+        else:
+            build = build_site(portal, today=today, out=site)
+            records = len(build.portal.notices) + len(build.portal.achievements)
+    wall = time.perf_counter() - started
+    phases = [timing.as_dict() for timing in recorder.order()]
+    cpu = sum(float(timing["cpu_s"]) for timing in phases)
+    total = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mb": round(peak_rss_mb(), 1)}
+    print(json.dumps({"command": command, "records": records, "phases": phases, "total": total}))
+
+
+def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
+    results = []
+    for size in sizes:
+        portal = work / f"portal-{size}"
+        started = time.perf_counter()
+        achievements, notices = write_portal(portal, size)
+        generated = time.perf_counter() - started
+        entry: dict[str, Any] = {
+            "records": achievements + notices,
+            "achievements": achievements,
+            "notices": notices,
+            "generate_s": round(generated, 3),
+        }
+        for command in ("check", "build"):
+            entry[command] = measure(command, portal, work / f"site-{size}")
+            _print_run(size, command, entry[command])
+        results.append(entry)
+    return results
+
+
+def _print_run(size: int, command: str, measured: dict[str, Any]) -> None:
+    records = measured["records"]
+    print(f"\n== portal {command}, {records:,} records (N={size:,}) ==")
+    print(f"{'phase':<12}{'wall s':>10}{'cpu s':>10}{'peak MB':>10}{'ms/record':>11}")
+    for timing in measured["phases"]:
+        per_record = 1000 * timing["wall_s"] / records
+        print(
+            f"{timing['name']:<12}{timing['wall_s']:>10.2f}{timing['cpu_s']:>10.2f}"
+            f"{timing['peak_rss_mb']:>10.0f}{per_record:>11.3f}"
+        )
+    total = measured["total"]
+    print(
+        f"{'total':<12}{total['wall_s']:>10.2f}{total['cpu_s']:>10.2f}{total['peak_rss_mb']:>10.0f}"
+        f"{1000 * total['wall_s'] / records:>11.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, action="append", help="N; repeat for several sizes")
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    parser.add_argument("--work", type=Path, help="where to write portals and sites (default: a temp folder)")
+    parser.add_argument("--child", choices=["check", "build"], help=argparse.SUPPRESS)
+    parser.add_argument("--portal", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        _child(arguments.child, arguments.portal, arguments.site)
+        return
+    sizes = arguments.records or [1000]
+    if arguments.work:
+        results = run(sizes, arguments.work)
+    else:
+        with tempfile.TemporaryDirectory(prefix="portal-benchmark-") as folder:
+            results = run(sizes, Path(folder))
+    if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"\n{arguments.json}")
+
+
+if __name__ == "__main__":
+    main()
