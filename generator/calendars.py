@@ -12,7 +12,7 @@ from datetime import UTC, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
@@ -65,7 +65,9 @@ def notice_calendar(views: Iterable[NoticeView], name: str, site_url: str) -> by
     calendar.add("prodid", f"-//{site_host(site_url)}//notice-portal//ZH")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # X-WR-CALNAME is not a standard property: icalendar writes it raw unless told it is text.
+    # One line, escaped, so a name cannot end the line and start properties of its own.
+    calendar.add("x-wr-calname", vText(" ".join(name.split())))
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     for view in sorted(views, key=lambda view: (view.record.period.start, view.id)):
         calendar.add_component(notice_event(view, site_url))

@@ -31,14 +31,15 @@ def parse_day(text: str) -> date:
     return date.fromisoformat(text.strip())
 
 
-def resolve_today(explicit: str | None = None) -> date:
-    """--today wins, then PORTAL_TODAY, then the real date in China."""
+def resolve_today(explicit: str | None = None, *, now: datetime | None = None) -> date:
+    """--today wins, then PORTAL_TODAY, then the real date in China (at `now`, zone-aware, when
+    a test stands at a given moment)."""
     if explicit:
         return parse_day(explicit)
     from_environment = os.environ.get(TODAY_ENVIRONMENT_VARIABLE, "").strip()
     if from_environment:
         return parse_day(from_environment)
-    return china_today()
+    return china_today(now)
 
 
 def china_datetime(day: date, at: time | None = None) -> datetime:

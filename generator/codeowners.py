@@ -32,10 +32,10 @@ def render_codeowners(root: Path) -> str:
         institution = catalog.institutions[institution_id].record
         owners = [owner.strip() for owner in institution.maintainers if _OWNER.match(owner.strip())]
         ignored = [owner for owner in institution.maintainers if not _OWNER.match(owner.strip())]
-        lines.append(f"# {institution.id} {institution.name}")
+        lines.append(f"# {institution.id} {_one_line(institution.name)}")
         if ignored:
             lines.append(
-                f"# 以下 maintainers 不是 GitHub 用户、团队或邮箱，已忽略 (ignored): {' '.join(ignored)}"
+                f"# 以下 maintainers 不是 GitHub 用户、团队或邮箱，已忽略 (ignored): {_one_line(' '.join(ignored))}"
             )
         if not owners:
             lines.append("# 未填写 maintainers：本单位的记录不需要指定审批人 (no maintainers)")
@@ -48,6 +48,11 @@ def render_codeowners(root: Path) -> str:
             lines.append(f"{path}{suffix}" if owners else f"# {path}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _one_line(text: str) -> str:
+    """Record text inside a comment: a line break in it would start a rule of its own."""
+    return " ".join(text.split())
 
 
 def write_codeowners(root: Path) -> Path:

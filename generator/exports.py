@@ -2,7 +2,8 @@
 records' JSON Schemas beside them. Licensed CC BY 4.0.
 
 The CSV files are UTF-8 with a byte-order mark, so Excel opens them with the Chinese intact, and
-a cell that starts like a formula (= + - @) is prefixed with a single quote so it stays text.
+a cell that starts like a formula (= + - @, tab, carriage return) is prefixed with a single quote
+so it stays text (as is one that starts with a quote: dropping one leading quote restores the text).
 """
 
 from __future__ import annotations
@@ -48,11 +49,12 @@ class Table(Generic[T]):
 
 
 def safe_cell(value: Cell) -> str:
-    """A cell as text; one that a spreadsheet would read as a formula gets a leading quote."""
+    """A cell as text; one that a spreadsheet would read as a formula gets a leading quote, and so
+    does one that starts with a quote of its own: dropping one leading quote gives the text back."""
     if value is None:
         return ""
     text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and text.startswith((*FORMULA_STARTS, "'")):
         return "'" + text
     return text
 

@@ -7,6 +7,7 @@ newest change among its entries. The same records and `today` give byte-identica
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -220,7 +221,9 @@ def render_feed(feed: Feed, entries: Sequence[Entry], site_url: str, fallback: d
     generator = FeedGenerator()
     generator.id(site_url_of(site_url, feed.atom))
     generator.title(f"{feed.title} - {SITE_NAME}")
-    generator.description(feed.description)
+    # RSS descriptions are HTML (readers render them): the text goes in escaped. Atom's summary and
+    # subtitle are plain text: they get the text itself, set again below before the Atom document.
+    generator.description(html.escape(feed.description, quote=False))
     generator.author({"name": SITE_NAME})
     generator.language(LANGUAGE)
     generator.generator("notice-portal")
@@ -229,17 +232,22 @@ def render_feed(feed: Feed, entries: Sequence[Entry], site_url: str, fallback: d
     generator.link(href=site_url_of(site_url, feed.page), rel="alternate", type="text/html")
     generator.lastBuildDate(built)
     generator.updated(built)
+    items = []
     for entry in entries:
         item = generator.add_entry(order="append")
+        items.append(item)
         item.id(entry.guid)
         item.guid(entry.guid, permalink=True)
         item.title(entry.title)
         item.link(href=entry.link)
-        item.summary(entry.summary)
+        item.summary(html.escape(entry.summary, quote=False))
         item.category({"term": entry.category})
         item.published(china_datetime(entry.published))
         item.updated(china_datetime(entry.updated))
     rss: bytes = generator.rss_str(pretty=True)
+    generator.description(feed.description)
+    for item, entry in zip(items, entries, strict=True):
+        item.summary(entry.summary)
     # The Atom document's `self` link names the Atom file.
     generator.link(
         [

@@ -7,8 +7,6 @@ check were bypassed. Links keep only http, https, mailto and tel.
 
 from __future__ import annotations
 
-import re
-
 import markdown
 import nh3
 
@@ -20,10 +18,18 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# One converter for every body: building one costs more than converting a short body with it.
+_CONVERTER = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+# Markdown must not pass raw HTML through, sanitised or not: without its HTML block and inline HTML
+# rules every '<' is text, escaped once, inside code too (`<b>` shows as <b>, not as &lt;b&gt;).
+# Autolinks (<https://…>) are rules of their own and keep working.
+_CONVERTER.preprocessors.deregister("html_block")
+_CONVERTER.inlinePatterns.deregister("html")
+
+
 def markdown_html(text: str) -> str:
     # Headings inside a record start at h3: the page owns h1 and h2.
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    html = converter.convert(_escape_raw_html(text))
+    html = _CONVERTER.reset().convert(text)
     html = (
         html.replace("<h1>", "<h3>")
         .replace("</h1>", "</h3>")
@@ -37,12 +43,3 @@ def markdown_html(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
     )
-
-
-_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
-
-
-def _escape_raw_html(text: str) -> str:
-    """Show any '<' as text: Markdown must not pass raw HTML through, sanitised or not.
-    Autolinks (<https://…>) become ordinary links first so they keep working."""
-    return _AUTOLINK.sub(r"[\1](\1)", text).replace("<", "&lt;")

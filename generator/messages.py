@@ -94,6 +94,15 @@ _define(
     "(it often comes from text copied out of web pages or Word).",
 )
 _define(
+    "text-control-character",
+    E,
+    "file",
+    "{field} 含有不允许的控制字符 {character}（由双引号中的转义写法写出，例如 \\x02 或 \\u0002）。"
+    "这种字符在网页、订阅和日历中无法显示，请删除这段转义。",
+    "{field} contains the control character {character}, written as an escape inside double quotes "
+    "(such as \\x02 or \\u0002). Pages, feeds and calendars cannot show it: delete the escape.",
+)
+_define(
     "file-empty",
     E,
     "file",

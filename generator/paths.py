@@ -51,7 +51,8 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
             relative = path.relative_to(base)
             folders = relative.parts[:-1]
             display = path.relative_to(root).as_posix()
-            if not path.name.lower().endswith(YAML_SUFFIXES):
+            # A linked folder is reported too: the records in it would be silently left out.
+            if not path.name.lower().endswith(YAML_SUFFIXES) and not (path.is_symlink() and path.is_dir()):
                 continue
             if path.is_symlink():
                 yield RecordFile(kind, path, display, folders, "file-symlink", str(path.readlink()))

@@ -38,6 +38,9 @@ _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _STR_TAG = "tag:yaml.org,2002:str"
+# What YAML does not allow in a file (its "printable" set), and so not in a value either: a double-
+# quoted escape (`"\x02"`) would otherwise carry it past the reader into pages, feeds and calendars.
+_NOT_PRINTABLE = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(slots=True)
@@ -102,9 +105,18 @@ def _text_params(params: dict[str, object]) -> dict[str, str]:
 def read_record_file(file: Path, display_path: str) -> SourceFile:
     source = SourceFile(display_path)
     try:
-        raw = file.read_bytes()
+        size = file.stat().st_size
+        # A file over the cap is refused by its size: never read into memory, however large.
+        raw = file.read_bytes() if size <= MAX_FILE_BYTES else b""
     except OSError as error:
         source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
+        return source
+    if size > MAX_FILE_BYTES:
+        source.problems.append(
+            Problem(
+                "file-too-large", display_path, params={"size": f"{size:,}", "limit": f"{MAX_FILE_BYTES:,}"}
+            )
+        )
         return source
     return parse_record_bytes(raw, display_path)
 
@@ -166,7 +178,14 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
+# Only a plain scalar that starts with one of these can be anything but text: most values
+# (Chinese text) skip the patterns below.
+_NON_TEXT_START = frozenset("~nNtTfF0123456789+-.")
+
+
 def _resolve_plain(value: str) -> Any:
+    if value and value[0] not in _NON_TEXT_START:
+        return value
     if _NULL.match(value):
         return None
     if _TRUE.match(value):
@@ -321,6 +340,21 @@ class _Builder:
             raise _Stop
         if not event.style and tag is None:  # plain: resolve by YAML 1.2 core rules
             return _resolve_plain(event.value)
+        unprintable = _NOT_PRINTABLE.search(event.value) if event.style == '"' else None
+        if unprintable is not None:
+            line, column = _location(event.start_mark)
+            character = f"U+{ord(unprintable.group(0)):04X}"
+            self.source.problems.append(
+                Problem(
+                    "text-control-character",
+                    self.source.path,
+                    line,
+                    column,
+                    field_path(self._next_path()),
+                    {"character": character},
+                )
+            )
+            raise _Stop
         return event.value
 
     def _check_tag(self, event: Any, standard: str) -> None:

@@ -25,6 +25,7 @@ SUITE = [
     "test_registration_numbers.py",
     "test_check_cli.py",
     "test_schemas.py",
+    "test_hostile_input.py",
     *sorted(path.name for path in TESTS.glob("test_rules*.py")),
 ]
 

@@ -4,6 +4,7 @@ inside the institution's folder with the stated SHA-256."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -29,6 +30,7 @@ _LINK = re.compile(
     r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.M
 )
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
@@ -55,7 +57,9 @@ def markdown_problems(text: str, loaded: Loaded[Any], path: FieldPath) -> Iterat
     for match in _LINK.finditer(visible):
         index = next(number for number, group in enumerate(match.groups(), start=1) if group)
         target = match.group(index)
-        scheme = _SCHEME.match(target)
+        # As a browser reads it: character references decoded, tabs, line breaks and controls dropped
+        # (`java&#115;cript:` and `jav&#x09;ascript:` are javascript: too).
+        scheme = _SCHEME.match(_URL_IGNORED.sub("", html.unescape(target)))
         if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
             yield _within(
                 loaded, path, visible, target, match.start(index), "markdown-link-scheme", value=target[:80]
