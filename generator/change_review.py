@@ -12,7 +12,7 @@ business and is left out here, so one broken file never gives a second, confusin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -198,12 +198,7 @@ def _disclosure_changes(
     before: Notice, after: Loaded[Notice], head: Catalog, today: date
 ) -> Iterator[Problem]:
     now = after.record
-    old_view, new_view = _dump(before), _dump(now)
-    changed: dict[str, FieldPath] = {}
-    for name in DISCLOSED:
-        difference = _first_difference(old_view.get(name), new_view.get(name))
-        if difference is not None:
-            changed[name] = (name, *difference)
+    changed = changed_fields(_dump(before), _dump(now), DISCLOSED)
     if not changed:
         return
     newest_before = before.amendments[-1].date if before.amendments else None
@@ -257,6 +252,21 @@ def _disclosure_changes(
             )
     except UnknownWorkingDays:
         return  # `portal check` reports the year whose holidays are not known
+
+
+def changed_fields(
+    old: Mapping[str, Any], new: Mapping[str, Any], names: Iterable[str]
+) -> dict[str, FieldPath]:
+    """Which of the top-level fields `names` differ between two versions of a record (plain data:
+    a model dump, or a file as read), each with the path of its first difference. The revision
+    history of a notice page uses it too, so the site and the pull-request check agree on what
+    counts as a change."""
+    changed: dict[str, FieldPath] = {}
+    for name in names:
+        difference = _first_difference(old.get(name), new.get(name))
+        if difference is not None:
+            changed[name] = (name, *difference)
+    return changed
 
 
 def _rule_for(catalog: Catalog, notice: Notice) -> NoticeRule | None:

@@ -9,8 +9,9 @@ git calls, not one per file. Only the record folders are copied; symbolic links 
 from __future__ import annotations
 
 import subprocess
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
 
@@ -20,7 +21,7 @@ from generator.paths import RECORD_FOLDERS, YAML_SUFFIXES
 _BLOB_MODES = ("100644", "100755")
 
 
-def _git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
+def run_git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
     command = ["git", "-C", str(root), *arguments]
     try:
         completed = subprocess.run(command, input=stdin, capture_output=True, check=False)
@@ -35,7 +36,7 @@ def _git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
 def record_blobs(root: Path, ref: str) -> dict[str, str]:
     """Record files at `ref` under the portal folder `root`: path relative to root -> blob id."""
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except ToolFailed as failure:
         raise ToolFailed(
             "git",
@@ -44,7 +45,7 @@ def record_blobs(root: Path, ref: str) -> dict[str, str]:
             f"\n(unknown revision {ref}: fetch the full history, e.g. fetch-depth: 0)\n{failure.output}",
         ) from failure
     # Without --full-tree, ls-tree lists what lies under the current folder, relative to it.
-    listing = _git(root, "ls-tree", "-r", "-z", ref, "--", *RECORD_FOLDERS.values())
+    listing = run_git(root, "ls-tree", "-r", "-z", ref, "--", *RECORD_FOLDERS.values())
     blobs: dict[str, str] = {}
     for entry in listing.split(b"\0"):
         if not entry:
@@ -63,7 +64,7 @@ def read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
     if not blob_ids:
         return {}
     unique = sorted(set(blob_ids))
-    output = _git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob in unique).encode())
+    output = run_git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob in unique).encode())
     contents: dict[str, bytes] = {}
     position = 0
     for _ in unique:
@@ -90,3 +91,54 @@ def records_at(root: Path, ref: str) -> Iterator[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(contents[blob])
         yield base
+
+
+def stream_blobs(root: Path, blob_ids: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Each blob's contents in the order asked, from one `git cat-file --batch` read while it writes.
+
+    Unlike `read_blobs`, the whole answer never sits in memory: a history of tens of thousands of
+    versions is handed over one version at a time. A thread feeds the ids, because git stops
+    reading its input once its output pipe is full and we are not yet reading.
+    """
+    if not blob_ids:
+        return
+    command = ["git", "-C", str(root), "cat-file", "--batch"]
+    try:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError as error:  # git itself is missing
+        raise ToolFailed("git", " ".join(command), str(error)) from error
+    assert process.stdin is not None and process.stdout is not None
+    requests, answers = process.stdin, process.stdout
+
+    def feed() -> None:
+        try:
+            for blob in blob_ids:
+                requests.write(f"{blob}\n".encode("ascii"))
+        except OSError:  # git ended early: we stopped reading and killed it
+            pass
+        finally:
+            with suppress(OSError):
+                requests.close()  # git answers the last request, then ends
+
+    feeder = threading.Thread(target=feed, name="git-cat-file-feed", daemon=True)
+    feeder.start()
+    try:
+        for blob in blob_ids:
+            header = answers.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                answer = b" ".join(header).decode("utf-8", "replace") or "no answer"
+                raise ToolFailed("git", " ".join(command), f"{blob}: {answer}")
+            content = answers.read(int(header[2]))
+            if len(content) != int(header[2]):
+                raise ToolFailed("git", " ".join(command), f"{blob}: the answer ended early")
+            answers.read(1)  # the newline after the content
+            yield blob, content
+        process.wait()
+    finally:
+        if process.poll() is None:  # the reader stopped early, or an answer was wrong
+            process.kill()
+            process.wait()
+        feeder.join()
+        answers.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from generator.catalog import Catalog
 from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
@@ -23,6 +24,9 @@ from generator.derive import (
 )
 from generator.models import Achievement, Institution, Notice, Policy
 from generator.notice_rule import NoticeRule, notice_rule
+
+if TYPE_CHECKING:  # read from git only when a site is built: `portal check` never imports it
+    from generator.revision_history import RevisionHistory
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class Portal:
     notices: dict[str, NoticeView]
     achievements: dict[str, AchievementView]
     institutions_by_policy: dict[str, tuple[InstitutionView, ...]] = field(default_factory=dict)
+    # Each notice's history from git, attached at build time; None without git (e.g. a tarball).
+    revisions: RevisionHistory | None = None
 
     def notices_with_status(self, status: Status) -> list[NoticeView]:
         return [notice for notice in self.sorted_notices() if notice.status == status]
