@@ -1,0 +1,407 @@
+"""The supervisors' figures: what each pilot unit reports for a year (年度报告), computed from the
+Portal. Pure functions from the frozen Portal to frozen dataclasses; nothing here renders or writes.
+
+Both policies ask every pilot unit to report each year the list of granted achievements
+(赋权成果名单), how the notices went and what transfers earned; the city science bureau and the
+provincial department compare units. Which year a fact belongs to follows one principle — the
+day it took effect — written down once here and on the statistics pages:
+
+- a notice belongs to the year its period starts (notices are filed by that year);
+- a grant to the year it took effect: the first grant agreement or change of rights recorded in
+  the achievement's history (the same day the feed of granted achievements uses);
+- a transfer (转化) to the year of its `transformed` event;
+- a reward to the year its notice concluded (the outcome's date), when it was not withdrawn and
+  no objection was upheld.
+
+Figures of the current year run to the build's `today`. The rules already refuse history events
+dated after it (history-in-future), and a transfer without its mode or amount
+(history-event-field-missing), so nothing here guesses at missing values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from generator.derive import pilot_end
+from generator.feeds import granted_on
+from generator.models import vocabulary
+from generator.models.achievement import Grant
+from generator.models.notice import Reward
+from generator.portal import AchievementView, InstitutionView, NoticeView, Portal
+
+# A notice's result, or while it has none, where its period stands: the columns of the table of
+# notices by kind and outcome.
+OUTCOME_COLUMNS = {
+    "no_objection": vocabulary.OUTCOME_RESULTS["no_objection"],
+    "objections_resolved": vocabulary.OUTCOME_RESULTS["objections_resolved"],
+    "objection_upheld": vocabulary.OUTCOME_RESULTS["objection_upheld"],
+    "withdrawn": vocabulary.OUTCOME_RESULTS["withdrawn"],
+    "open": "公示中",
+    "closed": "已截止，待记录结果",
+    "scheduled": "即将开始",
+}
+# Outcomes that say objections were received (no_objection says none were; the others do not say).
+OBJECTION_RESULTS = ("objections_resolved", "objection_upheld")
+# A deal or a reward that did not go ahead: a withdrawn notice, or one whose objection was upheld.
+NOT_CARRIED_OUT = ("withdrawn", "objection_upheld")
+MONTHS = tuple(range(1, 13))
+
+ScopeKind = Literal["portal", "policy", "institution"]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many, and how much money (yuan) they come to."""
+
+    count: int = 0
+    yuan: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.count + other.count, self.yuan + other.yuan)
+
+
+@dataclass(frozen=True)
+class GrantedAchievement:
+    """One line of the list of granted achievements (赋权成果名单)."""
+
+    achievement: AchievementView
+    granted_on: date
+    notice: NoticeView | None  # the grant notice that preceded it, when the records name one
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A `transformed` event of an achievement's history: a transfer, licence or investment."""
+
+    achievement: AchievementView
+    on: date
+    mode: str  # transfer | license | equity
+    amount_yuan: int
+
+
+@dataclass(frozen=True)
+class UseRightEnding:
+    achievement: AchievementView
+    ends_on: date  # the last day of the right, recorded extensions included
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """Everything a unit (or a group of units) reports for one year."""
+
+    year: int
+    granted: tuple[GrantedAchievement, ...]  # by date, then id
+    notices: tuple[NoticeView, ...]  # started in the year, by start date, then id
+    transfers: tuple[Transfer, ...]  # by date, then achievement id
+    rewards: tuple[NoticeView, ...]  # reward notices concluded in the year, carried out
+
+    # --- grants -----------------------------------------------------------------------------------
+    def granted_by_type(self) -> dict[str, int]:
+        """Every achievement type in the format's order, zeros included, so units compare."""
+        counts: Counter[str] = Counter(item.achievement.record.type for item in self.granted)
+        return {kind: counts[kind] for kind in vocabulary.ACHIEVEMENT_TYPES}
+
+    def granted_by_type_and_mode(self) -> dict[str, dict[str, int]]:
+        table = {kind: dict.fromkeys(vocabulary.GRANT_MODES, 0) for kind in vocabulary.ACHIEVEMENT_TYPES}
+        for item in self.granted:
+            table[item.achievement.record.type][_grant(item).mode] += 1
+        return table
+
+    def granted_by_mode(self) -> dict[str, int]:
+        counts: Counter[str] = Counter(_grant(item).mode for item in self.granted)
+        return {mode: counts[mode] for mode in vocabulary.GRANT_MODES}
+
+    def ownership_by_team_share(self) -> list[tuple[float, int]]:
+        """Ownership grants by the team's share of co-ownership (%), smallest share first."""
+        counts = Counter(_grant(item).team_share for item in self.granted if _grant(item).mode == "ownership")
+        return sorted((share, count) for share, count in counts.items() if share is not None)
+
+    def long_term_use_by_license(self) -> dict[str, int]:
+        """Long-term use grants by licence kind (普通、排他、独占; the rules require one)."""
+        counts: Counter[str | None] = Counter(
+            _grant(item).license for item in self.granted if _grant(item).mode == "long_term_use"
+        )
+        return {key: counts[key] for key in vocabulary.LICENSES}
+
+    # --- notices ----------------------------------------------------------------------------------
+    def notices_by_kind_and_outcome(self) -> dict[str, dict[str, int]]:
+        table = {kind: dict.fromkeys(OUTCOME_COLUMNS, 0) for kind in vocabulary.NOTICE_KINDS}
+        for view in self.notices:
+            table[view.record.kind][outcome_column(view)] += 1
+        return table
+
+    def notices_by_kind(self) -> dict[str, int]:
+        counts: Counter[str] = Counter(view.record.kind for view in self.notices)
+        return {kind: counts[kind] for kind in vocabulary.NOTICE_KINDS}
+
+    def notices_by_month(self) -> dict[str, tuple[int, ...]]:
+        """For each kind, how many notices started in each month (January first)."""
+        counts: Counter[tuple[str, int]] = Counter(
+            (view.record.kind, view.record.period.start.month) for view in self.notices
+        )
+        return {kind: tuple(counts[kind, month] for month in MONTHS) for kind in vocabulary.NOTICE_KINDS}
+
+    def objections(self) -> tuple[NoticeView, ...]:
+        """Notices that received objections, and whose outcome says how they were handled."""
+        return tuple(
+            view
+            for view in self.notices
+            if view.record.outcome is not None and view.record.outcome.result in OBJECTION_RESULTS
+        )
+
+    def objections_by_result(self) -> dict[str, int]:
+        counts: Counter[str] = Counter(
+            view.record.outcome.result for view in self.objections() if view.record.outcome
+        )
+        return {result: counts[result] for result in OBJECTION_RESULTS}
+
+    # --- negotiated-price deals -------------------------------------------------------------------
+    def deals(self) -> tuple[NoticeView, ...]:
+        """Negotiated-price notices of the year that were not withdrawn and not objected away."""
+        return tuple(
+            view
+            for view in self.notices
+            if view.record.deal is not None and outcome_column(view) not in NOT_CARRIED_OUT
+        )
+
+    def deal_total(self) -> Tally:
+        return sum((Tally(1, _deal_price(view)) for view in self.deals()), Tally())
+
+    def deals_by_mode(self) -> dict[str, Tally]:
+        totals = dict.fromkeys(vocabulary.DEAL_MODES, Tally())
+        for view in self.deals():
+            assert view.record.deal is not None
+            totals[view.record.deal.mode] += Tally(1, view.record.deal.price_yuan)
+        return totals
+
+    # --- transfers and rewards --------------------------------------------------------------------
+    def transfer_total(self) -> Tally:
+        return sum((Tally(1, item.amount_yuan) for item in self.transfers), Tally())
+
+    def transfers_by_mode(self) -> dict[str, Tally]:
+        totals = dict.fromkeys(vocabulary.DEAL_MODES, Tally())
+        for item in self.transfers:
+            totals[item.mode] += Tally(1, item.amount_yuan)
+        return totals
+
+    def reward_total(self) -> Tally:
+        """Rewards to teams: how many notices, and the teams' total (team_total_yuan)."""
+        return sum((Tally(1, _reward(view).team_total_yuan) for view in self.rewards), Tally())
+
+    def reward_net_income(self) -> int:
+        return sum(_reward(view).net_income_yuan for view in self.rewards)
+
+    def reward_by_form(self) -> dict[str, int]:
+        """Yuan paid in cash and in equity, from the recipients' lines."""
+        totals = dict.fromkeys(vocabulary.REWARD_FORMS, 0)
+        for view in self.rewards:
+            for recipient in _reward(view).recipients:
+                totals[recipient.form] += recipient.yuan
+        return totals
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures a report shows: one unit, the units of one policy, or every unit."""
+
+    kind: ScopeKind
+    key: str  # the institution's or the policy's id; "all" for the whole portal
+    name: str
+    institutions: tuple[InstitutionView, ...]
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """One unit's column in a report that sets units side by side."""
+
+    institution: InstitutionView
+    figures: YearFigures
+    use_rights_ending: tuple[UseRightEnding, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+    year: int
+    today: date
+    figures: YearFigures
+    units: tuple[UnitFigures, ...]  # every unit of the scope, in id order
+    use_rights_ending: tuple[UseRightEnding, ...]  # as of `today`, whatever the year
+    ending_window_end: date  # the last day of "the next 12 months"
+    deals_by_year: tuple[tuple[int, Tally], ...]  # every year of the scope, for the chart
+
+    @property
+    def is_current_year(self) -> bool:
+        return self.year == self.today.year
+
+
+def outcome_column(view: NoticeView) -> str:
+    """The notice's result when recorded; otherwise its status (open, closed, scheduled)."""
+    if view.record.outcome is not None:
+        return view.record.outcome.result
+    return view.status
+
+
+def grant_notice(portal: Portal, achievement: AchievementView, granted: date) -> NoticeView | None:
+    """The latest grant notice of the achievement that started on or before the grant."""
+    candidates = [
+        portal.notices[notice.id]
+        for notice in achievement.notices
+        if notice.kind in ("ownership_grant", "long_term_use_grant")
+        and notice.period.start <= granted
+        and notice.id in portal.notices
+    ]
+    return max(candidates, key=lambda view: (view.record.period.start, view.id), default=None)
+
+
+def granted_achievements(portal: Portal, institutions: Iterable[InstitutionView]) -> list[GrantedAchievement]:
+    """Every achievement of these units whose grant has taken effect."""
+    items = []
+    for institution in institutions:
+        for achievement in institution.achievements:
+            day = granted_on(achievement)
+            if day is not None:
+                items.append(GrantedAchievement(achievement, day, grant_notice(portal, achievement, day)))
+    return sorted(items, key=lambda item: (item.granted_on, item.achievement.id))
+
+
+def transfers(institutions: Iterable[InstitutionView]) -> list[Transfer]:
+    items = []
+    for institution in institutions:
+        for achievement in institution.achievements:
+            for event in achievement.record.history:
+                if event.event == "transformed":
+                    assert event.mode is not None and event.amount_yuan is not None  # the rules require both
+                    items.append(Transfer(achievement, event.date, event.mode, event.amount_yuan))
+    return sorted(items, key=lambda item: (item.on, item.achievement.id))
+
+
+def rewards_carried_out(institutions: Iterable[InstitutionView]) -> list[NoticeView]:
+    """Reward notices with a recorded outcome that let the reward go ahead."""
+    items = [
+        view
+        for institution in institutions
+        for view in institution.notices
+        if view.record.reward is not None
+        and view.record.outcome is not None
+        and view.record.outcome.result not in NOT_CARRIED_OUT
+    ]
+    return sorted(items, key=lambda view: (_outcome_date(view), view.id))
+
+
+def year_figures(portal: Portal, institutions: Sequence[InstitutionView], year: int) -> YearFigures:
+    notices = sorted(
+        (view for institution in institutions for view in institution.notices),
+        key=lambda view: (view.record.period.start, view.id),
+    )
+    return YearFigures(
+        year=year,
+        granted=tuple(
+            item for item in granted_achievements(portal, institutions) if item.granted_on.year == year
+        ),
+        notices=tuple(view for view in notices if view.record.period.start.year == year),
+        transfers=tuple(item for item in transfers(institutions) if item.on.year == year),
+        rewards=tuple(view for view in rewards_carried_out(institutions) if _outcome_date(view).year == year),
+    )
+
+
+def activity_years(portal: Portal, institutions: Sequence[InstitutionView]) -> set[int]:
+    """Every year in which one of these units noticed, granted, transferred or rewarded."""
+    years = {view.record.period.start.year for institution in institutions for view in institution.notices}
+    years |= {item.granted_on.year for item in granted_achievements(portal, institutions)}
+    years |= {item.on.year for item in transfers(institutions)}
+    years |= {_outcome_date(view).year for view in rewards_carried_out(institutions)}
+    return years
+
+
+def scope_years(portal: Portal, scope: Scope) -> tuple[int, ...]:
+    """The years a scope has a report for: each year of its pilot up to today's, and any other
+    year with activity (a notice scheduled into next year, an achievement transferred before)."""
+    years = activity_years(portal, scope.institutions)
+    if scope.institutions:
+        first = min(institution.record.pilot_approved_on.year for institution in scope.institutions)
+        years |= set(range(first, portal.today.year + 1))
+    return tuple(sorted(years))
+
+
+def scopes(portal: Portal) -> list[Scope]:
+    """The whole portal, then each policy, then each unit, in id order."""
+    everyone = tuple(portal.institutions.values())
+    items = [Scope("portal", "all", "全部试点单位", everyone)]
+    for policy_id, institutions in portal.institutions_by_policy.items():
+        policy = portal.policies[policy_id]
+        items.append(Scope("policy", policy_id, policy.jurisdiction or policy.issuer, institutions))
+    items += [Scope("institution", view.id, view.record.name, (view,)) for view in everyone]
+    return items
+
+
+def ending_window_end(today: date) -> date:
+    """The last day of the 12 months from `today`, counted like a pilot year."""
+    return pilot_end(today, 1)
+
+
+def use_rights_ending(portal: Portal, institutions: Iterable[InstitutionView]) -> tuple[UseRightEnding, ...]:
+    """Long-term use rights whose last day falls within the next 12 months, soonest first: the
+    unit decides before then whether to extend them (续期)."""
+    last = ending_window_end(portal.today)
+    items = [
+        UseRightEnding(achievement, achievement.use_right_end)
+        for institution in institutions
+        for achievement in institution.achievements
+        if achievement.use_right_end is not None and portal.today <= achievement.use_right_end <= last
+    ]
+    return tuple(sorted(items, key=lambda item: (item.ends_on, item.achievement.id)))
+
+
+def report(portal: Portal, scope: Scope, year: int) -> Report:
+    units = tuple(
+        UnitFigures(
+            institution,
+            year_figures(portal, (institution,), year),
+            use_rights_ending(portal, (institution,)),
+        )
+        for institution in sorted(scope.institutions, key=lambda view: view.id)
+    )
+    return Report(
+        scope=scope,
+        year=year,
+        today=portal.today,
+        figures=year_figures(portal, scope.institutions, year),
+        units=units,
+        use_rights_ending=use_rights_ending(portal, scope.institutions),
+        ending_window_end=ending_window_end(portal.today),
+        deals_by_year=tuple(
+            (each_year, year_figures(portal, scope.institutions, each_year).deal_total())
+            for each_year in scope_years(portal, scope)
+        ),
+    )
+
+
+def reports(portal: Portal) -> list[Report]:
+    """Every report of the portal: each scope, each of its years."""
+    return [report(portal, scope, year) for scope in scopes(portal) for year in scope_years(portal, scope)]
+
+
+def _grant(item: GrantedAchievement) -> Grant:
+    grant = item.achievement.record.grant
+    assert grant is not None  # only granted achievements are listed
+    return grant
+
+
+def _deal_price(view: NoticeView) -> int:
+    assert view.record.deal is not None
+    return view.record.deal.price_yuan
+
+
+def _reward(view: NoticeView) -> Reward:
+    assert view.record.reward is not None
+    return view.record.reward
+
+
+def _outcome_date(view: NoticeView) -> date:
+    assert view.record.outcome is not None
+    return view.record.outcome.date

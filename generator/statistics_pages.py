@@ -1,0 +1,203 @@
+"""The statistics section's pages: the index (in the navigation) and one report page per scope
+and year (reached from the index). Figures come from generator/statistics.py, charts from
+generator/charts.py; this module only chooses what each page shows and hands it to the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from generator.charts import Chart, Series, ValueText, bar_chart, column_chart, table_rows
+from generator.formatting import yuan_short
+from generator.models import vocabulary
+from generator.statistics import MONTHS, OUTCOME_COLUMNS, Report, reports, scope_years, scopes
+from generator.statistics_exports import FIGURES, Figure, statistics_tables
+from generator.statistics_paths import (
+    GRANTED_CSV,
+    INDEX_SOURCE,
+    REPORT_CSV,
+    STATISTICS_FOLDER,
+    UNITS_CSV,
+    folder_for,
+    report_folder,
+    report_source,
+)
+
+if TYPE_CHECKING:  # render imports this module while it renders
+    from generator.render import Page, Renderer
+
+SCOPE_LABELS = {"portal": "全部试点单位", "policy": "按政策", "institution": "试点单位"}
+
+
+@dataclass(frozen=True)
+class ChartFigure:
+    """A chart as a page shows it: the drawing, and the same numbers as a table beside it."""
+
+    chart: Chart
+    svg: Markup
+    rows: list[tuple[str, list[str], str]]  # category, one value per series, total
+    category_heading: str
+
+    @property
+    def empty(self) -> bool:
+        return self.chart.is_empty()
+
+
+def chart_figure(
+    chart: Chart, draw: Callable[..., str], category_heading: str, value_text: ValueText = str
+) -> ChartFigure:
+    # Markup: the drawing functions escape every text they put into the SVG.
+    svg = Markup(draw(chart, value_text))
+    return ChartFigure(chart, svg, table_rows(chart, value_text), category_heading)
+
+
+def notices_by_month_chart(report: Report) -> ChartFigure:
+    by_month = report.figures.notices_by_month()
+    chart = Chart(
+        id="chart-notices-by-month",
+        title=f"{report.year}年各月公示数量（按公示类型）",
+        description=_notices_description(report),
+        categories=tuple(f"{month}月" for month in MONTHS),
+        series=tuple(Series(label, by_month[kind]) for kind, label in vocabulary.NOTICE_KINDS.items()),
+    )
+    return chart_figure(chart, column_chart, "月份")
+
+
+def granted_by_type_chart(report: Report) -> ChartFigure:
+    table = report.figures.granted_by_type_and_mode()
+    types = list(vocabulary.ACHIEVEMENT_TYPES)
+    chart = Chart(
+        id="chart-granted-by-type",
+        title=f"{report.year}年赋权成果（按成果类型和赋权方式）",
+        description=_granted_description(report),
+        categories=tuple(vocabulary.ACHIEVEMENT_TYPES[kind] for kind in types),
+        series=tuple(
+            Series(label, tuple(table[kind][mode] for kind in types))
+            for mode, label in vocabulary.GRANT_MODES.items()
+        ),
+    )
+    return chart_figure(chart, bar_chart, "成果类型")
+
+
+def deal_value_chart(report: Report) -> ChartFigure:
+    years = [year for year, _ in report.deals_by_year]
+    values = tuple(tally.yuan for _, tally in report.deals_by_year)
+    listed = "；".join(
+        f"{year}年 {yuan_short(tally.yuan)}（{tally.count} 项）" for year, tally in report.deals_by_year
+    )
+    chart = Chart(
+        id="chart-deal-value-by-year",
+        title=f"{report.scope.name}各年度协议定价金额",
+        description=f"各年度协议定价公示的拟交易价格合计（不含撤回和异议成立的公示）：{listed}。",
+        categories=tuple(f"{year}年" for year in years),
+        series=(Series("拟交易价格合计", values),),
+    )
+    return chart_figure(chart, column_chart, "年度", yuan_short)
+
+
+def _notices_description(report: Report) -> str:
+    figures = report.figures
+    kinds = "、".join(
+        f"{vocabulary.NOTICE_KINDS[kind]} {count} 项"
+        for kind, count in figures.notices_by_kind().items()
+        if count
+    )
+    if not figures.notices:
+        return f"{report.year}年没有开始的公示。"
+    totals = [sum(values) for values in zip(*figures.notices_by_month().values(), strict=True)]
+    busiest = max(MONTHS, key=lambda month: (totals[month - 1], -month))
+    return (
+        f"{report.year}年共开始公示 {len(figures.notices)} 项：{kinds}。"
+        f"最多的是 {busiest} 月（{totals[busiest - 1]} 项）。逐月数字见图旁的表格。"
+    )
+
+
+def _granted_description(report: Report) -> str:
+    figures = report.figures
+    if not figures.granted:
+        return f"{report.year}年没有生效的赋权。"
+    parts = []
+    for kind, modes in figures.granted_by_type_and_mode().items():
+        if sum(modes.values()):
+            split = "，".join(
+                f"{vocabulary.GRANT_MODES[mode]} {count}" for mode, count in modes.items() if count
+            )
+            parts.append(f"{vocabulary.ACHIEVEMENT_TYPES[kind]} {sum(modes.values())} 项（{split}）")
+    return f"{report.year}年赋权生效的成果共 {len(figures.granted)} 项：" + "；".join(parts) + "。"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    figure: Figure
+    values: list[int]  # one per unit
+    total: int
+
+
+def comparison(report: Report) -> list[ComparisonRow]:
+    """The headline figures, one row each, the units side by side and the scope's total last."""
+    return [
+        ComparisonRow(
+            figure,
+            [figure.value(unit.figures, unit.use_rights_ending) for unit in report.units],
+            figure.value(report.figures, report.use_rights_ending),
+        )
+        for figure in FIGURES
+        if figure.headline
+    ]
+
+
+def report_title(report: Report) -> str:
+    return f"{report.scope.name} {report.year} 年度统计"
+
+
+def statistics_pages(renderer: Renderer) -> Iterator[Page]:
+    from generator.render import Page
+
+    portal = renderer.portal
+    all_reports = reports(portal)
+    by_key = {(item.scope.kind, item.scope.key, item.year): item for item in all_reports}
+    all_scopes = scopes(portal)
+    years = sorted({item.year for item in all_reports}, reverse=True)
+    yield Page(
+        INDEX_SOURCE,
+        "统计",
+        renderer.render(
+            "pages/statistics_index.html.j2",
+            INDEX_SOURCE,
+            years=years,
+            scopes=all_scopes,
+            reports=by_key,
+            folder=report_folder,
+            units_csv=UNITS_CSV,
+            csv_tables=statistics_tables(renderer.site_url, portal.today.isoformat()),
+            scope_labels=SCOPE_LABELS,
+            deal_chart=deal_value_chart(by_key["portal", "all", years[0]]) if years else None,
+        ),
+        in_nav=True,
+        hide=("toc",),
+    )
+    for report in all_reports:
+        source = report_source(report.scope, report.year)
+        html = renderer.render(
+            "pages/statistics_report.html.j2",
+            source,
+            report=report,
+            title=report_title(report),
+            folder=report_folder(report.scope, report.year),
+            other_years=scope_years(portal, report.scope),
+            folder_of=report_folder,
+            folder_for=folder_for,
+            outcome_columns=OUTCOME_COLUMNS,
+            report_csv=REPORT_CSV,
+            granted_csv=GRANTED_CSV,
+            statistics_folder=STATISTICS_FOLDER,
+            comparison=comparison(report),
+            notices_chart=notices_by_month_chart(report),
+            granted_chart=granted_by_type_chart(report),
+            deal_chart=deal_value_chart(report),
+        )
+        yield Page(source, report_title(report), html, hide=("navigation", "toc"))

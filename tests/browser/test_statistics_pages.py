@@ -1,0 +1,110 @@
+"""The statistics section in a real browser: reached from the navigation, accessible, readable on
+a phone, printable on A4, and its CSV files served beside the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.site import BuildResult
+from tests.browser.test_site_pages import _page
+
+pytestmark = pytest.mark.browser
+
+REPORT = "statistics/institutions/gnas/2024/"
+POLICY_REPORT = "statistics/policies/hubei-2023/2024/"
+
+
+def test_the_navigation_leads_to_the_statistics_and_on_to_a_report(browser: Any, site_url: str) -> None:
+    page = _page(browser)
+    page.goto(site_url)
+    page.locator(".md-tabs").get_by_role("link", name="统计").click()
+    page.wait_for_url(f"{site_url}statistics/")
+    assert page.locator("h1").first.inner_text() == "统计"
+    page.locator("#year-2024 + .portal-table-wrap").get_by_role("link", name="赣南科学院（示例）").click()
+    page.wait_for_url(site_url + REPORT)
+    assert page.locator("h1").first.inner_text() == "赣南科学院（示例） 2024 年度统计"
+    # The report pages stay out of the navigation: only the index is listed.
+    page.goto(f"{site_url}statistics/")
+    nav_links = page.eval_on_selector_all(".md-nav a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert nav_links and not [href for href in nav_links if re.search(r"/\d{4}/$", href)]
+    assert page.outside_requests == []
+
+
+def test_a_report_shows_its_list_and_accessible_charts(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    page = _page(browser)
+    page.goto(site_url + REPORT)
+    listed = page.eval_on_selector_all(
+        "#granted-list + .portal-table-wrap a[href*='/achievements/']", "els => els.map(e => e.textContent)"
+    )
+    portal = example_build.portal
+    assert listed == [
+        portal.achievements[key].record.title for key in ("gnas-2024-001", "gnas-2024-002", "gnas-2024-003")
+    ]
+    charts = page.locator("svg[role='img']")
+    assert charts.count() == 3
+    for index in range(3):
+        chart = charts.nth(index)
+        assert chart.locator("title").text_content()
+        assert chart.locator("desc").text_content()
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("path", ["statistics/", REPORT, POLICY_REPORT])
+def test_statistics_pages_have_no_serious_accessibility_violations(
+    browser: Any, site_url: str, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _page(browser)
+    page.goto(site_url + path)
+    results = Axe().run(page)
+    serious = [
+        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("path", ["statistics/", REPORT, POLICY_REPORT])
+def test_statistics_pages_fit_360_px(browser: Any, site_url: str, path: str) -> None:
+    page = _page(browser, width=360)
+    page.goto(site_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_screenshots_and_printed_report(browser: Any, site_url: str, artifacts: Path) -> None:
+    desktop = _page(browser)
+    desktop.goto(site_url + POLICY_REPORT)
+    desktop.screenshot(path=str(artifacts / "statistics-policy-desktop.png"), full_page=True)
+    desktop.goto(site_url + REPORT)
+    desktop.screenshot(path=str(artifacts / "statistics-report-desktop.png"), full_page=True)
+    desktop.emulate_media(media="print")
+    desktop.pdf(path=str(artifacts / "statistics-report-print.pdf"), format="A4", print_background=True)
+    assert desktop.locator(".md-header").is_hidden()
+    assert desktop.locator(".portal-report__contents").is_hidden()
+    assert desktop.locator(".portal-report .portal-print-only").is_visible()
+    phone = _page(browser, width=360)
+    phone.goto(site_url + REPORT)
+    phone.screenshot(path=str(artifacts / "statistics-report-phone.png"), full_page=True)
+    pdf = (artifacts / "statistics-report-print.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_the_csv_files_are_served_beside_the_page(browser: Any, site_url: str) -> None:
+    page = _page(browser)
+    response = page.request.get(site_url + REPORT + "report.csv")
+    assert response.ok
+    raw = response.body()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    assert row["institution_name"] == "赣南科学院（示例）"
+    assert row["granted"] == "3"
