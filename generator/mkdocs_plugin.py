@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.check import check_portal
 from generator.clock import resolve_today
+from generator.page_shell import add_to_sitemap, pour_record_pages, shell_page
 from generator.paths import RECORD_FOLDERS
 from generator.portal import Portal, build_portal
 from generator.render import Renderer
@@ -23,6 +24,8 @@ from generator.stages import run_post_build_stages
 from generator.timing import phase
 
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
+# Where the many record pages go: one shell page each, rendered by MkDocs (see page_shell.py).
+POURED_FOLDERS = ("notices", "achievements")
 
 # `portal build` has already checked the records and built the Portal: it leaves it here so the
 # plugin does not load everything a second time. `mkdocs build` / `serve` find nothing and load.
@@ -38,6 +41,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self) -> None:
         self.portal: Portal | None = None
         self.root = Path()
+        self.renderer: Renderer | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).resolve()
@@ -48,6 +52,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         else:
             self.root, portal = prepared
             self.portal = portal
+        from generator.revision_history import attach_revision_history  # git history, when there is one
+
+        self.portal = portal = attach_revision_history(portal, self.root, config.repo_url)
         config.extra["portal"] = {"today": portal.today.isoformat(), "frozen": portal.frozen}
         from generator.feeds import ALL_NOTICES  # the site-wide feed, announced in every page head
 
@@ -66,11 +73,14 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.portal is not None
-        renderer = Renderer(self.portal, config.site_url or "/", self.root)
+        self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root)
         with phase("render"):
-            for page in renderer.pages():
+            shells = [shell_page(folder) for folder in POURED_FOLDERS]
+            for page in (*renderer.engine_pages(), *shells):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+                files.append(
+                    File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion)
+                )
         for asset in renderer.assets():
             files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
         return files
@@ -84,5 +94,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.portal is not None
+        assert self.portal is not None and self.renderer is not None
+        site_dir = Path(config.site_dir)
+        with phase("render"):
+            for folder, urls in pour_record_pages(self.renderer, site_dir, POURED_FOLDERS).items():
+                add_to_sitemap(site_dir, folder, urls)
         run_post_build_stages(self.portal, Path(config.site_dir), config.site_url or "/")

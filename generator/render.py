@@ -12,11 +12,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
@@ -61,18 +62,37 @@ class Page:
     in_nav: bool = False
     hide: tuple[str, ...] = ()
     meta: Mapping[str, Any] | None = None  # more front matter, e.g. the page's own `feeds`
+    # One of the many record pages (notices, achievements): poured into a page the engine
+    # rendered once (generator/page_shell.py) instead of each going through the engine.
+    poured: bool = False
 
     @property
     def url(self) -> str:
         return page_url(self.src_uri)
 
     def markdown(self) -> str:
+        # The theme prints front matter unescaped (MkDocs' Jinja2 has no autoescape: <title>, the
+        # header, <link title>): it goes in as HTML-escaped text, so a record's title stays text.
         front: dict[str, Any] = {"title": self.title, **(self.meta or {})}
-        lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items())]
+        lines = [
+            "---",
+            *(f"{key}: {json.dumps(_escaped(value), ensure_ascii=False)}" for key, value in front.items()),
+        ]
         if self.hide:
             lines.append("hide: [" + ", ".join(self.hide) + "]")
         lines += ["---", "", self.body_html.strip(), ""]
         return "\n".join(lines)
+
+
+def _escaped(value: Any) -> Any:
+    """Every text inside a front-matter value, HTML-escaped (quotes too: some land in attributes)."""
+    if isinstance(value, str):
+        return str(escape(value))
+    if isinstance(value, Mapping):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +168,16 @@ class Renderer:
         )
 
     def pages(self) -> Iterator[Page]:
-        yield from self.listing_pages()
+        yield from self.engine_pages()
         yield from self.record_pages()
+
+    def engine_pages(self) -> Iterator[Page]:
+        """The pages the site engine renders one by one: their number does not grow with records."""
+        yield from self.listing_pages()
+        yield from self.unit_pages()
+        from generator.statistics_pages import statistics_pages  # it imports this module
+
+        yield from statistics_pages(self)
 
     def listing_pages(self) -> Iterator[Page]:
         portal = self.portal
@@ -282,9 +310,12 @@ class Renderer:
             True,
         )
 
-    def record_pages(self) -> Iterator[Page]:
+    def record_pages(self, part: tuple[int, int] = (0, 1)) -> Iterator[Page]:
+        """A page per notice and per achievement: the many pages, poured into a shell (page_shell.py).
+        `part` (i, n) renders only every n-th record from the i-th, for n processes side by side."""
         portal = self.portal
-        for notice_id, notice_view in portal.notices.items():
+        index, count = part
+        for notice_id, notice_view in islice(portal.notices.items(), index, None, count):
             src = f"notices/{notice_id}.md"
             attachments = [
                 {
@@ -296,13 +327,17 @@ class Renderer:
                 for attachment in notice_view.record.attachments
             ]
             html = self.render("pages/notice.html.j2", src, view=notice_view, attachments=attachments)
-            yield Page(src, notice_view.record.title, html, hide=("navigation", "toc"))
-        for achievement_id, achievement_view in portal.achievements.items():
+            yield Page(src, notice_view.record.title, html, hide=("navigation", "toc"), poured=True)
+        for achievement_id, achievement_view in islice(portal.achievements.items(), index, None, count):
             src = f"achievements/{achievement_id}.md"
             html = self.render(
                 "pages/achievement.html.j2", src, view=achievement_view, notice_titles=self.notice_titles
             )
-            yield Page(src, achievement_view.record.title, html, hide=("navigation", "toc"))
+            yield Page(src, achievement_view.record.title, html, hide=("navigation", "toc"), poured=True)
+
+    def unit_pages(self) -> Iterator[Page]:
+        """A page per institution and per policy."""
+        portal = self.portal
         for institution_id, institution_view in portal.institutions.items():
             src = f"institutions/{institution_id}.md"
             html = self.render("pages/institution.html.j2", src, view=institution_view)

@@ -7,13 +7,24 @@ finds nothing; only the extended build segments Chinese words.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
+import tempfile
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import StageFailed
 from generator.portal import Portal
 
 BUNDLE_FOLDER = "pagefind"
+SHARD_FOLDER = "shards"  # inside the bundle: pagefind/shards/1/, 2/, …
+SHARD_MANIFEST = "shards.json"  # the shards the search page merges
+RECORD_FOLDERS = ("notices", "achievements")
+DEFAULT_SHARD_PAGES = 5000
+SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
 
 
 def extended_binary() -> Path:
@@ -28,7 +39,74 @@ def extended_binary() -> Path:
 
 
 def write_search_index(portal: Portal, site_dir: Path, site_url: str) -> None:
-    command = [str(extended_binary()), "--site", str(site_dir), "--output-subdir", BUNDLE_FOLDER, "--quiet"]
+    """One index for a small site; for a large one, a main index of the other pages and shards
+    of at most `shard_pages()` record pages each, which the search page merges in the browser
+    (Pagefind's mergeIndex). Pagefind's memory grows with the pages of one run (about 160 KB a
+    page), so shards keep a national portal's build within bounds."""
+    shards = record_shards(site_dir, shard_pages())
+    if not shards:
+        _run_pagefind(site_dir, site_dir / BUNDLE_FOLDER)
+        return
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
+        record_pages = {page for shard in shards for page in shard}
+        main = Path(scratch) / "main"
+        _link_pages(site_dir, main, (page for page in _html_pages(site_dir) if page not in record_pages))
+        _run_pagefind(main, site_dir / BUNDLE_FOLDER)
+        names = []
+        for number, shard in enumerate(shards, start=1):
+            name = f"{SHARD_FOLDER}/{number}"
+            folder = Path(scratch) / f"shard-{number}"
+            _link_pages(site_dir, folder, shard)
+            _run_pagefind(folder, site_dir / BUNDLE_FOLDER / name)
+            shutil.rmtree(folder)  # one shard's links at a time
+            names.append(name + "/")
+    manifest = {"shards": names}
+    (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def shard_pages() -> int:
+    return int(os.environ.get(SHARD_PAGES_VARIABLE, "") or DEFAULT_SHARD_PAGES)
+
+
+def record_shards(site_dir: Path, size: int) -> list[list[str]]:
+    """The record pages (site-relative paths) in shards of at most `size`, or none when they fit
+    in one. A page's shard follows from its id's hash, so it stays put while the portal grows."""
+    pages = sorted(
+        path.relative_to(site_dir).as_posix()
+        for folder in RECORD_FOLDERS
+        for path in (site_dir / folder).glob("*/index.html")
+    )
+    if len(pages) <= size:
+        return []
+    count = -(-len(pages) // size)
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for page in pages:
+        shards[zlib.crc32(page.encode("utf-8")) % count].append(page)
+    return [shard for shard in shards if shard]
+
+
+def _html_pages(site_dir: Path) -> list[str]:
+    bundle = site_dir / BUNDLE_FOLDER
+    return sorted(
+        path.relative_to(site_dir).as_posix()
+        for path in site_dir.rglob("*.html")
+        if bundle not in path.parents
+    )
+
+
+def _link_pages(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
+    """A folder holding just these pages, as hard links (or copies across file systems)."""
+    for page in pages:
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site_dir / page, target)
+        except OSError:
+            shutil.copyfile(site_dir / page, target)
+
+
+def _run_pagefind(site: Path, output: Path) -> None:
+    command = [str(extended_binary()), "--site", str(site), "--output-path", str(output), "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
     if result.returncode != 0:
         raise StageFailed("search", f"{' '.join(command)}\n{result.stdout}\n{result.stderr}")

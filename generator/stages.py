@@ -25,20 +25,23 @@ def post_build_stages() -> list[Stage]:
     from generator.changes import write_changes
     from generator.exports import write_exports
     from generator.feeds import write_feeds
+    from generator.revision_files import write_version_files
     from generator.search_index import write_search_index
+    from generator.statistics_exports import write_statistics
 
     return [
         Stage("feeds", write_feeds),
         Stage("changes", write_changes),
         Stage("calendars", write_calendars),
         Stage("exports", write_exports),
+        Stage("statistics", write_statistics),
+        Stage("versions", write_version_files),
         Stage("search", write_search_index),
     ]
 
 
 def run_post_build_stages(portal: Portal, site_dir: Path, site_url: str) -> None:
     from generator.errors import StageFailed
-
     from generator.timing import phase
 
     for stage in post_build_stages():

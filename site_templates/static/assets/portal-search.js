@@ -230,11 +230,24 @@
   input.value = params.get("q") || "";
   if (params.get("sort") === "date") sortSelect.value = "date";
 
+  // A large portal's record pages are indexed in shards (pagefind/shards.json lists them): each
+  // is merged into the main index, and one search runs over all of them.
+  async function mergeShards(bundle, baseUrl) {
+    var response = await fetch(new URL("shards.json", bundle).href);
+    if (!response.ok) return;
+    var manifest = await response.json();
+    for (var i = 0; i < manifest.shards.length; i++) {
+      await pagefind.mergeIndex(new URL(manifest.shards[i], bundle).href, { baseUrl: baseUrl });
+    }
+  }
+
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href);
   import(new URL("pagefind.js", bundle).href).then(async function (module) {
     pagefind = module;
-    await pagefind.options({ baseUrl: new URL(root.getAttribute("data-site-root"), window.location.href).pathname });
+    var baseUrl = new URL(root.getAttribute("data-site-root"), window.location.href).pathname;
+    await pagefind.options({ baseUrl: baseUrl });
     await pagefind.init();
+    await mergeShards(bundle, baseUrl);
     // Pagefind fills a search's filter counts only once the filter index is loaded.
     await pagefind.filters();
     run();

@@ -1,0 +1,140 @@
+"""The many record pages, poured into one page the site engine rendered.
+
+MkDocs renders a page through Markdown (which re-parses our HTML twice) and the whole theme,
+about 400 pages a second here; a national portal has tens of thousands of notices and
+achievements. Every such page is the same theme around a different article, at the same depth
+(`notices/<id>/`), so the engine renders one shell page per folder, with a token for the title
+and one for the article, and each record page is the shell with the two filled in: thousands of
+pages a second, and byte-for-byte what the engine would have written around the same article.
+Nothing here is MkDocs-specific: any engine that renders a page from a title and an HTML body
+can render the shell.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import multiprocessing
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.render import Page, Renderer
+
+SHELL_NAME = "portal-shell"
+# Tokens the theme passes through unchanged: plain letters for the title (it may be escaped or
+# stripped of tags), an HTML comment for the body (Markdown keeps raw HTML blocks as they are).
+# The comment names <h1> because the theme adds a heading to a page whose content has none, and
+# every article brings its own.
+TITLE_TOKEN = "PortalShellTitle7c1e"
+BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
+# Below this many pages, starting processes costs more than it saves.
+PARALLEL_FROM_PAGES = 2000
+MAX_WORKERS = 4
+_SITEMAP_ENTRY = re.compile(r"<url>(?:(?!</url>).)*?</url>\s*", re.DOTALL)
+
+
+def shell_page(folder: str) -> Page:
+    """The page the engine renders once for `folder`; its URL has the records' depth."""
+    return Page(f"{folder}/{SHELL_NAME}.md", TITLE_TOKEN, BODY_TOKEN, hide=("navigation", "toc"))
+
+
+class ShellError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A folder's shell page, cut at the body token."""
+
+    folder: str
+    before: str
+    after: str
+
+    @classmethod
+    def load(cls, site_dir: Path, folder: str) -> Shell:
+        shell_file = site_dir / folder / SHELL_NAME / "index.html"
+        text = shell_file.read_text(encoding="utf-8")
+        if text.count(BODY_TOKEN) != 1:
+            raise ShellError(f"{shell_file}: the theme did not keep the body token exactly once")
+        before, after = text.split(BODY_TOKEN)
+        return cls(folder, before, after)
+
+    def write(self, site_dir: Path, page: Page) -> str:
+        title = html.escape(page.title)
+        shell_url = f"{self.folder}/{SHELL_NAME}/"
+        head = self.before.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
+        tail = self.after.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
+        target = site_dir / page.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(head + page.body_html.strip() + tail, encoding="utf-8")
+        return page.url
+
+
+def pour_record_pages(renderer: Renderer, site_dir: Path, folders: Sequence[str]) -> dict[str, list[str]]:
+    """Render every record page into its folder's shell, in as many processes as there are
+    cores when there are enough pages to pay for them; remove the shells; return the URLs by
+    folder, sorted (the same whatever the number of processes)."""
+    if not folders:
+        return {}
+    shells = {folder: Shell.load(site_dir, folder) for folder in folders}
+    pages = len(renderer.portal.notices) + len(renderer.portal.achievements)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS) if pages >= PARALLEL_FROM_PAGES else 1
+    urls: dict[str, list[str]] = {folder: [] for folder in folders}
+    if workers == 1:
+        written = _pour_part(renderer, shells, site_dir, (0, 1))
+    else:
+        global _job  # a forked worker inherits the renderer instead of receiving it pickled
+        _job = (renderer, shells, site_dir)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_pour_part_of_job, [(index, workers) for index in range(workers)])
+        finally:
+            _job = None
+        written = [entry for part in parts for entry in part]
+    for folder, url in written:
+        urls[folder].append(url)
+    for folder in folders:
+        shutil.rmtree(site_dir / folder / SHELL_NAME)
+        urls[folder].sort()
+    return urls
+
+
+_job: tuple[Renderer, dict[str, Shell], Path] | None = None
+
+
+def _pour_part_of_job(part: tuple[int, int]) -> list[tuple[str, str]]:
+    assert _job is not None
+    return _pour_part(*_job, part)
+
+
+def _pour_part(
+    renderer: Renderer, shells: dict[str, Shell], site_dir: Path, part: tuple[int, int]
+) -> list[tuple[str, str]]:
+    written = []
+    for page in renderer.record_pages(part):
+        folder = page.src_uri.split("/", 1)[0]
+        written.append((folder, shells[folder].write(site_dir, page)))
+    return written
+
+
+def add_to_sitemap(site_dir: Path, folder: str, urls: list[str]) -> None:
+    """Give each poured page the sitemap entry the engine wrote for the shell, and drop the shell's."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    shell_url = f"{folder}/{SHELL_NAME}/"
+    entry = next((match for match in _SITEMAP_ENTRY.finditer(text) if shell_url in match.group(0)), None)
+    if entry is None:
+        return
+    entries = "".join(entry.group(0).replace(shell_url, url) for url in urls)
+    text = text[: entry.start()] + entries + text[entry.end() :]
+    sitemap.write_text(text, encoding="utf-8")
+    compressed = site_dir / "sitemap.xml.gz"
+    if compressed.is_file():
+        # mtime 0: the same sitemap gives the same bytes, build after build.
+        compressed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))

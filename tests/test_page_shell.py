@@ -1,0 +1,51 @@
+"""Record pages poured into a shell are the pages MkDocs would have written itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import mkdocs_plugin
+from generator.render import Page, Renderer
+from generator.site import build_site
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 9, 22)
+
+
+_ENGINE_PAGES = Renderer.engine_pages
+
+
+def _every_page_through_mkdocs(self: Renderer) -> Iterator[Page]:
+    yield from _ENGINE_PAGES(self)
+    yield from self.record_pages()
+
+
+def _record_pages(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for folder in ("notices", "achievements")
+        for path in (site / folder).glob("*/index.html")
+    }
+
+
+def test_poured_pages_are_byte_for_byte_what_mkdocs_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poured = build_site(REPO, today=TODAY, out=tmp_path / "poured").out
+    monkeypatch.setattr(mkdocs_plugin, "POURED_FOLDERS", ())
+    monkeypatch.setattr(Renderer, "engine_pages", _every_page_through_mkdocs)
+    through_mkdocs = build_site(REPO, today=TODAY, out=tmp_path / "mkdocs").out
+
+    expected = _record_pages(through_mkdocs)
+    assert len(expected) == 34 + 43  # the example's notices and achievements
+    assert _record_pages(poured) == expected
+    assert not (poured / "notices" / "portal-shell").exists()
+    sitemap = (poured / "sitemap.xml").read_text(encoding="utf-8")
+    assert "portal-shell" not in sitemap
+    assert sitemap.count("<url>") == (through_mkdocs / "sitemap.xml").read_text(encoding="utf-8").count(
+        "<url>"
+    )
