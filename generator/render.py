@@ -337,10 +337,23 @@ class Renderer:
 
     def unit_pages(self) -> Iterator[Page]:
         """A page per institution and per policy."""
+        from generator.statistics import scope_years, scopes  # it imports this module
+        from generator.statistics_paths import folder_for
+
         portal = self.portal
+        # Each unit's and each policy's yearly reports, linked from its page.
+        reports = {
+            (scope.kind, scope.key): [(year, folder_for(scope.kind, scope.key, year) + "/") for year in scope_years(portal, scope)]
+            for scope in scopes(portal)
+        }  # fmt: skip
         for institution_id, institution_view in portal.institutions.items():
             src = f"institutions/{institution_id}.md"
-            html = self.render("pages/institution.html.j2", src, view=institution_view)
+            html = self.render(
+                "pages/institution.html.j2",
+                src,
+                view=institution_view,
+                reports=reports.get(("institution", institution_id), []),
+            )
             from generator.feeds import institution_feed  # feeds imports this module
 
             feeds = institution_feed(portal, institution_id).links()
@@ -350,7 +363,13 @@ class Renderer:
         for policy_id, policy in portal.policies.items():
             src = f"policies/{policy_id}.md"
             institutions = portal.institutions_by_policy.get(policy_id, ())
-            html = self.render("pages/policy.html.j2", src, view=policy, institutions=institutions)
+            html = self.render(
+                "pages/policy.html.j2",
+                src,
+                view=policy,
+                institutions=institutions,
+                reports=reports.get(("policy", policy_id), []),
+            )
             yield Page(src, policy.title, html, hide=("navigation", "toc"))
 
     def assets(self) -> Iterator[Asset]:
