@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.errors import StageFailed
 from generator.portal import Portal
+from generator.search_canonical import canonicalise_bundle
 
 BUNDLE_FOLDER = "pagefind"
 SHARD_FOLDER = "shards"  # inside the bundle: pagefind/shards/1/, 2/, …
@@ -110,3 +111,4 @@ def _run_pagefind(site: Path, output: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
     if result.returncode != 0:
         raise StageFailed("search", f"{' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    canonicalise_bundle(output)
