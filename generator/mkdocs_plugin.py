@@ -26,6 +26,7 @@ from generator.timing import phase
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
 # Where the many record pages go: one shell page each, rendered by MkDocs (see page_shell.py).
 POURED_FOLDERS = ("notices", "achievements")
+BODY_TOKEN = "<!-- portal-page-body -->"
 
 # `portal build` has already checked the records and built the Portal: it leaves it here so the
 # plugin does not load everything a second time. `mkdocs build` / `serve` find nothing and load.
@@ -42,6 +43,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.portal: Portal | None = None
         self.root = Path()
         self.renderer: Renderer | None = None
+        self.bodies: dict[str, str] = {}  # each generated page's HTML, until MkDocs asks for it
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).resolve()
@@ -78,12 +80,19 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             shells = [shell_page(folder) for folder in POURED_FOLDERS]
             for page in (*renderer.engine_pages(), *shells):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(
-                    File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion)
-                )
+                # MkDocs sees a token for a body; on_page_content puts our HTML back (see there).
+                content = page.markdown(body=BODY_TOKEN)
+                files.append(File.generated(config, page.src_uri, content=content, inclusion=inclusion))
+                self.bodies[page.src_uri] = page.body_html.strip()
         for asset in renderer.assets():
             files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
         return files
+
+    def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Our pages are HTML already: Python-Markdown would only re-parse it (twice, and in
+        time that grows faster than the page: a list of thousands of notices took minutes)."""
+        body = self.bodies.pop(page.file.src_uri, None)
+        return html if body is None else body
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Editing a record rebuilds the preview, as editing a page would.

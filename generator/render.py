@@ -70,9 +70,11 @@ class Page:
     def url(self) -> str:
         return page_url(self.src_uri)
 
-    def markdown(self) -> str:
-        # The theme prints front matter unescaped (MkDocs' Jinja2 has no autoescape: <title>, the
-        # header, <link title>): it goes in as HTML-escaped text, so a record's title stays text.
+    def markdown(self, body: str | None = None) -> str:
+        """Front matter and the body (`body` stands in for it when given).
+
+        The theme prints front matter unescaped (MkDocs' Jinja2 has no autoescape: <title>, the
+        header, <link title>): it goes in as HTML-escaped text, so a record's title stays text."""
         front: dict[str, Any] = {"title": self.title, **(self.meta or {})}
         lines = [
             "---",
@@ -80,7 +82,7 @@ class Page:
         ]
         if self.hide:
             lines.append("hide: [" + ", ".join(self.hide) + "]")
-        lines += ["---", "", self.body_html.strip(), ""]
+        lines += ["---", "", (self.body_html if body is None else body).strip(), ""]
         return "\n".join(lines)
 
 
@@ -148,6 +150,7 @@ class Renderer:
         self.root = root
         self.environment = make_environment()
         self.notice_titles = {key: view.record.title for key, view in portal.notices.items()}
+        self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
         depth = page_url(src_uri).count("/")
@@ -163,7 +166,7 @@ class Renderer:
             portal=self.portal,
             url=url,
             absolute=absolute,
-            counts=self.portal.status_counts(),
+            counts=self.counts,
             **context,
         )
 
