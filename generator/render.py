@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.archive import achievements_folder, notices_folder, paginate
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
@@ -30,6 +31,8 @@ from generator.registration_numbers import search_forms
 
 TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "site_templates"
 RECENT_CONCLUDED = 10
+HOME_LIST_LIMIT = 50  # open and scheduled notices on the home page; the rest are in the archive
+INDEX_LIST_LIMIT = 50  # the newest entries on a list page of the navigation
 
 LABELS = {
     "status": vocabulary.STATUSES,
@@ -182,28 +185,59 @@ class Renderer:
 
         yield from statistics_pages(self)
 
+    def archive(
+        self,
+        folder: str,
+        items: Sequence[Any],
+        table: str,
+        title: str,
+        intro: str,
+        back: tuple[str, str] | None,
+        *,
+        in_nav: bool = False,
+    ) -> Iterator[Page]:
+        """A long list as numbered pages (archive.py); only a first page can be in the navigation."""
+        for page in paginate(folder, items):
+            html = self.render(
+                "pages/archive.html.j2",
+                page.src_uri,
+                page=page,
+                table=table,
+                title=title,
+                intro=intro,
+                back=back,
+            )
+            yield Page(page.src_uri, title, html, in_nav and page.number == 1, ("toc",))
+
     def listing_pages(self) -> Iterator[Page]:
         portal = self.portal
         concluded = [view for view in portal.sorted_notices() if view.status in ("concluded", "withdrawn")]
         concluded.sort(key=lambda view: (view.last_change, view.id), reverse=True)
+        open_notices, scheduled_notices = portal.open_notices(), portal.scheduled_notices()
         yield Page(
             "index.md",
             "首页",
             self.render(
                 "pages/home.html.j2",
                 "index.md",
-                open_notices=portal.open_notices(),
-                scheduled_notices=portal.scheduled_notices(),
+                open_notices=open_notices[:HOME_LIST_LIMIT],
+                open_total=len(open_notices),
+                scheduled_notices=scheduled_notices[:HOME_LIST_LIMIT],
+                scheduled_total=len(scheduled_notices),
                 recent_notices=concluded[:RECENT_CONCLUDED],
+                open_archive=notices_folder("open") + "/",
+                scheduled_archive=notices_folder("scheduled") + "/",
             ),
             in_nav=True,
             hide=("navigation", "toc"),
         )
+        newest = portal.sorted_notices()
         by_year: dict[int, list[NoticeView]] = defaultdict(list)
         by_kind: dict[str, list[NoticeView]] = defaultdict(list)
-        for view in portal.sorted_notices():
+        for view in newest:
             by_year[view.record.period.start.year].append(view)
             by_kind[view.record.kind].append(view)
+        years = sorted(by_year.items(), reverse=True)
         kinds = [(kind, by_kind[kind]) for kind in vocabulary.NOTICE_KINDS if kind in by_kind]
         yield Page(
             "notices/index.md",
@@ -211,19 +245,52 @@ class Renderer:
             self.render(
                 "pages/notices_index.html.j2",
                 "notices/index.md",
-                by_year=sorted(by_year.items(), reverse=True),
-                by_kind=kinds,
+                by_year=[(year, views, notices_folder(year) + "/") for year, views in years],
+                by_kind=[(kind, views, notices_folder(kind) + "/") for kind, views in kinds],
+                newest=newest[:INDEX_LIST_LIMIT],
             ),
             in_nav=True,
             hide=("toc",),
         )
-        deals = [view for view in portal.sorted_notices() if view.record.deal is not None]
-        yield Page(
-            "deals.md",
+        back = ("notices/", "全部公示")
+        for year, views in years:
+            yield from self.archive(
+                notices_folder(year), views, "notices", f"{year} 年的公示", "按开始日期从新到旧排列。", back
+            )
+        for kind, views in kinds:
+            yield from self.archive(
+                notices_folder(kind),
+                views,
+                "notices",
+                LABELS["notice_kinds"][kind],
+                "按开始日期从新到旧排列。",
+                back,
+            )
+        yield from self.archive(
+            notices_folder("open"),
+            open_notices,
+            "notices",
+            "正在公示",
+            "按截止时间排序，最先截止的在前。",
+            ("", "首页"),
+        )
+        yield from self.archive(
+            notices_folder("scheduled"),
+            scheduled_notices,
+            "notices",
+            "即将开始的公示",
+            "按开始日期排序。",
+            ("", "首页"),
+        )
+        deals = [view for view in newest if view.record.deal is not None]
+        yield from self.archive(
+            "deals",
+            deals,
+            "deals",
             "协议定价公示",
-            self.render("pages/deals.html.j2", "deals.md", deals=deals),
-            True,
-            ("toc",),
+            f"试点单位以协议定价方式转让、许可或作价投资科技成果的，应公示成果名称和拟交易价格，公示期不少于 15 日。共 {len(deals)} 项协议定价公示，按开始日期从新到旧排列。",
+            None,
+            in_nav=True,
         )
         granted = [view for view in portal.achievements.values() if view.record.grant is not None]
         others = [view for view in portal.achievements.values() if view.record.grant is None]
@@ -233,8 +300,12 @@ class Renderer:
             self.render(
                 "pages/achievements_index.html.j2",
                 "achievements/index.md",
-                granted=granted,
-                others=others,
+                granted=granted[:INDEX_LIST_LIMIT],
+                granted_total=len(granted),
+                others=others[:INDEX_LIST_LIMIT],
+                others_total=len(others),
+                granted_archive=achievements_folder("granted") + "/",
+                others_archive=achievements_folder("others") + "/",
                 granted_ownership=sum(
                     1 for view in granted if view.record.grant and view.record.grant.mode == "ownership"
                 ),
@@ -244,6 +315,23 @@ class Renderer:
             ),
             in_nav=True,
             hide=("toc",),
+        )
+        back = ("achievements/", "成果")
+        yield from self.archive(
+            achievements_folder("granted"),
+            granted,
+            "achievements",
+            "赋权成果名单",
+            "已批准赋权的职务科技成果。",
+            back,
+        )
+        yield from self.archive(
+            achievements_folder("others"),
+            others,
+            "achievements",
+            "其他登记成果",
+            "已登记、尚未批准赋权的职务科技成果。",
+            back,
         )
         yield Page(
             "institutions/index.md",

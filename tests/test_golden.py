@@ -26,7 +26,7 @@ PAGES = [
     "achievements/gnas-2024-001.md",
     "institutions/gnas.md",
     "policies/ganzhou-2023.md",
-    "deals.md",
+    "deals/index.md",
 ]
 
 
