@@ -61,6 +61,18 @@ def notice_event(view: NoticeView, site_url: str) -> Event:
 
 
 def notice_calendar(views: Iterable[NoticeView], name: str, site_url: str) -> bytes:
+    return calendar_of_events([event_bytes(view, site_url) for view in _in_order(views)], name, site_url)
+
+
+def event_bytes(view: NoticeView, site_url: str) -> bytes:
+    content: bytes = notice_event(view, site_url).to_ical()
+    return content
+
+
+def calendar_of_events(events: list[bytes], name: str, site_url: str) -> bytes:
+    """A calendar around events serialised already: each notice is in two calendars (the site's
+    and its institution's), and serialising an event costs more than everything else here.
+    The envelope is icalendar's own; the events go where it would have put them."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{site_host(site_url)}//notice-portal//ZH")
     calendar.add("version", "2.0")
@@ -69,17 +81,22 @@ def notice_calendar(views: Iterable[NoticeView], name: str, site_url: str) -> by
     # One line, escaped, so a name cannot end the line and start properties of its own.
     calendar.add("x-wr-calname", vText(" ".join(name.split())))
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    for view in sorted(views, key=lambda view: (view.record.period.start, view.id)):
-        calendar.add_component(notice_event(view, site_url))
-    content: bytes = calendar.to_ical()
-    return content
+    envelope: bytes = calendar.to_ical()
+    end = envelope.rindex(b"END:VCALENDAR")
+    return envelope[:end] + b"".join(events) + envelope[end:]
+
+
+def _in_order(views: Iterable[NoticeView]) -> list[NoticeView]:
+    return sorted(views, key=lambda view: (view.record.period.start, view.id))
 
 
 def write_calendars(portal: Portal, site_dir: Path, site_url: str) -> None:
-    files = {SITE_CALENDAR: notice_calendar(portal.notices.values(), f"公示期 - {SITE_NAME}", site_url)}
+    events = {view.id: event_bytes(view, site_url) for view in _in_order(portal.notices.values())}
+    files = {SITE_CALENDAR: calendar_of_events(list(events.values()), f"公示期 - {SITE_NAME}", site_url)}
     for institution_id, institution in portal.institutions.items():
-        files[institution_calendar(institution_id)] = notice_calendar(
-            institution.notices, f"{institution.record.name}公示期", site_url
+        own = [events[view.id] for view in _in_order(institution.notices)]
+        files[institution_calendar(institution_id)] = calendar_of_events(
+            own, f"{institution.record.name}公示期", site_url
         )
     for relative, content in files.items():
         path = site_dir / relative

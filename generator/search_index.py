@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from generator.errors import StageFailed
@@ -26,6 +27,7 @@ SHARD_MANIFEST = "shards.json"  # the shards the search page merges
 RECORD_FOLDERS = ("notices", "achievements")
 DEFAULT_SHARD_PAGES = 5000
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
+PARALLEL_RUNS = 2
 
 
 def extended_binary() -> Path:
@@ -48,19 +50,28 @@ def write_search_index(portal: Portal, site_dir: Path, site_url: str) -> None:
     if not shards:
         _run_pagefind(site_dir, site_dir / BUNDLE_FOLDER)
         return
+    record_pages = {page for shard in shards for page in shard}
+    main_pages = [page for page in _html_pages(site_dir) if page not in record_pages]
+    names = [f"{SHARD_FOLDER}/{number}/" for number in range(1, len(shards) + 1)]
+    jobs = [(main_pages, site_dir / BUNDLE_FOLDER)]
+    jobs += [(shard, site_dir / BUNDLE_FOLDER / name) for shard, name in zip(shards, names, strict=True)]
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
-        record_pages = {page for shard in shards for page in shard}
-        main = Path(scratch) / "main"
-        _link_pages(site_dir, main, (page for page in _html_pages(site_dir) if page not in record_pages))
-        _run_pagefind(main, site_dir / BUNDLE_FOLDER)
-        names = []
-        for number, shard in enumerate(shards, start=1):
-            name = f"{SHARD_FOLDER}/{number}"
-            folder = Path(scratch) / f"shard-{number}"
-            _link_pages(site_dir, folder, shard)
-            _run_pagefind(folder, site_dir / BUNDLE_FOLDER / name)
-            shutil.rmtree(folder)  # one shard's links at a time
-            names.append(name + "/")
+
+        def index(number: int) -> None:
+            pages, _ = jobs[number]
+            folder = Path(scratch) / str(number)
+            _link_pages(site_dir, folder, pages)
+            _run_pagefind(folder, Path(scratch) / f"bundle-{number}")
+            shutil.rmtree(folder)
+
+        # Two Pagefind runs side by side keep two cores busy (one run uses about one and a
+        # half); memory stays within two shards' worth. Each writes a bundle of its own, moved
+        # into place (the main one first: the shards go inside it) once all have succeeded.
+        with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+            list(pool.map(index, range(len(jobs))))
+        for number, (_, output) in enumerate(jobs):
+            output.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(Path(scratch) / f"bundle-{number}", output)
     manifest = {"shards": names}
     (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
 
