@@ -32,7 +32,7 @@ SHELL_NAME = "portal-shell"
 TITLE_TOKEN = "PortalShellTitle7c1e"
 BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
 # Below this many pages, starting processes costs more than it saves.
-PARALLEL_FROM_PAGES = 2000
+PARALLEL_FROM_PAGES = 500
 MAX_WORKERS = 4
 _SITEMAP_ENTRY = re.compile(r"<url>(?:(?!</url>).)*?</url>\s*", re.DOTALL)
 

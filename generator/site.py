@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -117,9 +118,25 @@ def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -
     from mkdocs.commands.serve import serve
 
     root = root.resolve()
+    _check_port_free(host, port)
     prepare(root, today, strict=False, frozen=frozen)  # a clear report before the server starts
     # The plugin re-reads the records on every rebuild; it learns the date from the environment.
     os.environ[TODAY_ENVIRONMENT_VARIABLE] = today.isoformat()
     os.environ[FROZEN_ENVIRONMENT_VARIABLE] = "1" if frozen else "0"
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     serve(config_file=str(root / CONFIG_FILE), livereload=True, dev_addr=f"{host}:{port}")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """A port already taken (another preview still running) is said plainly, before any work."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ToolFailed(
+                "serve",
+                f"portal serve --host {host} --port {port}",
+                f"无法在 {host}:{port} 上启动预览：{error.strerror}。该端口可能已被另一个预览占用，"
+                f"请关闭它，或换一个端口：make serve PORT={port + 1}（或 portal serve --port {port + 1}）。\n"
+                f"(cannot listen on {host}:{port}: {error.strerror}; close the other preview or choose another port)",
+            ) from error

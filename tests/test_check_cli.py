@@ -414,3 +414,18 @@ def test_the_alias_bomb_is_refused_within_400_megabytes(portal: Path) -> None:
     )
     assert result.returncode == 1, result.stderr
     assert f"{NOTICE}:2:" in result.stdout and "yaml-alias" in result.stdout
+
+
+def test_serve_on_a_port_in_use_says_so_instead_of_a_traceback(
+    portal: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["serve", str(portal), "--today", TODAY, "--port", str(port)])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert f"make serve PORT={port + 1}" in error and "Traceback" not in error
