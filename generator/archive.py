@@ -9,6 +9,7 @@ link here; each archive page holds `PAGE_SIZE` entries and links its neighbours.
     archive/notices/<kind>/            the notices of one kind (ownership, negotiated_price, …)
     archive/notices/open/, scheduled/  the notices open now, and those about to start
     archive/achievements/granted/, others/
+    archive/institutions/<id>/notices/, achievements/   one unit's records (its page shows the newest 50)
     deals/                             the negotiated-price deals (in the navigation)
     <any of those>/<n>/                its n-th page, from 2
 """
@@ -58,3 +59,7 @@ def notices_folder(key: str | int) -> str:
 
 def achievements_folder(key: str) -> str:
     return f"{ARCHIVE_FOLDER}/achievements/{key}"
+
+
+def institution_folder(institution_id: str, what: str) -> str:
+    return f"{ARCHIVE_FOLDER}/institutions/{institution_id}/{what}"

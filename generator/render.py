@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.archive import achievements_folder, notices_folder, paginate
+from generator.archive import achievements_folder, institution_folder, notices_folder, paginate
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
@@ -444,12 +444,34 @@ class Renderer:
                 src,
                 view=institution_view,
                 reports=reports.get(("institution", institution_id), []),
+                notices=institution_view.notices[:INDEX_LIST_LIMIT],
+                achievements=institution_view.achievements[:INDEX_LIST_LIMIT],
+                notices_archive=institution_folder(institution_id, "notices") + "/",
+                achievements_archive=institution_folder(institution_id, "achievements") + "/",
             )
             from generator.feeds import institution_feed  # feeds imports this module
 
             feeds = institution_feed(portal, institution_id).links()
             yield Page(
                 src, institution_view.record.name, html, hide=("navigation", "toc"), meta={"feeds": feeds}
+            )
+            back = (f"institutions/{institution_id}/", institution_view.record.name)
+            name = institution_view.record.name
+            yield from self.archive(
+                institution_folder(institution_id, "notices"),
+                institution_view.notices,
+                "notices",
+                f"{name}的公示",
+                "按开始日期从新到旧排列。",
+                back,
+            )
+            yield from self.archive(
+                institution_folder(institution_id, "achievements"),
+                institution_view.achievements,
+                "achievements",
+                f"{name}的成果",
+                "本单位登记的职务科技成果。",
+                back,
             )
         for policy_id, policy in portal.policies.items():
             src = f"policies/{policy_id}.md"

@@ -80,3 +80,19 @@ def test_the_home_page_links_the_rest_of_a_long_open_list(monkeypatch: pytest.Mo
     home = next(page for page in Renderer(portal, "/", REPO).engine_pages() if page.src_uri == "index.md")
     assert home.body_html.count('<li class="portal-card">') == 2 + 2  # open and scheduled, two each
     assert f"查看全部 {len(portal.open_notices())} 项正在公示的公示" in home.body_html
+
+
+def test_an_institution_page_links_all_its_records_when_they_are_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(render, "INDEX_LIST_LIMIT", 2)
+    monkeypatch.setattr(render, "paginate", functools.partial(paginate, size=3))
+    result = check_portal(REPO, TODAY)
+    portal = build_portal(result.catalog, TODAY)
+    pages = {page.src_uri: page.body_html for page in Renderer(portal, "/", REPO).engine_pages()}
+    institution = portal.institutions["gnas"]
+    assert f"查看本单位全部 {len(institution.notices)} 项公示" in pages["institutions/gnas.md"]
+    archive = [html for src, html in pages.items() if src.startswith("archive/institutions/gnas/notices/")]
+    assert len(archive) == -(-len(institution.notices) // 3)
+    listed = {key for html in archive for key in re.findall(r'\.\./notices/([a-z0-9-]+)/"', html)}
+    assert listed == {view.id for view in institution.notices}
