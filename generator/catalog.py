@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
+from generator.notice_rule import NoticeRule, notice_rule
 from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
 from generator.problems import Problem
 from generator.schema_problems import validate_record
@@ -57,6 +58,17 @@ class Catalog:
 
     def known(self, kind: str, record_id: str) -> bool:
         return record_id in self.table(kind) or record_id in self.broken[kind]
+
+    def rule_for(self, notice: Notice) -> NoticeRule | None:
+        """The notice rule of the notice's institution and its policy; None while either is missing
+        or invalid (that is reported on its own)."""
+        institution = self.institutions.get(notice.institution)
+        if institution is None:
+            return None
+        policy = self.policies.get(institution.record.policy)
+        if policy is None:
+            return None
+        return notice_rule(policy.record, institution.record)
 
     def all_loaded(self) -> Iterator[tuple[str, Loaded[Any]]]:
         for kind in RECORD_MODELS:

@@ -22,7 +22,6 @@ from generator.catalog import Catalog, Loaded, load_catalog
 from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
 from generator.git_source import records_at
 from generator.models import Notice
-from generator.notice_rule import NoticeRule, notice_rule
 from generator.problems import Problem, sorted_unique
 from generator.yaml_source import FieldPath
 
@@ -232,7 +231,7 @@ def _disclosure_changes(
             what_en=", ".join(facts),
         )
         return
-    rule = _rule_for(head, now)
+    rule = head.rule_for(now)
     if rule is None:
         return
     try:
@@ -267,16 +266,6 @@ def changed_fields(
         if difference is not None:
             changed[name] = (name, *difference)
     return changed
-
-
-def _rule_for(catalog: Catalog, notice: Notice) -> NoticeRule | None:
-    institution = catalog.institutions.get(notice.institution)
-    if institution is None:
-        return None
-    policy = catalog.policies.get(institution.record.policy)
-    if policy is None:
-        return None
-    return notice_rule(policy.record, institution.record)
 
 
 def _dump(model: Any, exclude: set[str] | None = None) -> dict[str, Any]:

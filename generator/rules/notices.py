@@ -11,7 +11,7 @@ from generator.day_counting import FIRST_KNOWN_YEAR, LAST_KNOWN_YEAR, UNIT_LABEL
 from generator.derive import pilot_end
 from generator.models import Institution, Notice
 from generator.models.vocabulary import GRANT_MODES, NOTICE_KINDS
-from generator.notice_rule import NoticeRule, notice_rule
+from generator.notice_rule import NoticeRule
 from generator.problems import Problem
 
 _KIND_FOR_MODE = {"ownership_grant": "ownership", "long_term_use_grant": "long_term_use"}
@@ -21,7 +21,7 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
     for institution in catalog.institutions.values():
         yield from _institution_not_weaker(catalog, institution)
     for notice in catalog.notices.values():
-        rule = _rule_for(catalog, notice.record)
+        rule = catalog.rule_for(notice.record)
         if rule is not None:
             try:
                 yield from _period(notice, rule)
@@ -38,16 +38,6 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
         yield from _disclosure(notice)
         yield from _achievements(catalog, notice)
         yield from _pilot(catalog, notice)
-
-
-def _rule_for(catalog: Catalog, notice: Notice) -> NoticeRule | None:
-    institution = catalog.institutions.get(notice.institution)
-    if institution is None:
-        return None
-    policy = catalog.policies.get(institution.record.policy)
-    if policy is None:
-        return None
-    return notice_rule(policy.record, institution.record)
 
 
 def _institution_not_weaker(catalog: Catalog, loaded: Loaded[Institution]) -> Iterator[Problem]:
