@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import __version__
 from generator.clock import resolve_today
 from generator.errors import InvalidRecords, ToolFailed
+from generator.problems import Problem
 
 EXIT_OK, EXIT_INVALID, EXIT_TOOL = 0, 1, 2
 
@@ -140,23 +141,24 @@ def _add_today(parser: argparse.ArgumentParser) -> None:
 
 def _check(arguments: argparse.Namespace) -> int:
     from generator.check import check_portal
-    from generator.report import as_github, as_json, as_text
 
     result = check_portal(arguments.root, resolve_today(arguments.today))
-    if arguments.format == "json":
-        sys.stdout.write(as_json(result.problems))
-    elif arguments.format == "github":
-        sys.stdout.write(as_github(result.problems))
-        sys.stderr.write(_summary(result.problems, result.record_count) + "\n")
-    else:
-        sys.stdout.write(as_text(result.problems, result.record_count))
+    _write_report(result.problems, result.record_count, arguments.format)
     return EXIT_OK if result.passes(strict=arguments.strict) else EXIT_INVALID
 
 
-def _summary(problems: list, record_count: int) -> str:  # type: ignore[type-arg]
-    from generator.report import summary
+def _write_report(problems: list[Problem], record_count: int, output_format: str) -> None:
+    """The problems in the chosen format; with `github`, the summary goes to the log beside the
+    annotations."""
+    from generator.report import as_github, as_json, as_text, summary
 
-    return summary(problems, record_count)
+    if output_format == "json":
+        sys.stdout.write(as_json(problems))
+    elif output_format == "github":
+        sys.stdout.write(as_github(problems))
+        sys.stderr.write(summary(problems, record_count) + "\n")
+    else:
+        sys.stdout.write(as_text(problems, record_count))
 
 
 def _build(arguments: argparse.Namespace) -> int:
@@ -203,16 +205,9 @@ def _schemas(arguments: argparse.Namespace) -> int:
 
 def _check_changes(arguments: argparse.Namespace) -> int:
     from generator.change_review import check_changes
-    from generator.report import as_github, as_json, as_text, summary
 
     result = check_changes(arguments.root, arguments.base, resolve_today(arguments.today))
-    if arguments.format == "json":
-        sys.stdout.write(as_json(result.problems))
-    elif arguments.format == "github":
-        sys.stdout.write(as_github(result.problems))
-        sys.stderr.write(summary(result.problems, result.record_count) + "\n")
-    else:
-        sys.stdout.write(as_text(result.problems, result.record_count))
+    _write_report(result.problems, result.record_count, arguments.format)
     return EXIT_OK if result.passes() else EXIT_INVALID
 
 
