@@ -18,14 +18,14 @@ from generator.clock import resolve_today
 from generator.page_shell import add_to_sitemap, pour_record_pages, shell_page
 from generator.paths import RECORD_FOLDERS
 from generator.portal import Portal, build_portal
-from generator.render import Renderer
+from generator.render import RECORD_PAGE_FOLDERS, Renderer
 from generator.report import as_text
 from generator.stages import run_post_build_stages
 from generator.timing import phase
 
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
 # Where the many record pages go: one shell page each, rendered by MkDocs (see page_shell.py).
-POURED_FOLDERS = ("notices", "achievements")
+POURED_FOLDERS = RECORD_PAGE_FOLDERS
 BODY_TOKEN = "<!-- portal-page-body -->"
 
 # `portal build` has already checked the records and built the Portal: it leaves it here so the
@@ -108,4 +108,4 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         with phase("render"):
             for folder, urls in pour_record_pages(self.renderer, site_dir, POURED_FOLDERS).items():
                 add_to_sitemap(site_dir, folder, urls)
-        run_post_build_stages(self.portal, Path(config.site_dir), config.site_url or "/")
+        run_post_build_stages(self.portal, site_dir, config.site_url or "/")

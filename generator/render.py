@@ -31,6 +31,8 @@ from generator.registration_numbers import search_forms
 
 TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "site_templates"
 RECENT_CONCLUDED = 10
+# Where record_pages() puts its pages: the folders that grow with the records.
+RECORD_PAGE_FOLDERS = ("notices", "achievements")
 HOME_LIST_LIMIT = 50  # open and scheduled notices on the home page; the rest are in the archive
 INDEX_LIST_LIMIT = 50  # the newest entries on a list page of the navigation
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from generator.errors import StageFailed
 from generator.portal import Portal
+from generator.render import RECORD_PAGE_FOLDERS
 from generator.search_canonical import canonicalise_bundle
 
 BUNDLE_FOLDER = "pagefind"
 SHARD_FOLDER = "shards"  # inside the bundle: pagefind/shards/1/, 2/, …
 SHARD_MANIFEST = "shards.json"  # the shards the search page merges
-RECORD_FOLDERS = ("notices", "achievements")
 DEFAULT_SHARD_PAGES = 5000
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
 PARALLEL_RUNS = 2
@@ -85,7 +85,7 @@ def record_shards(site_dir: Path, size: int) -> list[list[str]]:
     in one. A page's shard follows from its id's hash, so it stays put while the portal grows."""
     pages = sorted(
         path.relative_to(site_dir).as_posix()
-        for folder in RECORD_FOLDERS
+        for folder in RECORD_PAGE_FOLDERS
         for path in (site_dir / folder).glob("*/index.html")
     )
     if len(pages) <= size:

@@ -11,7 +11,7 @@ import pytest
 from generator.clock import CHINA
 from generator.derive import notice_status
 from generator.site import BuildResult
-from tests.browser.conftest import EXAMPLE_DATE
+from tests.browser.conftest import EXAMPLE_DATE, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -161,8 +161,6 @@ def test_screenshots_and_printed_notice(
 def test_accessibility_has_no_serious_violations(
     browser: Any, site_url: str, example_build: BuildResult, kind: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     path = {
         "home": "",
         "notice": f"notices/{_an_open_notice(example_build).id}/",
@@ -170,10 +168,4 @@ def test_accessibility_has_no_serious_violations(
     }[kind]
     page = _page(browser)
     page.goto(site_url + path)
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]][:3])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []

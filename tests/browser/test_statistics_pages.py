@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from generator.site import BuildResult
+from tests.browser.conftest import serious_violations
 from tests.browser.test_site_pages import _page
 
 pytestmark = pytest.mark.browser
@@ -61,17 +62,9 @@ def test_a_report_shows_its_list_and_accessible_charts(
 def test_statistics_pages_have_no_serious_accessibility_violations(
     browser: Any, site_url: str, path: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page = _page(browser)
     page.goto(site_url + path)
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]][:3])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("path", ["statistics/", REPORT, POLICY_REPORT])
