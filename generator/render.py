@@ -430,15 +430,16 @@ class Renderer:
 
     def unit_pages(self) -> Iterator[Page]:
         """A page per institution and per policy."""
-        from generator.statistics import scope_years, scopes  # it imports this module
-        from generator.statistics_paths import folder_for
+        from generator.statistics import reports as statistics_reports  # it imports this module
+        from generator.statistics_paths import report_folder
 
         portal = self.portal
         # Each unit's and each policy's yearly reports, linked from its page.
-        reports = {
-            (scope.kind, scope.key): [(year, folder_for(scope.kind, scope.key, year) + "/") for year in scope_years(portal, scope)]
-            for scope in scopes(portal)
-        }  # fmt: skip
+        reports: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for report in statistics_reports(portal):
+            reports[report.scope.kind, report.scope.key].append(
+                (report.year, report_folder(report.scope, report.year) + "/")
+            )
         for institution_id, institution_view in portal.institutions.items():
             src = f"institutions/{institution_id}.md"
             html = self.render(

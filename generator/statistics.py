@@ -382,8 +382,20 @@ def report(portal: Portal, scope: Scope, year: int) -> Report:
 
 
 def reports(portal: Portal) -> list[Report]:
-    """Every report of the portal: each scope, each of its years."""
-    return [report(portal, scope, year) for scope in scopes(portal) for year in scope_years(portal, scope)]
+    """Every report of the portal: each scope, each of its years. The pages, their links and the
+    CSV stage all ask for them in one build: they are computed once per Portal."""
+    global _reports_of
+    if _reports_of is None or _reports_of[0] is not portal:
+        computed = [
+            report(portal, scope, year) for scope in scopes(portal) for year in scope_years(portal, scope)
+        ]
+        _reports_of = (portal, computed)
+    return _reports_of[1]
+
+
+# The last Portal's reports. A Portal holds dicts, so it cannot key a cache by value; a build
+# has one Portal, so remembering the last one by identity is enough.
+_reports_of: tuple[Portal, list[Report]] | None = None
 
 
 def _grant(item: GrantedAchievement) -> Grant:
