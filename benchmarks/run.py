@@ -2,9 +2,13 @@
 
     python benchmarks/run.py --records 1000 --records 10000 --json benchmarks/out/results.json
 
-For each N it writes a synthetic portal (benchmarks/synthetic.py), then runs `portal check` and a
-full `portal build` in a fresh Python process each (so one N's memory does not inflate the next),
-and prints a table. Phases: load (read and parse YAML), check (the rules), derive (the view
+For each N it writes a synthetic portal (benchmarks/synthetic.py), then runs, each in a fresh
+Python process (so one N's memory does not inflate the next), and prints a table for each:
+- `check`: `portal check`;
+- `build`: a full `portal build` from nothing (an empty build cache);
+- `rebuild`: the same build after one notice's title changed (incremental, build_cache.py);
+- `next-day`: the same build for the next day, when statuses and days left move.
+Phases: load (read and parse YAML), check (the rules), derive (the view
 model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
 changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
 highest resident memory of the process (or of Pagefind, for the search phase) by the phase's end.
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +35,7 @@ if str(REPOSITORY) not in sys.path:
 from benchmarks.synthetic import EXAMPLE_DATE, write_portal  # noqa: E402
 
 FEEDS_AND_DATA = ("feeds", "changes", "calendars", "exports")
+COMMANDS = ("check", "build", "rebuild", "next-day")
 
 
 def measure(command: str, portal: Path, out: Path) -> dict[str, Any]:
@@ -46,13 +53,14 @@ def measure(command: str, portal: Path, out: Path) -> dict[str, Any]:
 
 
 def _child(command: str, portal: Path, site: Path) -> None:
-    from datetime import date
+    from datetime import date, timedelta
 
     from generator.check import check_portal
     from generator.site import build_site
     from generator.timing import peak_rss_mb, recording
 
-    today = date.fromisoformat(EXAMPLE_DATE)
+    today = date.fromisoformat(EXAMPLE_DATE) + timedelta(days=1 if command == "next-day" else 0)
+    cache: dict[str, int] = {}
     started = time.perf_counter()
     with recording() as recorder:
         if command == "check":
@@ -61,13 +69,33 @@ def _child(command: str, portal: Path, site: Path) -> None:
                 raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
             records = result.record_count
         else:
-            build = build_site(portal, today=today, out=site)
+            build = build_site(portal, today=today, out=site, cache_folder=cache_folder(site))
             records = len(build.portal.notices) + len(build.portal.achievements)
+            if build.cache is not None:
+                cache = {
+                    "reused_pages": build.cache.reused_pages,
+                    "reused_indexes": build.cache.reused_indexes,
+                }
     wall = time.perf_counter() - started
     phases = [timing.as_dict() for timing in recorder.order()]
     cpu = sum(float(timing["cpu_s"]) for timing in phases)
     total = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mb": round(peak_rss_mb(), 1)}
-    print(json.dumps({"command": command, "records": records, "phases": phases, "total": total}))
+    print(
+        json.dumps({"command": command, "records": records, "phases": phases, "total": total, "cache": cache})
+    )
+
+
+def cache_folder(site: Path) -> Path:
+    return site.parent / f"{site.name}.cache"
+
+
+def change_one_notice(portal: Path) -> None:
+    """What a pull request does: one notice's title is corrected."""
+    notice = min((portal / "notices").rglob("*.yml"))
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(
+        re.sub(r"^title: ", "title: 更正：", text, count=1, flags=re.MULTILINE), encoding="utf-8"
+    )
 
 
 def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
@@ -83,8 +111,12 @@ def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
             "notices": notices,
             "generate_s": round(generated, 3),
         }
-        for command in ("check", "build"):
-            entry[command] = measure(command, portal, work / f"site-{size}")
+        site = work / f"site-{size}"
+        shutil.rmtree(cache_folder(site), ignore_errors=True)  # `build` starts from nothing
+        for command in COMMANDS:
+            if command == "rebuild":
+                change_one_notice(portal)
+            entry[command] = measure(command, portal, site)
             _print_run(size, command, entry[command])
         results.append(entry)
     return results
@@ -101,6 +133,11 @@ def _print_run(size: int, command: str, measured: dict[str, Any]) -> None:
             f"{timing['peak_rss_mb']:>10.0f}{per_record:>11.3f}"
         )
     total = measured["total"]
+    if measured.get("cache"):
+        print(
+            f"(taken from the published site: {measured['cache']['reused_pages']:,} pages, "
+            f"{measured['cache']['reused_indexes']} search indexes)"
+        )
     print(
         f"{'total':<12}{total['wall_s']:>10.2f}{total['cpu_s']:>10.2f}{total['peak_rss_mb']:>10.0f}"
         f"{1000 * total['wall_s'] / records:>11.3f}"
@@ -114,7 +151,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, action="append", help="N; repeat for several sizes")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     parser.add_argument("--work", type=Path, help="where to write portals and sites (default: a temp folder)")
-    parser.add_argument("--child", choices=["check", "build"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=COMMANDS, help=argparse.SUPPRESS)
     parser.add_argument("--portal", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()

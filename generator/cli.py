@@ -65,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--frozen", action="store_true", help="页面状态固定为 --today，不随浏览器时钟更新 / freeze statuses"
     )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="不沿用上次生成的页面和索引，全部重新生成 / rebuild everything (the output is the same)",
+    )
+    build.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="缓存目录，默认在用户缓存目录下 / the build cache, by default in the user's cache folder",
+    )
     build.set_defaults(command=_build)
 
     serve = commands.add_parser("serve", help="本地预览，修改记录后自动刷新 / preview with live reload")
@@ -170,6 +181,8 @@ def _build(arguments: argparse.Namespace) -> int:
         out=arguments.out,
         strict=arguments.strict,
         frozen=arguments.frozen,
+        incremental=not arguments.no_cache,
+        cache_folder=arguments.cache_dir,
     )
     sys.stdout.write(result.summary() + "\n")
     return EXIT_OK

@@ -13,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from generator.build_cache import BuildCache
 from generator.check import check_portal
 from generator.clock import resolve_today
 from generator.page_shell import add_to_sitemap, pour_record_pages, shell_page
@@ -30,12 +31,13 @@ BODY_TOKEN = "<!-- portal-page-body -->"
 
 # `portal build` has already checked the records and built the Portal: it leaves it here so the
 # plugin does not load everything a second time. `mkdocs build` / `serve` find nothing and load.
-_prepared: dict[str, tuple[Path, Portal]] = {}
+_prepared: dict[str, tuple[Path, Portal, BuildCache | None]] = {}
 
 
-def hand_over(config_file: Path, root: Path, portal: Portal) -> None:
-    """Give the plugin the records' folder and the Portal built from it, keyed by config file."""
-    _prepared[str(config_file.resolve())] = (root, portal)
+def hand_over(config_file: Path, root: Path, portal: Portal, cache: BuildCache | None = None) -> None:
+    """Give the plugin the records' folder, the Portal built from it and the build cache (what
+    may be taken from the published site), keyed by config file."""
+    _prepared[str(config_file.resolve())] = (root, portal, cache)
 
 
 class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
@@ -44,6 +46,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.root = Path()
         self.renderer: Renderer | None = None
         self.bodies: dict[str, str] = {}  # each generated page's HTML, until MkDocs asks for it
+        self.cache: BuildCache | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).resolve()
@@ -52,7 +55,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.root = config_file.parent
             self.portal = portal = self._load()
         else:
-            self.root, portal = prepared
+            self.root, portal, self.cache = prepared
             self.portal = portal
         from generator.revision_history import attach_revision_history  # git history, when there is one
 
@@ -106,6 +109,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         assert self.portal is not None and self.renderer is not None
         site_dir = Path(config.site_dir)
         with phase("render"):
-            for folder, urls in pour_record_pages(self.renderer, site_dir, POURED_FOLDERS).items():
+            poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
+            for folder, urls in poured.items():
                 add_to_sitemap(site_dir, folder, urls)
-        run_post_build_stages(self.portal, site_dir, config.site_url or "/")
+        run_post_build_stages(self.portal, site_dir, config.site_url or "/", self.cache)

@@ -13,6 +13,7 @@ can render the shell.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import multiprocessing
 import os
@@ -22,7 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render import Page, Renderer
+from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
+from generator.render import Page, Renderer, page_url
 
 SHELL_NAME = "portal-shell"
 # Tokens the theme passes through unchanged: plain letters for the title (it may be escaped or
@@ -63,62 +65,96 @@ class Shell:
         before, after = text.split(BODY_TOKEN)
         return cls(folder, before, after)
 
-    def write(self, site_dir: Path, page: Page) -> str:
+    @property
+    def digest(self) -> str:
+        return text_digest(self.before, self.after)
+
+    def write(self, site_dir: Path, page: Page) -> tuple[Path, str]:
+        """Write the page; return its file and the SHA-256 of its bytes."""
         title = html.escape(page.title)
         shell_url = f"{self.folder}/{SHELL_NAME}/"
         head = self.before.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
         tail = self.after.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(head + page.body_html.strip() + tail, encoding="utf-8")
-        return page.url
+        data = (head + page.body_html.strip() + tail).encode("utf-8")
+        target.write_bytes(data)
+        return target, hashlib.sha256(data).hexdigest()
 
 
-def pour_record_pages(renderer: Renderer, site_dir: Path, folders: Sequence[str]) -> dict[str, list[str]]:
+def pour_record_pages(
+    renderer: Renderer, site_dir: Path, folders: Sequence[str], cache: BuildCache | None = None
+) -> dict[str, list[str]]:
     """Render every record page into its folder's shell, in as many processes as there are
     cores when there are enough pages to pay for them; remove the shells; return the URLs by
-    folder, sorted (the same whatever the number of processes)."""
+    folder, sorted (the same whatever the number of processes). With a build cache, a page the
+    published site already has, unchanged, is linked from there instead (build_cache.py)."""
     if not folders:
         return {}
     shells = {folder: Shell.load(site_dir, folder) for folder in folders}
     pages = len(renderer.portal.notices) + len(renderer.portal.achievements)
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if pages >= PARALLEL_FROM_PAGES else 1
-    urls: dict[str, list[str]] = {folder: [] for folder in folders}
+    job = _Job(renderer, shells, site_dir, cache, {folder: shell.digest for folder, shell in shells.items()})
     if workers == 1:
-        written = _pour_part(renderer, shells, site_dir, (0, 1))
+        parts = [job.pour((0, 1))]
     else:
         global _job  # a forked worker inherits the renderer instead of receiving it pickled
-        _job = (renderer, shells, site_dir)
+        _job = job
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_pour_part_of_job, [(index, workers) for index in range(workers)])
         finally:
             _job = None
-        written = [entry for part in parts for entry in part]
-    for folder, url in written:
-        urls[folder].append(url)
+    urls: dict[str, list[str]] = {folder: [] for folder in folders}
+    for part in parts:
+        for folder, url, entry, reused in part:
+            urls[folder].append(url)
+            if cache is not None:
+                cache.pages[url] = entry
+                cache.reused_pages += reused
     for folder in folders:
         shutil.rmtree(site_dir / folder / SHELL_NAME)
         urls[folder].sort()
     return urls
 
 
-_job: tuple[Renderer, dict[str, Shell], Path] | None = None
+@dataclass(frozen=True)
+class _Job:
+    renderer: Renderer
+    shells: dict[str, Shell]
+    site_dir: Path
+    cache: BuildCache | None
+    shell_digests: dict[str, str]
+
+    def pour(self, part: tuple[int, int]) -> list[tuple[str, str, PageEntry, bool]]:
+        """Each page of the part: its folder, URL, cache entry, and whether it was reused."""
+        written = []
+        for src_uri in self.renderer.record_page_uris(part):
+            folder = src_uri.split("/", 1)[0]
+            url = page_url(src_uri)
+            key = ""
+            if self.cache is not None:
+                inputs = self.renderer.record_page_inputs(src_uri)
+                key = text_digest(self.cache.code, self.shell_digests[folder], inputs)
+                published = self.cache.reusable_page(url, key)
+                if published is not None:
+                    path, entry = published
+                    target = self.site_dir / url / "index.html"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    link_or_copy(path, target)
+                    written.append((folder, url, PageEntry.of_file(key, target, entry.sha256), True))
+                    continue
+            target, sha256 = self.shells[folder].write(self.site_dir, self.renderer.record_page(src_uri))
+            written.append((folder, url, PageEntry.of_file(key, target, sha256), False))
+        return written
 
 
-def _pour_part_of_job(part: tuple[int, int]) -> list[tuple[str, str]]:
+_job: _Job | None = None
+
+
+def _pour_part_of_job(part: tuple[int, int]) -> list[tuple[str, str, PageEntry, bool]]:
     assert _job is not None
-    return _pour_part(*_job, part)
-
-
-def _pour_part(
-    renderer: Renderer, shells: dict[str, Shell], site_dir: Path, part: tuple[int, int]
-) -> list[tuple[str, str]]:
-    written = []
-    for page in renderer.record_pages(part):
-        folder = page.src_uri.split("/", 1)[0]
-        written.append((folder, shells[folder].write(site_dir, page)))
-    return written
+    return _job.pour(part)
 
 
 def add_to_sitemap(site_dir: Path, folder: str, urls: list[str]) -> None:

@@ -406,27 +406,59 @@ class Renderer:
     def record_pages(self, part: tuple[int, int] = (0, 1)) -> Iterator[Page]:
         """A page per notice and per achievement: the many pages, poured into a shell (page_shell.py).
         `part` (i, n) renders only every n-th record from the i-th, for n processes side by side."""
-        portal = self.portal
+        for src_uri in self.record_page_uris(part):
+            yield self.record_page(src_uri)
+
+    def record_page_uris(self, part: tuple[int, int] = (0, 1)) -> Iterator[str]:
         index, count = part
-        for notice_id, notice_view in islice(portal.notices.items(), index, None, count):
-            src = f"notices/{notice_id}.md"
-            attachments = [
-                {
-                    "title": attachment.title,
-                    "url": attachment_url(notice_view.record.institution, attachment.file),
-                    "size": _size(self.root / "notices" / notice_view.record.institution / attachment.file),
-                    "sha256": attachment.sha256,
-                }
-                for attachment in notice_view.record.attachments
-            ]
-            html = self.render("pages/notice.html.j2", src, view=notice_view, attachments=attachments)
-            yield Page(src, notice_view.record.title, html, hide=("navigation", "toc"), poured=True)
-        for achievement_id, achievement_view in islice(portal.achievements.items(), index, None, count):
-            src = f"achievements/{achievement_id}.md"
+        for notice_id in islice(self.portal.notices, index, None, count):
+            yield f"notices/{notice_id}.md"
+        for achievement_id in islice(self.portal.achievements, index, None, count):
+            yield f"achievements/{achievement_id}.md"
+
+    def record_page(self, src_uri: str) -> Page:
+        folder, record_id = _record_of(src_uri)
+        if folder == "notices":
+            notice_view = self.portal.notices[record_id]
             html = self.render(
-                "pages/achievement.html.j2", src, view=achievement_view, notice_titles=self.notice_titles
+                "pages/notice.html.j2", src_uri, view=notice_view, attachments=self._attachments(notice_view)
             )
-            yield Page(src, achievement_view.record.title, html, hide=("navigation", "toc"), poured=True)
+            return Page(src_uri, notice_view.record.title, html, hide=("navigation", "toc"), poured=True)
+        achievement_view = self.portal.achievements[record_id]
+        html = self.render(
+            "pages/achievement.html.j2", src_uri, view=achievement_view, notice_titles=self.notice_titles
+        )
+        return Page(src_uri, achievement_view.record.title, html, hide=("navigation", "toc"), poured=True)
+
+    def record_page_inputs(self, src_uri: str) -> str:
+        """Everything a record page shows, as text: the same text renders the same page (the key
+        of the build cache, build_cache.py). It names what the templates read: the record's view
+        (its record, institution, policy, status and days for today), the day, its revision
+        history, its attachments' sizes, the titles of the notices it links to, the site's address."""
+        folder, record_id = _record_of(src_uri)
+        common = (src_uri, self.portal.today, self.site_url)
+        if folder == "notices":
+            view = self.portal.notices[record_id]
+            revisions = self.portal.revisions
+            history = (revisions.of(record_id), revisions.forge_url) if revisions else None
+            return repr((common, view, history, self._attachments(view)))
+        achievement = self.portal.achievements[record_id]
+        linked = [
+            self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice
+        ]
+        return repr((common, achievement, linked))
+
+    def _attachments(self, view: NoticeView) -> list[dict[str, str]]:
+        institution = view.record.institution
+        return [
+            {
+                "title": attachment.title,
+                "url": attachment_url(institution, attachment.file),
+                "size": _size(self.root / "notices" / institution / attachment.file),
+                "sha256": attachment.sha256,
+            }
+            for attachment in view.record.attachments
+        ]
 
     def unit_pages(self) -> Iterator[Page]:
         """A page per institution and per policy."""
@@ -510,6 +542,12 @@ def price_band(price_yuan: int) -> str:
         if price_yuan < limit:
             return label
     return "500万元及以上"
+
+
+def _record_of(src_uri: str) -> tuple[str, str]:
+    """'notices/x.md' -> ('notices', 'x')."""
+    folder, name = src_uri.split("/", 1)
+    return folder, name.removesuffix(".md")
 
 
 def attachment_url(institution: str, file: str) -> str:

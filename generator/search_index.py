@@ -15,8 +15,11 @@ import tempfile
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
+from generator.build_cache import BuildCache, copy_tree
 from generator.errors import StageFailed
 from generator.portal import Portal
 from generator.render import RECORD_PAGE_FOLDERS
@@ -41,39 +44,82 @@ def extended_binary() -> Path:
     return Path(pagefind_bin_extended.get_executable())
 
 
-def write_search_index(portal: Portal, site_dir: Path, site_url: str) -> None:
+def write_search_index(
+    portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None
+) -> None:
     """One index for a small site; for a large one, a main index of the other pages and shards
     of at most `shard_pages()` record pages each, which the search page merges in the browser
     (Pagefind's mergeIndex). Pagefind's memory grows with the pages of one run (about 160 KB a
-    page), so shards keep a national portal's build within bounds."""
+    page), so shards keep a national portal's build within bounds. With a build cache, an index
+    whose pages all have the bytes they had in the published site is copied from there."""
     shards = record_shards(site_dir, shard_pages())
-    if not shards:
-        _run_pagefind(site_dir, site_dir / BUNDLE_FOLDER)
-        return
     record_pages = {page for shard in shards for page in shard}
     main_pages = [page for page in _html_pages(site_dir) if page not in record_pages]
     names = [f"{SHARD_FOLDER}/{number}/" for number in range(1, len(shards) + 1)]
-    jobs = [(main_pages, site_dir / BUNDLE_FOLDER)]
-    jobs += [(shard, site_dir / BUNDLE_FOLDER / name) for shard, name in zip(shards, names, strict=True)]
+    jobs = [IndexJob("", main_pages, names)]
+    jobs += [IndexJob(name, shard, []) for shard, name in zip(shards, names, strict=True)]
+    tool = f"pagefind-extended {_tool_version()}"
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
 
-        def index(number: int) -> None:
-            pages, _ = jobs[number]
-            folder = Path(scratch) / str(number)
-            _link_pages(site_dir, folder, pages)
-            _run_pagefind(folder, Path(scratch) / f"bundle-{number}")
-            shutil.rmtree(folder)
+        def index(number: int) -> tuple[str, bool]:
+            """Build (or copy) one bundle; return its input's digest, and whether it was copied."""
+            job = jobs[number]
+            bundle = Path(scratch) / f"bundle-{number}"
+            digest = ""
+            if cache is not None:
+                digest = cache.index_digest(job.pages, site_dir, tool + " " + " ".join(job.shard_names))
+                published = cache.site / BUNDLE_FOLDER / job.name
+                if cache.reusable_index(job.name, digest, published):
+                    copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
+                    return digest, True
+            _index_pages(site_dir, Path(scratch) / str(number), job.pages, bundle)
+            return digest, False
 
         # Two Pagefind runs side by side keep two cores busy (one run uses about one and a
         # half); memory stays within two shards' worth. Each writes a bundle of its own, moved
         # into place (the main one first: the shards go inside it) once all have succeeded.
         with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
-            list(pool.map(index, range(len(jobs))))
-        for number, (_, output) in enumerate(jobs):
+            results = list(pool.map(index, range(len(jobs))))
+        if cache is not None:
+            for job, (digest, reused) in zip(jobs, results, strict=True):
+                cache.indexes[job.name] = digest
+                cache.reused_indexes += reused
+        for number, job in enumerate(jobs):
+            output = site_dir / BUNDLE_FOLDER / job.name
             output.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(Path(scratch) / f"bundle-{number}", output)
-    manifest = {"shards": names}
-    (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+    if shards:
+        manifest = {"shards": names}
+        (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """One Pagefind run: the main index (name "") or a shard (name "shards/<n>/")."""
+
+    name: str
+    pages: list[str]
+    shard_names: list[str]  # the main index's bundle holds the shards and their list
+
+
+def _other_bundles(folder: str, names: list[str]) -> list[str]:
+    """Copying the main bundle: leave out the shards inside it, which are copied or built on their own."""
+    if Path(folder).name != BUNDLE_FOLDER:
+        return []
+    return [name for name in names if name in (SHARD_FOLDER, SHARD_MANIFEST)]
+
+
+def _index_pages(site_dir: Path, folder: Path, pages: list[str], bundle: Path) -> None:
+    _link_pages(site_dir, folder, pages)
+    _run_pagefind(folder, bundle)
+    shutil.rmtree(folder)
+
+
+def _tool_version() -> str:
+    try:
+        return metadata.version("pagefind-bin-extended")
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def shard_pages() -> int:

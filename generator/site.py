@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.build_cache import BuildCache, default_cache_folder
 from generator.check import check_portal
 from generator.clock import TODAY_ENVIRONMENT_VARIABLE
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
@@ -37,12 +38,19 @@ class BuildResult:
     out: Path
     portal: Portal
     warnings: int
+    cache: BuildCache | None = None
 
     def summary(self) -> str:
-        return (
+        text = (
             f"网站已生成：{self.out}（{len(self.portal.notices)} 项公示，{len(self.portal.achievements)} 项成果，"
             f"按 {self.portal.today} 计算状态，{self.warnings} 个警告）。"
         )
+        if self.cache is not None and (self.cache.reused_pages or self.cache.reused_indexes):
+            text += (
+                f"沿用上次生成的 {self.cache.reused_pages} 个页面和 {self.cache.reused_indexes} 个搜索索引分片"
+                f"（内容未变）。"
+            )
+        return text
 
 
 def prepare(root: Path, today: date, *, strict: bool, frozen: bool) -> tuple[Portal, int]:
@@ -55,29 +63,41 @@ def prepare(root: Path, today: date, *, strict: bool, frozen: bool) -> tuple[Por
 
 
 def build_site(
-    root: Path, *, today: date, out: Path | None = None, strict: bool = False, frozen: bool = False
+    root: Path,
+    *,
+    today: date,
+    out: Path | None = None,
+    strict: bool = False,
+    frozen: bool = False,
+    incremental: bool = True,
+    cache_folder: Path | None = None,
 ) -> BuildResult:
+    """Build into a staging folder and swap it in. `incremental` takes from the published site
+    what would come out the same (build_cache.py); the result is the same bytes either way."""
     root = root.resolve()
     portal, warnings = prepare(root, today, strict=strict, frozen=frozen)
     out = (out or root / "site").resolve()
+    cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     _remove(staging)
     try:
-        _mkdocs_build(root, portal, staging)
+        _mkdocs_build(root, portal, staging, cache)
         swap_in(staging, out)
     finally:
         _remove(staging)
-    return BuildResult(out, portal, warnings)
+    if cache is not None:
+        cache.save()
+    return BuildResult(out, portal, warnings, cache)
 
 
-def _mkdocs_build(root: Path, portal: Portal, site_dir: Path) -> None:
+def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache | None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     _quiet_mkdocs()
     config_file = config_file_for(root)
-    hand_over(config_file, root, portal)
+    hand_over(config_file, root, portal, cache)
     command = f"mkdocs build --strict --config-file {config_file.name} --site-dir {site_dir.name}"
     try:
         config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from generator.build_cache import BuildCache
 from generator.portal import Portal
 
 StageFunction = Callable[[Portal, Path, str], None]
@@ -18,9 +20,10 @@ class Stage:
     run: StageFunction
 
 
-def post_build_stages() -> list[Stage]:
+def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
     """The stages in order. Imported lazily so that `portal check` loads none of them.
-    The search index runs last: it indexes every page the other stages wrote."""
+    The search index runs last: it indexes every page the other stages wrote; with a build
+    cache it copies what it would build the same from the published site."""
     from generator.calendars import write_calendars
     from generator.changes import write_changes
     from generator.exports import write_exports
@@ -36,15 +39,17 @@ def post_build_stages() -> list[Stage]:
         Stage("exports", write_exports),
         Stage("statistics", write_statistics),
         Stage("versions", write_version_files),
-        Stage("search", write_search_index),
+        Stage("search", partial(write_search_index, cache=cache)),
     ]
 
 
-def run_post_build_stages(portal: Portal, site_dir: Path, site_url: str) -> None:
+def run_post_build_stages(
+    portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None
+) -> None:
     from generator.errors import StageFailed
     from generator.timing import phase
 
-    for stage in post_build_stages():
+    for stage in post_build_stages(cache):
         try:
             with phase(stage.name):
                 stage.run(portal, site_dir, site_url)

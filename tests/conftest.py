@@ -10,11 +10,13 @@ from __future__ import annotations
 import shutil
 import string
 import textwrap
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from generator.build_cache import CACHE_VARIABLE
 from generator.check import check_portal
 from generator.messages import CATALOGUE, render
 from generator.problems import Problem
@@ -28,6 +30,14 @@ ACHIEVEMENT = "achievements/gnas/gnas-2024-001.yml"
 NOTICE = "notices/gnas/2024/gnas-2024-n01.yml"
 
 Key = tuple[str, str, int, str]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def build_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds keep a cache under the user's cache folder (build_cache.py); tests keep theirs apart."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("build-cache")))
+        yield
 
 
 @pytest.fixture

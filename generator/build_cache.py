@@ -1,0 +1,187 @@
+"""What a rebuild takes from the build before it, so that one changed record does not mean
+rendering and indexing fifty thousand pages again.
+
+Every record page has a key: the digest of the code and templates, of its folder's shell, and
+of everything the page shows (Renderer.record_page_inputs). A page whose key is the one the
+previous build wrote down for it, and whose file in the published site is still the file that
+build wrote (same size and modification time), is linked from the published site instead of
+being rendered again. The search index is built in shards of record pages; a shard whose pages
+all have the bytes they had is copied from the published site instead of being indexed again.
+Anything in doubt (no manifest, another version of the code, a file touched by hand) is simply
+built again: the output is byte for byte a clean build's (tests/test_incremental_build.py).
+
+The cache lives outside the portal's repository, under the user's cache folder: it holds
+pickled records (record_cache.py), and a pull request must never be able to plant one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import astuple, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+CACHE_VARIABLE = "PORTAL_CACHE_DIR"
+MANIFEST = "build.json"
+MANIFEST_FORMAT = 1
+PROJECT_FOLDER = Path(__file__).resolve().parent.parent
+# The code a page's bytes depend on: ours, and the libraries that turn records into HTML.
+CODE_FOLDERS = ("generator", "site_templates")
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown",
+    "pymdown-extensions",
+    "nh3",
+    "pydantic",
+    "mkdocs",
+    "mkdocs-material",
+    "pagefind-bin-extended",
+)
+
+
+def default_cache_folder(out: Path) -> Path:
+    """One folder per output folder, under PORTAL_CACHE_DIR or the user's cache folder."""
+    base = os.environ.get(CACHE_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    name = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(base) / "portal" / name
+
+
+def code_digest() -> str:
+    """Changes whenever a page could come out different for the same records."""
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        base = PROJECT_FOLDER / folder
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(PROJECT_FOLDER).as_posix().encode("utf-8") + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    for library in LIBRARIES:
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library}={version}\0".encode())
+    return digest.hexdigest()
+
+
+def text_digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    """A record page as a build wrote it: its key, its bytes' digest, and how to tell that the
+    file is still the one written (size and modification time)."""
+
+    key: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of_file(cls, key: str, path: Path, sha256: str) -> PageEntry:
+        status = path.stat()
+        return cls(key, sha256, status.st_size, status.st_mtime_ns)
+
+
+@dataclass
+class BuildCache:
+    """The previous build's manifest, read at the start; this build's, written once it is published."""
+
+    folder: Path
+    site: Path  # the published site: read only, until the new one is swapped in
+    code: str = field(default_factory=code_digest)
+    previous_pages: dict[str, PageEntry] = field(default_factory=dict)
+    previous_indexes: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    indexes: dict[str, str] = field(default_factory=dict)
+    reused_pages: int = 0
+    reused_indexes: int = 0
+
+    @classmethod
+    def open(cls, folder: Path, site: Path) -> BuildCache:
+        cache = cls(folder, site.resolve())
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cache  # no previous build, or a manifest cut short: build everything
+        if (
+            not isinstance(manifest, dict)
+            or manifest.get("format") != MANIFEST_FORMAT
+            or manifest.get("code") != cache.code
+            or manifest.get("site") != str(cache.site)
+        ):
+            return cache
+        try:
+            cache.previous_pages = {url: PageEntry(*entry) for url, entry in manifest["pages"].items()}
+            cache.previous_indexes = {name: str(digest) for name, digest in manifest["indexes"].items()}
+        except (KeyError, TypeError, AttributeError):
+            cache.previous_pages, cache.previous_indexes = {}, {}
+        return cache
+
+    def reusable_page(self, url: str, key: str) -> tuple[Path, PageEntry] | None:
+        """The published file of the page at `url`, when it is what `key` would render."""
+        entry = self.previous_pages.get(url)
+        if entry is None or entry.key != key:
+            return None
+        path = self.site / url / "index.html"
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        if status.st_size != entry.size or status.st_mtime_ns != entry.mtime_ns:
+            return None
+        return path, entry
+
+    def index_digest(self, pages: Iterable[str], site_dir: Path, tool: str) -> str:
+        """The digest of a search index's input: the tool, and each page's path and bytes."""
+        digest = hashlib.sha256(tool.encode("utf-8") + b"\0")
+        for page in pages:
+            known = self.pages.get(page.removesuffix("index.html"))
+            sha = known.sha256 if known else hashlib.sha256((site_dir / page).read_bytes()).hexdigest()
+            digest.update(f"{page}\0{sha}\0".encode())
+        return digest.hexdigest()
+
+    def reusable_index(self, name: str, digest: str, published: Path) -> bool:
+        return self.previous_indexes.get(name) == digest and published.is_dir()
+
+    def save(self) -> None:
+        """Written only once the new site is in place: the manifest always describes the published site."""
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "code": self.code,
+            "site": str(self.site),
+            "pages": {url: astuple(entry) for url, entry in sorted(self.pages.items())},
+            "indexes": dict(sorted(self.indexes.items())),
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
+        temporary.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(self.folder / MANIFEST)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows it (nothing ever writes into a published file),
+    else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def copy_tree(
+    source: Path, target: Path, ignore: Callable[[str, list[str]], Iterable[str]] | None = None
+) -> None:
+    shutil.copytree(source, target, copy_function=_link_or_copy_names, ignore=ignore, dirs_exist_ok=True)
+
+
+def _link_or_copy_names(source: str, target: str) -> None:
+    link_or_copy(Path(source), Path(target))
