@@ -4,8 +4,9 @@
 
 For each N it writes a synthetic portal (benchmarks/synthetic.py), then runs, each in a fresh
 Python process (so one N's memory does not inflate the next), and prints a table for each:
-- `check`: `portal check`;
+- `check`: `portal check` from nothing (no record cache);
 - `build`: a full `portal build` from nothing (an empty build cache);
+- `check-cached`: `portal check` again, reading the records the build cached (record_cache.py);
 - `rebuild`: the same build after one notice's title changed (incremental, build_cache.py);
 - `next-day`: the same build for the next day, when statuses and days left move.
 Phases: load (read and parse YAML), check (the rules), derive (the view
@@ -35,7 +36,7 @@ if str(REPOSITORY) not in sys.path:
 from benchmarks.synthetic import EXAMPLE_DATE, write_portal  # noqa: E402
 
 FEEDS_AND_DATA = ("feeds", "changes", "calendars", "exports")
-COMMANDS = ("check", "build", "rebuild", "next-day")
+COMMANDS = ("check", "build", "check-cached", "rebuild", "next-day")
 
 
 def measure(command: str, portal: Path, out: Path) -> dict[str, Any]:
@@ -63,8 +64,8 @@ def _child(command: str, portal: Path, site: Path) -> None:
     cache: dict[str, int] = {}
     started = time.perf_counter()
     with recording() as recorder:
-        if command == "check":
-            result = check_portal(portal, today)
+        if command.startswith("check"):
+            result = check_portal(portal, today, cache_folder(site) if command == "check-cached" else None)
             if not result.passes():
                 raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
             records = result.record_count

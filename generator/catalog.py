@@ -17,8 +17,9 @@ from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Po
 from generator.notice_rule import NoticeRule, notice_rule
 from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
 from generator.problems import Problem
+from generator.record_cache import Parsed, RecordCache
 from generator.schema_problems import validate_record
-from generator.yaml_source import FieldPath, SourceFile, read_record_file
+from generator.yaml_source import FieldPath, SourceFile, parse_record_bytes, read_record_bytes
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
@@ -76,18 +77,21 @@ class Catalog:
                 yield kind, loaded
 
 
-def load_catalog(root: Path) -> Catalog:
+def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
+    """Every record under `root`; with a cache, files read before are not parsed again."""
     catalog = Catalog(root)
     if not any((root / folder).is_dir() for folder in RECORD_FOLDERS.values()):
         # A mistyped folder must not pass as a portal with nothing wrong in it.
         catalog.problems.append(Problem("portal-no-records", ".", params={"root": str(root)}))
         return catalog
     for record_file in find_record_files(root):
-        _load_one(catalog, record_file)
+        _load_one(catalog, record_file, cache)
+    if cache is not None:
+        cache.save()
     return catalog
 
 
-def _load_one(catalog: Catalog, record_file: RecordFile) -> None:
+def _load_one(catalog: Catalog, record_file: RecordFile, cache: RecordCache | None) -> None:
     if record_file.problem:
         params = (
             misplaced_params(record_file.kind)
@@ -102,13 +106,18 @@ def _load_one(catalog: Catalog, record_file: RecordFile) -> None:
         # The record is there, only misplaced: what refers to it is not reported as dangling.
         catalog.broken[record_file.kind].add(record_file.stem)
         return
-    source = read_record_file(record_file.path, record_file.display)
+    raw = read_record_bytes(record_file.path, record_file.display)
+    if isinstance(raw, SourceFile):
+        parsed = Parsed(raw, None, [])
+    elif cache is None:
+        parsed = _parse(record_file, raw)
+    else:
+        parsed = cache.parsed(record_file.kind, record_file.display, raw, lambda: _parse(record_file, raw))
+    source, record, problems = parsed.source, parsed.record, parsed.problems
     catalog.problems.extend(source.problems)
     if source.data is None:
         catalog.broken[record_file.kind].add(record_file.stem)
         return
-    model: type[BaseModel] = RECORD_MODELS[record_file.kind]
-    record, problems = validate_record(model, source)
     catalog.problems.extend(problems)
     if record is None:
         catalog.broken[record_file.kind].add(record_file.stem)
@@ -122,3 +131,12 @@ def _load_one(catalog: Catalog, record_file: RecordFile) -> None:
         catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other))
         return
     table[record_id] = Loaded(record, source, record_file.folders)
+
+
+def _parse(record_file: RecordFile, raw: bytes) -> Parsed:
+    source = parse_record_bytes(raw, record_file.display)
+    if source.data is None:
+        return Parsed(source, None, [])
+    model: type[BaseModel] = RECORD_MODELS[record_file.kind]
+    record, problems = validate_record(model, source)
+    return Parsed(source, record, problems)

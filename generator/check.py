@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.catalog import Catalog, load_catalog
 from generator.problems import Problem, sorted_unique
+from generator.record_cache import RecordCache
 from generator.rules import check_rules
 from generator.timing import phase
 
@@ -33,9 +34,11 @@ class CheckResult:
         return sum(1 for _ in self.catalog.all_loaded())
 
 
-def check_portal(root: Path, today: date) -> CheckResult:
+def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> CheckResult:
+    """With a cache folder, files read before are not parsed again (record_cache.py)."""
     with phase("load"):
-        catalog = load_catalog(root)
+        cache = RecordCache.open(cache_folder) if cache_folder is not None else None
+        catalog = load_catalog(root, cache)
     with phase("check"):
         problems = [*catalog.problems, *check_rules(catalog, today)]
     return CheckResult(catalog, sorted_unique(problems))

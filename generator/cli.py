@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_today(check)
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="警告也视为失败 / warnings fail the check")
+    check.add_argument(
+        "--no-cache", action="store_true", help="不使用缓存，重新读取每个文件 / read every file afresh"
+    )
     check.set_defaults(command=_check)
 
     build = commands.add_parser("build", help="生成网站 / build the site")
@@ -151,9 +154,11 @@ def _add_today(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(arguments: argparse.Namespace) -> int:
+    from generator.build_cache import default_cache_folder
     from generator.check import check_portal
 
-    result = check_portal(arguments.root, resolve_today(arguments.today))
+    cache = None if arguments.no_cache else default_cache_folder(arguments.root)
+    result = check_portal(arguments.root, resolve_today(arguments.today), cache)
     _write_report(result.problems, result.record_count, arguments.format)
     return EXIT_OK if result.passes(strict=arguments.strict) else EXIT_INVALID
 

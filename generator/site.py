@@ -53,8 +53,10 @@ class BuildResult:
         return text
 
 
-def prepare(root: Path, today: date, *, strict: bool, frozen: bool) -> tuple[Portal, int]:
-    result = check_portal(root, today)
+def prepare(
+    root: Path, today: date, *, strict: bool, frozen: bool, cache_folder: Path | None = None
+) -> tuple[Portal, int]:
+    result = check_portal(root, today, cache_folder)
     if not result.passes(strict=strict):
         raise InvalidRecords(as_text(result.problems, result.record_count))
     with phase("derive"):
@@ -75,8 +77,9 @@ def build_site(
     """Build into a staging folder and swap it in. `incremental` takes from the published site
     what would come out the same (build_cache.py); the result is the same bytes either way."""
     root = root.resolve()
-    portal, warnings = prepare(root, today, strict=strict, frozen=frozen)
     out = (out or root / "site").resolve()
+    records_cache = (cache_folder or default_cache_folder(root)) if incremental else None
+    portal, warnings = prepare(root, today, strict=strict, frozen=frozen, cache_folder=records_cache)
     cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     _remove(staging)

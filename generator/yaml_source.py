@@ -103,6 +103,12 @@ def _text_params(params: dict[str, object]) -> dict[str, str]:
 
 
 def read_record_file(file: Path, display_path: str) -> SourceFile:
+    raw = read_record_bytes(file, display_path)
+    return raw if isinstance(raw, SourceFile) else parse_record_bytes(raw, display_path)
+
+
+def read_record_bytes(file: Path, display_path: str) -> bytes | SourceFile:
+    """The file's bytes, or a source holding the problem that kept them from being read."""
     source = SourceFile(display_path)
     try:
         size = file.stat().st_size
@@ -118,7 +124,7 @@ def read_record_file(file: Path, display_path: str) -> SourceFile:
             )
         )
         return source
-    return parse_record_bytes(raw, display_path)
+    return raw
 
 
 def parse_record_bytes(raw: bytes, display_path: str) -> SourceFile:

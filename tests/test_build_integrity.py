@@ -64,7 +64,7 @@ def test_a_failed_search_stage_leaves_the_previous_site_untouched(
     before = tree_hashes(site)
     calls: list[Path] = []
 
-    def failing_index(portal: object, site_dir: Path, site_url: str) -> None:
+    def failing_index(portal: object, site_dir: Path, site_url: str, cache: object = None) -> None:
         calls.append(site_dir)
         # Everything else was written into the staging folder by now: the failure comes last.
         assert (site_dir / "feeds" / "notices.xml").is_file()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.build_cache import MANIFEST, BuildCache
+from generator.errors import ToolFailed
 from generator.search_index import SHARD_PAGES_VARIABLE
 from generator.site import BuildResult, build_site
 from tests.test_build_integrity import RECORD_FOLDERS, REPO, tree_hashes
@@ -123,6 +124,6 @@ def test_a_failed_build_keeps_the_manifest_of_the_site_still_published(
     before = manifest.read_bytes()
     edit(portal, NOTICE, "title: ", "title: 另一个标题：")
     monkeypatch.setenv(SHARD_PAGES_VARIABLE, "not a number")  # the search stage fails
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the failure itself is tested elsewhere
+    with pytest.raises(ToolFailed):
         build(portal, out)
     assert manifest.read_bytes() == before

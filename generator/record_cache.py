@@ -1,0 +1,97 @@
+"""Records read and validated once, kept by the digest of their bytes.
+
+Reading a record (the YAML 1.2 builder that keeps every field's line, then the schema) costs
+about 0.6 ms a file: half a minute for a national portal of 50,000 files, on every build. A
+file whose bytes, path and kind are those of a file read before gives back what that reading
+gave: its source with positions, its record, its schema problems. Only the rules run again:
+they look across records. Entries are kept in buckets by path, so one changed file rewrites
+one bucket, not the whole cache; a bucket written by other code is ignored.
+
+Entries are pickled, so the cache lives in the user's cache folder, never in the portal's
+repository (build_cache.py): a pull request must not be able to plant one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.build_cache import code_digest
+from generator.problems import Problem
+from generator.yaml_source import SourceFile
+
+FOLDER = "records"
+BUCKETS = 64
+FORMAT = 1
+
+Key = tuple[str, str, str]  # kind, path as displayed, SHA-256 of the bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What reading one file gave: its source, its record (None when invalid), the schema's problems."""
+
+    source: SourceFile
+    record: Any
+    problems: list[Problem]
+
+
+@dataclass
+class RecordCache:
+    folder: Path
+    code: str = field(default_factory=code_digest)
+    known: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, as read
+    used: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, this run
+    misses: int = 0
+
+    @classmethod
+    def open(cls, folder: Path) -> RecordCache:
+        cache = cls(folder / FOLDER)
+        for bucket in range(BUCKETS):
+            try:
+                with (cache.folder / f"{bucket:02d}.pickle").open("rb") as stream:
+                    header = pickle.load(stream)
+                    if header == (FORMAT, cache.code):
+                        cache.known[bucket] = pickle.load(stream)
+            except (
+                OSError,
+                EOFError,
+                pickle.UnpicklingError,
+                AttributeError,
+                ImportError,
+                TypeError,
+                ValueError,
+            ):
+                continue  # absent, cut short, or from other code: read those files again
+        return cache
+
+    def parsed(self, kind: str, display_path: str, raw: bytes, parse: Callable[[], Parsed]) -> Parsed:
+        key = (kind, display_path, hashlib.sha256(raw).hexdigest())
+        bucket = zlib.crc32(display_path.encode("utf-8")) % BUCKETS
+        found = self.known.get(bucket, {}).get(key)
+        if found is None:
+            found = parse()
+            self.misses += 1
+        self.used.setdefault(bucket, {})[key] = found
+        return found
+
+    def save(self) -> None:
+        """Rewrite the buckets whose entries changed: a file read afresh, or one gone."""
+        for bucket in range(BUCKETS):
+            entries = self.used.get(bucket, {})
+            if entries.keys() == self.known.get(bucket, {}).keys():
+                continue
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self.folder / f"{bucket:02d}.pickle"
+            temporary = self.folder / f".{bucket:02d}.pickle.{os.getpid()}"
+            with temporary.open("wb") as stream:
+                pickle.dump((FORMAT, self.code), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(target)
+            self.known[bucket] = entries

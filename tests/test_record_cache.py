@@ -1,0 +1,57 @@
+"""Files read before are not parsed again, and the check says exactly what it says without the
+cache (generator/record_cache.py)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from generator.catalog import load_catalog
+from generator.check import check_portal
+from generator.record_cache import FOLDER, RecordCache
+from tests.conftest import NOTICE, TODAY, replace, write
+
+
+def problems(root: Path, cache: Path | None = None) -> list[tuple[str, str, int, str]]:
+    return [(p.code, p.file, p.line, p.field) for p in check_portal(root, TODAY, cache).problems]
+
+
+def test_a_second_check_reads_from_the_cache_and_says_the_same(portal: Path, tmp_path: Path) -> None:
+    write(portal, "achievements/gnas/gnas-2024-009.yml", "id: gnas-2024-009\ntitle: [unclosed\n")
+    replace(portal, NOTICE, "title:", "titel:")
+    expected = problems(portal)
+    assert {code for code, *_ in expected} >= {"unknown-key", "yaml-syntax"}
+    cache = tmp_path / "cache"
+    assert problems(portal, cache) == expected
+    again = RecordCache.open(cache)
+    load_catalog(portal, again)
+    assert again.misses == 0
+    assert problems(portal, cache) == expected
+
+
+def test_a_changed_file_is_read_again(portal: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert problems(portal, cache) == []
+    replace(portal, NOTICE, "title:", "titel:")
+    reading = RecordCache.open(cache)
+    catalog = load_catalog(portal, reading)
+    assert reading.misses == 1
+    assert [p.code for p in catalog.problems] == ["unknown-key"]
+    replace(portal, NOTICE, "titel:", "title:")
+    assert problems(portal, cache) == []
+
+
+def test_a_damaged_cache_or_one_from_other_code_is_ignored(portal: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    replace(portal, NOTICE, "title:", "titel:")
+    expected = problems(portal, cache)
+    buckets = sorted((cache / FOLDER).glob("*.pickle"))
+    assert buckets
+    buckets[0].write_bytes(b"not a pickle")
+    with buckets[-1].open("wb") as stream:
+        pickle.dump((1, "other code"), stream)
+        pickle.dump({}, stream)
+    reading = RecordCache.open(cache)
+    load_catalog(portal, reading)
+    assert reading.misses >= 1
+    assert problems(portal, cache) == expected
