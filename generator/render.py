@@ -11,7 +11,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -433,15 +433,22 @@ class Renderer:
     def record_page_inputs(self, src_uri: str) -> str:
         """Everything a record page shows, as text: the same text renders the same page (the key
         of the build cache, build_cache.py). It names what the templates read: the record's view
-        (its record, institution, policy, status and days for today), the day, its revision
-        history, its attachments' sizes, the titles of the notices it links to, the site's address."""
+        (its record, institution, policy, status and the days it shows), its revision history, its
+        attachments' sizes, the titles of the notices it links to, the site's address."""
         folder, record_id = _record_of(src_uri)
-        common = (src_uri, self.portal.today, self.site_url)
+        common = (src_uri, self.site_url)
         if folder == "notices":
             view = self.portal.notices[record_id]
+            # The day itself is not shown: only the status, and the days left while open or
+            # before the start. So a notice long concluded keeps its key from day to day.
+            shown = replace(
+                view,
+                days_left=view.days_left if view.status == "open" else 0,
+                days_until_start=view.days_until_start if view.status == "scheduled" else 0,
+            )
             revisions = self.portal.revisions
             history = (revisions.of(record_id), revisions.forge_url) if revisions else None
-            return repr((common, view, history, self._attachments(view)))
+            return repr((common, shown, history, self._attachments(view)))
         achievement = self.portal.achievements[record_id]
         linked = [
             self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice

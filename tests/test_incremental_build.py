@@ -16,6 +16,7 @@ import pytest
 
 from generator.build_cache import MANIFEST, BuildCache
 from generator.errors import ToolFailed
+from generator.portal import NoticeView
 from generator.search_index import SHARD_PAGES_VARIABLE
 from generator.site import BuildResult, build_site
 from tests.test_build_integrity import RECORD_FOLDERS, REPO, tree_hashes
@@ -78,6 +79,30 @@ def test_one_changed_notice_renders_its_pages_again_and_gives_a_clean_builds_byt
     page = (out / "notices" / "jhust-2024-n01" / "index.html").read_text(encoding="utf-8")
     assert "修订后的标题" in page
     assert_same_as_clean_build(portal, out)
+
+
+def test_the_next_day_renders_again_only_the_pages_whose_status_or_days_moved(
+    portal: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "incremental" / "site"
+    first = build(portal, out)
+    next_day = date(2025, 9, 23)
+    result = build(portal, out, next_day)
+    assert result.cache is not None
+
+    def shown(view: NoticeView) -> tuple[str, int | None, int | None]:
+        return (
+            view.status,
+            view.days_left if view.status == "open" else None,
+            view.days_until_start if view.status == "scheduled" else None,
+        )
+
+    moved = [
+        key for key, view in result.portal.notices.items() if shown(view) != shown(first.portal.notices[key])
+    ]
+    assert 0 < len(moved) < NOTICES
+    assert result.cache.reused_pages == NOTICES + ACHIEVEMENTS - len(moved)
+    assert_same_as_clean_build(portal, out, next_day)
 
 
 def test_a_new_day_and_a_removed_record_give_a_clean_builds_bytes(portal: Path, tmp_path: Path) -> None:
