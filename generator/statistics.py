@@ -20,7 +20,7 @@ dated after it (history-in-future), and a transfer without its mode or amount
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -293,35 +293,46 @@ def rewards_carried_out(institutions: Iterable[InstitutionView]) -> list[NoticeV
     return sorted(items, key=lambda view: (_outcome_date(view), view.id))
 
 
-def year_figures(portal: Portal, institutions: Sequence[InstitutionView], year: int) -> YearFigures:
-    notices = sorted(
+def in_year(by_year: dict[int, YearFigures], year: int) -> YearFigures:
+    """The year's figures; nothing (zeros) for a year without activity."""
+    return by_year.get(year) or YearFigures(year, (), (), (), ())
+
+
+def figures_by_year(portal: Portal, institutions: Sequence[InstitutionView]) -> dict[int, YearFigures]:
+    """These units' figures for each year they were active: one pass over their records (a
+    national portal has thousands of units and tens of thousands of records)."""
+    notices: dict[int, list[NoticeView]] = defaultdict(list)
+    for view in sorted(
         (view for institution in institutions for view in institution.notices),
         key=lambda view: (view.record.period.start, view.id),
-    )
-    return YearFigures(
-        year=year,
-        granted=tuple(
-            item for item in granted_achievements(portal, institutions) if item.granted_on.year == year
-        ),
-        notices=tuple(view for view in notices if view.record.period.start.year == year),
-        transfers=tuple(item for item in transfers(institutions) if item.on.year == year),
-        rewards=tuple(view for view in rewards_carried_out(institutions) if _outcome_date(view).year == year),
-    )
+    ):
+        notices[view.record.period.start.year].append(view)
+    granted: dict[int, list[GrantedAchievement]] = defaultdict(list)
+    for item in granted_achievements(portal, institutions):
+        granted[item.granted_on.year].append(item)
+    moved: dict[int, list[Transfer]] = defaultdict(list)
+    for transfer in transfers(institutions):
+        moved[transfer.on.year].append(transfer)
+    rewarded: dict[int, list[NoticeView]] = defaultdict(list)
+    for view in rewards_carried_out(institutions):
+        rewarded[_outcome_date(view).year].append(view)
+    years = sorted(notices.keys() | granted.keys() | moved.keys() | rewarded.keys())
+    return {
+        year: YearFigures(
+            year=year,
+            granted=tuple(granted.get(year, ())),
+            notices=tuple(notices.get(year, ())),
+            transfers=tuple(moved.get(year, ())),
+            rewards=tuple(rewarded.get(year, ())),
+        )
+        for year in years
+    }
 
 
-def activity_years(portal: Portal, institutions: Sequence[InstitutionView]) -> set[int]:
-    """Every year in which one of these units noticed, granted, transferred or rewarded."""
-    years = {view.record.period.start.year for institution in institutions for view in institution.notices}
-    years |= {item.granted_on.year for item in granted_achievements(portal, institutions)}
-    years |= {item.on.year for item in transfers(institutions)}
-    years |= {_outcome_date(view).year for view in rewards_carried_out(institutions)}
-    return years
-
-
-def scope_years(portal: Portal, scope: Scope) -> tuple[int, ...]:
+def scope_years(portal: Portal, scope: Scope, figures: FigureCache | None = None) -> tuple[int, ...]:
     """The years a scope has a report for: each year of its pilot up to today's, and any other
     year with activity (a notice scheduled into next year, an achievement transferred before)."""
-    years = activity_years(portal, scope.institutions)
+    years = set((figures or FigureCache(portal)).of(scope.institutions))
     if scope.institutions:
         first = min(institution.record.pilot_approved_on.year for institution in scope.institutions)
         years |= set(range(first, portal.today.year + 1))
@@ -357,11 +368,13 @@ def use_rights_ending(portal: Portal, institutions: Iterable[InstitutionView]) -
     return tuple(sorted(items, key=lambda item: (item.ends_on, item.achievement.id)))
 
 
-def report(portal: Portal, scope: Scope, year: int) -> Report:
+def report(portal: Portal, scope: Scope, year: int, figures: FigureCache | None = None) -> Report:
+    figures = figures or FigureCache(portal)
+    by_year = figures.of(scope.institutions)
     units = tuple(
         UnitFigures(
             institution,
-            year_figures(portal, (institution,), year),
+            in_year(figures.of((institution,)), year),
             use_rights_ending(portal, (institution,)),
         )
         for institution in sorted(scope.institutions, key=lambda view: view.id)
@@ -370,15 +383,30 @@ def report(portal: Portal, scope: Scope, year: int) -> Report:
         scope=scope,
         year=year,
         today=portal.today,
-        figures=year_figures(portal, scope.institutions, year),
+        figures=in_year(by_year, year),
         units=units,
         use_rights_ending=use_rights_ending(portal, scope.institutions),
         ending_window_end=ending_window_end(portal.today),
         deals_by_year=tuple(
-            (each_year, year_figures(portal, scope.institutions, each_year).deal_total())
-            for each_year in scope_years(portal, scope)
+            (each_year, in_year(by_year, each_year).deal_total())
+            for each_year in scope_years(portal, scope, figures)
         ),
     )
+
+
+class FigureCache:
+    """Each group of units' figures by year, computed once: a unit's figures appear in its own
+    reports and in those of its policy and of the portal, for every year."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self.computed: dict[tuple[str, ...], dict[int, YearFigures]] = {}
+
+    def of(self, institutions: Sequence[InstitutionView]) -> dict[int, YearFigures]:
+        key = tuple(view.id for view in institutions)
+        if key not in self.computed:
+            self.computed[key] = figures_by_year(self.portal, institutions)
+        return self.computed[key]
 
 
 def reports(portal: Portal) -> list[Report]:
@@ -386,8 +414,11 @@ def reports(portal: Portal) -> list[Report]:
     CSV stage all ask for them in one build: they are computed once per Portal."""
     global _reports_of
     if _reports_of is None or _reports_of[0] is not portal:
+        figures = FigureCache(portal)
         computed = [
-            report(portal, scope, year) for scope in scopes(portal) for year in scope_years(portal, scope)
+            report(portal, scope, year, figures)
+            for scope in scopes(portal)
+            for year in scope_years(portal, scope, figures)
         ]
         _reports_of = (portal, computed)
     return _reports_of[1]

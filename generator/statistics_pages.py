@@ -14,7 +14,7 @@ from markupsafe import Markup
 from generator.charts import Chart, Series, ValueText, bar_chart, column_chart, table_rows
 from generator.formatting import yuan_short
 from generator.models import vocabulary
-from generator.statistics import MONTHS, OUTCOME_COLUMNS, Report, reports, scope_years, scopes
+from generator.statistics import MONTHS, OUTCOME_COLUMNS, Report, reports, scopes
 from generator.statistics_exports import FIGURES, Figure, statistics_tables
 from generator.statistics_paths import (
     GRANTED_CSV,
@@ -188,7 +188,7 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
             report=report,
             title=report_title(report),
             folder=report_folder(report.scope, report.year),
-            other_years=scope_years(portal, report.scope),
+            other_years=tuple(year for year, _ in report.deals_by_year),  # the scope's years
             folder_of=report_folder,
             folder_for=folder_for,
             outcome_columns=OUTCOME_COLUMNS,
