@@ -144,12 +144,14 @@ def record_shards(site_dir: Path, size: int) -> list[list[str]]:
 
 
 def _html_pages(site_dir: Path) -> list[str]:
-    bundle = site_dir / BUNDLE_FOLDER
-    return sorted(
-        path.relative_to(site_dir).as_posix()
-        for path in site_dir.rglob("*.html")
-        if bundle not in path.parents
-    )
+    """Every HTML page of the site but the search bundle's, as site-relative paths, sorted."""
+    pages = []
+    for folder, subfolders, files in os.walk(site_dir):
+        relative = Path(folder).relative_to(site_dir)
+        if relative == Path():
+            subfolders[:] = [name for name in subfolders if name != BUNDLE_FOLDER]
+        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
+    return sorted(pages)
 
 
 def _link_pages(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
