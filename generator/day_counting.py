@@ -9,6 +9,7 @@ days off.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
 import chinese_calendar
@@ -31,6 +32,12 @@ class UnknownWorkingDays(Exception):
 def is_working_day(day: date) -> bool:
     if not FIRST_KNOWN_YEAR <= day.year <= LAST_KNOWN_YEAR:
         raise UnknownWorkingDays(day)
+    return _is_workday(day)
+
+
+@cache
+def _is_workday(day: date) -> bool:
+    """A few thousand days cover every notice; tens of thousands of notices ask about them."""
     return bool(chinese_calendar.is_workday(day))
 
 
