@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,11 +23,10 @@ from pathlib import Path
 from generator.build_cache import BuildCache, copy_tree
 from generator.errors import StageFailed
 from generator.portal import Portal
-from generator.render import RECORD_PAGE_FOLDERS
 from generator.search_canonical import canonicalise_bundle
 
 BUNDLE_FOLDER = "pagefind"
-SHARD_FOLDER = "shards"  # inside the bundle: pagefind/shards/1/, 2/, …
+SHARD_FOLDER = "shards"  # inside the bundle: pagefind/shards/notices-2025-1/, achievements-1/, …
 SHARD_MANIFEST = "shards.json"  # the shards the search page merges
 DEFAULT_SHARD_PAGES = 5000
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
@@ -52,12 +52,14 @@ def write_search_index(
     (Pagefind's mergeIndex). Pagefind's memory grows with the pages of one run (about 160 KB a
     page), so shards keep a national portal's build within bounds. With a build cache, an index
     whose pages all have the bytes they had in the published site is copied from there."""
-    shards = record_shards(site_dir, shard_pages())
-    record_pages = {page for shard in shards for page in shard}
+    shards = {
+        f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
+    }
+    record_pages = {page for pages in shards.values() for page in pages}
     main_pages = [page for page in _html_pages(site_dir) if page not in record_pages]
-    names = [f"{SHARD_FOLDER}/{number}/" for number in range(1, len(shards) + 1)]
+    names = list(shards)
     jobs = [IndexJob("", main_pages, names)]
-    jobs += [IndexJob(name, shard, []) for shard, name in zip(shards, names, strict=True)]
+    jobs += [IndexJob(name, pages, []) for name, pages in shards.items()]
     tool = f"pagefind-extended {_tool_version()}"
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
 
@@ -95,7 +97,7 @@ def write_search_index(
 
 @dataclass(frozen=True)
 class IndexJob:
-    """One Pagefind run: the main index (name "") or a shard (name "shards/<n>/")."""
+    """One Pagefind run: the main index (name "") or a shard (name "shards/<name>/")."""
 
     name: str
     pages: list[str]
@@ -126,21 +128,30 @@ def shard_pages() -> int:
     return int(os.environ.get(SHARD_PAGES_VARIABLE, "") or DEFAULT_SHARD_PAGES)
 
 
-def record_shards(site_dir: Path, size: int) -> list[list[str]]:
-    """The record pages (site-relative paths) in shards of at most `size`, or none when they fit
-    in one. A page's shard follows from its id's hash, so it stays put while the portal grows."""
-    pages = sorted(
-        path.relative_to(site_dir).as_posix()
-        for folder in RECORD_PAGE_FOLDERS
-        for path in (site_dir / folder).glob("*/index.html")
-    )
-    if len(pages) <= size:
-        return []
-    count = -(-len(pages) // size)
-    shards: list[list[str]] = [[] for _ in range(count)]
-    for page in pages:
-        shards[zlib.crc32(page.encode("utf-8")) % count].append(page)
-    return [shard for shard in shards if shard]
+def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
+    """The record pages (site-relative paths) in shards of at most `size`, by name, or none when
+    they fit in one. Pages that change together share a shard, so a rebuild indexes few shards
+    again (build_cache.py): notices by the year they start, in date order, so each day's moves
+    (notices opening, counting down, closing) fall in the newest shard of the year and a new
+    notice joins the last; achievements, which rarely change, by a hash of their id."""
+    if len(portal.notices) + len(portal.achievements) <= size:
+        return {}
+    shards: dict[str, list[str]] = {}
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for view in sorted(portal.notices.values(), key=lambda view: (view.record.period.start, view.id)):
+        by_year[view.record.period.start.year].append(f"notices/{view.id}/index.html")
+    for year, pages in sorted(by_year.items()):
+        for number, first in enumerate(range(0, len(pages), size), start=1):
+            shards[f"notices-{year}-{number}"] = sorted(pages[first : first + size])
+    count = -(-len(portal.achievements) // size)
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    for achievement_id in portal.achievements:
+        page = f"achievements/{achievement_id}/index.html"
+        buckets[zlib.crc32(page.encode("utf-8")) % count].append(page)
+    for number, pages in enumerate(buckets, start=1):
+        if pages:
+            shards[f"achievements-{number}"] = sorted(pages)
+    return shards
 
 
 def _html_pages(site_dir: Path) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildResult, str]]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(SHARD_PAGES_VARIABLE, "20")  # the example's 77 record pages: 4 shards
+        patch.setenv(SHARD_PAGES_VARIABLE, "20")  # the example's 77 record pages: 6 shards
         build = build_site(REPO, today=EXAMPLE_DATE, out=tmp_path_factory.mktemp("sharded") / "site")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(build.out))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
@@ -35,7 +36,10 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Bui
 def test_the_index_is_sharded(sharded_site: tuple[BuildResult, str]) -> None:
     build, _ = sharded_site
     shards = sorted(path.name for path in (build.out / "pagefind" / "shards").iterdir())
-    assert shards == ["1", "2", "3", "4"]
+    # Notices by the year they start, in date order, 20 a shard; achievements by a hash of their id.
+    years = Counter(view.record.period.start.year for view in build.portal.notices.values())
+    expected = [f"notices-{year}-{n}" for year, count in years.items() for n in range(1, -(-count // 20) + 1)]
+    assert shards == sorted([*expected, "achievements-1", "achievements-2", "achievements-3"])
     assert (build.out / "pagefind" / "shards.json").is_file()
 
 
