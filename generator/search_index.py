@@ -31,6 +31,7 @@ SHARD_MANIFEST = "shards.json"  # the shards the search page merges
 DEFAULT_SHARD_PAGES = 5000
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
 PARALLEL_RUNS = 2
+BODY_MARK = b"data-pagefind-body"
 
 
 def extended_binary() -> Path:
@@ -56,7 +57,9 @@ def write_search_index(
         f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
     }
     record_pages = {page for pages in shards.values() for page in pages}
-    main_pages = [page for page in _html_pages(site_dir) if page not in record_pages]
+    main_pages = _indexed_pages(
+        site_dir, [page for page in _html_pages(site_dir) if page not in record_pages]
+    )
     names = list(shards)
     jobs = [IndexJob("", main_pages, names)]
     jobs += [IndexJob(name, pages, []) for name, pages in shards.items()]
@@ -163,6 +166,15 @@ def _html_pages(site_dir: Path) -> list[str]:
             subfolders[:] = [name for name in subfolders if name != BUNDLE_FOLDER]
         pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
     return sorted(pages)
+
+
+def _indexed_pages(site_dir: Path, pages: list[str]) -> list[str]:
+    """The pages Pagefind would index: once one page marks its content with data-pagefind-body,
+    it indexes only pages that do. Leaving the others out (the long archive lists, the
+    statistics) gives it the same index from less reading, and keeps a rebuild's main index
+    when only those lists changed."""
+    marked = [page for page in pages if BODY_MARK in (site_dir / page).read_bytes()]
+    return marked or pages
 
 
 def _link_pages(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
