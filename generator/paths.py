@@ -47,16 +47,19 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
         base = root / folder
         if not base.is_dir():
             continue
-        for path in sorted(_walk(base)):
-            relative = path.relative_to(base)
-            folders = relative.parts[:-1]
-            display = path.relative_to(root).as_posix()
+        # Plain strings and the directory entries' own file types: a national portal has tens of
+        # thousands of files, and a Path and a stat for each cost seconds.
+        for parts, entry in sorted(_walk(base), key=lambda item: item[0]):
+            name, folders = parts[-1], parts[:-1]
+            display = "/".join((folder, *parts))
+            linked = entry.is_symlink()
             # A linked folder is reported too: the records in it would be silently left out.
-            if not path.name.lower().endswith(YAML_SUFFIXES) and not (path.is_symlink() and path.is_dir()):
+            if not name.lower().endswith(YAML_SUFFIXES) and not (linked and entry.is_dir()):
                 continue
-            if path.is_symlink():
+            path = Path(entry.path)
+            if linked:
                 yield RecordFile(kind, path, display, folders, "file-symlink", str(path.readlink()))
-            elif not path.name.endswith(".yml"):  # .yaml, .YML: one spelling, so links and owners match
+            elif not name.endswith(".yml"):  # .yaml, .YML: one spelling, so links and owners match
                 yield RecordFile(kind, path, display, folders, "file-extension", path.stem + ".yml")
             elif len(folders) != RECORD_DEPTH[kind] or (
                 kind == "notice" and not (folders[1].isdigit() and len(folders[1]) == 4)
@@ -66,16 +69,17 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
                 yield RecordFile(kind, path, display, folders)
 
 
-def _walk(base: Path) -> Iterator[Path]:
-    stack = [base]
+def _walk(base: Path) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """Every file under `base` (links not followed), with its path's parts below `base`."""
+    stack: list[tuple[tuple[str, ...], str]] = [((), str(base))]
     while stack:
-        folder = stack.pop()
+        parts, folder = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
+                    stack.append(((*parts, entry.name), entry.path))
                 else:
-                    yield Path(entry.path)
+                    yield (*parts, entry.name), entry
 
 
 _EXPECTED = {
