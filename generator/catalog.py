@@ -112,7 +112,9 @@ def _load_one(catalog: Catalog, record_file: RecordFile, cache: RecordCache | No
     elif cache is None:
         parsed = _parse(record_file, raw)
     else:
-        parsed = cache.parsed(record_file.kind, record_file.display, raw, lambda: _parse(record_file, raw))
+        parsed = cache.parsed(
+            record_file.kind, record_file.path, record_file.display, raw, lambda: _parse(record_file, raw)
+        )
     source, record, problems = parsed.source, parsed.record, parsed.problems
     catalog.problems.extend(source.problems)
     if source.data is None:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.catalog import Catalog, load_catalog
+from generator.collector import collector_paused
 from generator.problems import Problem, sorted_unique
 from generator.record_cache import RecordCache
 from generator.rules import check_rules
@@ -36,9 +37,10 @@ class CheckResult:
 
 def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> CheckResult:
     """With a cache folder, files read before are not parsed again (record_cache.py)."""
-    with phase("load"):
-        cache = RecordCache.open(cache_folder) if cache_folder is not None else None
-        catalog = load_catalog(root, cache)
-    with phase("check"):
-        problems = [*catalog.problems, *check_rules(catalog, today)]
+    with collector_paused():
+        with phase("load"):
+            cache = RecordCache.open(cache_folder) if cache_folder is not None else None
+            catalog = load_catalog(root, cache)
+        with phase("check"):
+            problems = [*catalog.problems, *check_rules(catalog, today)]
     return CheckResult(catalog, sorted_unique(problems))

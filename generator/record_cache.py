@@ -18,17 +18,18 @@ import os
 import pickle
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from generator.build_cache import code_digest
 from generator.problems import Problem
-from generator.yaml_source import SourceFile
+from generator.yaml_source import SourceFile, read_record_file
 
 FOLDER = "records"
 BUCKETS = 64
-FORMAT = 1
+FORMAT = 2
 
 Key = tuple[str, str, str]  # kind, path as displayed, SHA-256 of the bytes
 
@@ -71,15 +72,24 @@ class RecordCache:
                 continue  # absent, cut short, or from other code: read those files again
         return cache
 
-    def parsed(self, kind: str, display_path: str, raw: bytes, parse: Callable[[], Parsed]) -> Parsed:
+    def parsed(
+        self, kind: str, file: Path, display_path: str, raw: bytes, parse: Callable[[], Parsed]
+    ) -> Parsed:
+        """What reading `raw` gives, from the cache when it holds it, else from `parse`. Kept
+        without positions and text (most records never need them, and they are most of the
+        bytes); a source from the cache reads them again from `file` when first asked."""
         key = (kind, display_path, hashlib.sha256(raw).hexdigest())
         bucket = zlib.crc32(display_path.encode("utf-8")) % BUCKETS
+        entries = self.used.setdefault(bucket, {})
         found = self.known.get(bucket, {}).get(key)
         if found is None:
-            found = parse()
             self.misses += 1
-        self.used.setdefault(bucket, {})[key] = found
-        return found
+            fresh = parse()
+            entries[key] = Parsed(fresh.source.without_positions(), fresh.record, fresh.problems)
+            return fresh
+        entries[key] = found
+        source = replace(found.source, reread=partial(read_record_file, file, display_path))
+        return Parsed(source, found.record, found.problems)
 
     def save(self) -> None:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone."""

@@ -10,7 +10,8 @@ iterative, so deep nesting cannot overflow a stack) and build the data ourselves
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,25 @@ class SourceFile:
     # How a plain scalar that did not become text was written (`0797` became 797): a message
     # that asks for quotes must quote what the clerk wrote, leading zeros included.
     written: dict[FieldPath, str] = field(default_factory=dict)
+    # A source taken from the record cache comes without its positions and text, which most
+    # records never need: they are read again from the file the first time a line is asked for.
+    reread: Callable[[], SourceFile] | None = field(default=None, repr=False, compare=False)
+
+    def without_positions(self) -> SourceFile:
+        return replace(self, positions={}, key_positions={}, text="", written={}, reread=None)
+
+    def _complete(self) -> None:
+        if self.reread is not None:
+            full, self.reread = self.reread(), None
+            self.positions, self.key_positions = full.positions, full.key_positions
+            self.text, self.written = full.text, full.written
 
     def where(self, path: FieldPath) -> Location:
         """The position of a field's value; for a missing field, its nearest present parent.
 
         A value that starts below its key (a block of `team:` members, a `grant:` mapping) is
         placed at its key: that is the line a clerk looks for, and the one to delete or fix."""
+        self._complete()
         probe = tuple(path)
         while probe:
             if probe in self.positions:
@@ -75,12 +89,14 @@ class SourceFile:
         return (1, 1)
 
     def where_key(self, path: FieldPath) -> Location:
+        self._complete()
         return self.key_positions.get(tuple(path)) or self.where(path)
 
     def line_containing(self, path: FieldPath, needle: str, occurrence: int = 0) -> Location | None:
         """Where `needle` appears (its `occurrence`-th time, from 0) at or after a field's value:
         the line inside a multi-line text (block, folded or quoted), which the value's own
         position cannot tell."""
+        self._complete()
         if not self.text or not needle:
             return None
         first_line, first_column = self.where(path)

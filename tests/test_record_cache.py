@@ -55,3 +55,16 @@ def test_a_damaged_cache_or_one_from_other_code_is_ignored(portal: Path, tmp_pat
     load_catalog(portal, reading)
     assert reading.misses >= 1
     assert problems(portal, cache) == expected
+
+
+def test_a_rule_finds_its_line_in_a_record_taken_from_the_cache(portal: Path, tmp_path: Path) -> None:
+    """Positions are not kept in the cache: the file is read again when a problem needs its line."""
+    replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-08")  # shorter than the 15 days required
+    expected = problems(portal)
+    assert any(line == 5 and field.startswith("period") for _, _, line, field in expected)
+    cache = tmp_path / "cache"
+    problems(portal, cache)
+    reading = RecordCache.open(cache)
+    load_catalog(portal, reading)
+    assert reading.misses == 0
+    assert problems(portal, cache) == expected
