@@ -25,7 +25,10 @@ from dataclasses import astuple, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from generator.fragments import Fragments
+
 CACHE_VARIABLE = "PORTAL_CACHE_DIR"
+FRAGMENT_FOLDER = "fragments"
 MANIFEST = "build.json"
 MANIFEST_FORMAT = 1
 PROJECT_FOLDER = Path(__file__).resolve().parent.parent
@@ -41,6 +44,9 @@ LIBRARIES = (
     "mkdocs",
     "mkdocs-material",
     "pagefind-bin-extended",
+    "icalendar",
+    "feedgen",
+    "chinese-calendar",
 )
 
 
@@ -152,6 +158,10 @@ class BuildCache:
 
     def reusable_index(self, name: str, digest: str, published: Path) -> bool:
         return self.previous_indexes.get(name) == digest and published.is_dir()
+
+    def fragments(self, name: str) -> Fragments:
+        """A stage's store of what it made from single records (fragments.py)."""
+        return Fragments.open(self.folder / FRAGMENT_FOLDER / f"{name}.pickle", self.code)
 
     def save(self) -> None:
         """Written only once the new site is in place: the manifest always describes the published site."""

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, timedelta
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vText
 
+from generator.build_cache import BuildCache
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
+from generator.fragments import nothing_kept
 from generator.portal import NoticeView, Portal
 from generator.render import LABELS
 
@@ -90,8 +93,18 @@ def _in_order(views: Iterable[NoticeView]) -> list[NoticeView]:
     return sorted(views, key=lambda view: (view.record.period.start, view.id))
 
 
-def write_calendars(portal: Portal, site_dir: Path, site_url: str) -> None:
-    events = {view.id: event_bytes(view, site_url) for view in _in_order(portal.notices.values())}
+def event_inputs(view: NoticeView, site_url: str) -> str:
+    """Everything notice_event() reads, as text: the key of the event's bytes in the build cache."""
+    return repr((view.record, view.institution.name, view.status == "withdrawn", view.last_change, site_url))
+
+
+def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
+    fragments = cache.fragments("calendar-events") if cache is not None else nothing_kept()
+    events = {
+        view.id: fragments.get(event_inputs(view, site_url), partial(event_bytes, view, site_url))
+        for view in _in_order(portal.notices.values())
+    }
+    fragments.save()
     files = {SITE_CALENDAR: calendar_of_events(list(events.values()), f"公示期 - {SITE_NAME}", site_url)}
     for institution_id, institution in portal.institutions.items():
         own = [events[view.id] for view in _in_order(institution.notices)]

@@ -87,7 +87,8 @@ def build_site(
     _remove(staging)
     try:
         _mkdocs_build(root, portal, staging, cache)
-        swap_in(staging, out)
+        with phase("swap"):  # the old site's files are deleted here: seconds for a national portal
+            swap_in(staging, out)
     finally:
         _remove(staging)
     if cache is not None:

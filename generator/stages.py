@@ -35,7 +35,7 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
     return [
         Stage("feeds", write_feeds),
         Stage("changes", write_changes),
-        Stage("calendars", write_calendars),
+        Stage("calendars", partial(write_calendars, cache=cache)),
         Stage("exports", write_exports),
         Stage("statistics", write_statistics),
         Stage("versions", write_version_files),

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build_cache import MANIFEST, BuildCache
+from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache
 from generator.errors import ToolFailed
+from generator.fragments import Fragments
 from generator.portal import NoticeView
 from generator.search_index import SHARD_PAGES_VARIABLE
 from generator.site import BuildResult, build_site
@@ -78,6 +79,11 @@ def test_one_changed_notice_renders_its_pages_again_and_gives_a_clean_builds_byt
     assert 0 < result.cache.reused_indexes < len(result.cache.indexes)
     page = (out / "notices" / "jhust-2024-n01" / "index.html").read_text(encoding="utf-8")
     assert "修订后的标题" in page
+    assert "修订后的标题" in (out / "calendar" / "notices.ics").read_text(encoding="utf-8")
+    events = Fragments.open(
+        out.parent / "cache" / FRAGMENT_FOLDER / "calendar-events.pickle", result.cache.code
+    )
+    assert len(events.known) == NOTICES  # the changed event replaced, the old one dropped
     assert_same_as_clean_build(portal, out)
 
 

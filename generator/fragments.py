@@ -1,0 +1,68 @@
+"""What a stage made from one record, kept by the text of what it was made from.
+
+A calendar event, for one, costs half a millisecond to serialise; tens of thousands of
+notices make that seconds on every build, though only a few notices change between two
+builds. The key is the text of everything the fragment shows (a repr, like the record pages'
+keys): equal texts give equal bytes. Only the fragments a build used are written back.
+Pickled: the store lives in the build cache, outside the repository (build_cache.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = 1
+
+
+@dataclass
+class Fragments:
+    file: Path | None  # None: keep nothing (a build without a cache)
+    code: str = ""
+    known: dict[str, bytes] = field(default_factory=dict)
+    used: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, file: Path, code: str) -> Fragments:
+        fragments = cls(file, code)
+        try:
+            with file.open("rb") as stream:
+                if pickle.load(stream) == (FORMAT, code):
+                    fragments.known = pickle.load(stream)
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
+            pass  # absent, cut short, or from other code: make them again
+        return fragments
+
+    def get(self, inputs: str, make: Callable[[], bytes]) -> bytes:
+        key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+        found = self.known.get(key)
+        if found is None:
+            found = make()
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.file is None or self.used.keys() == self.known.keys():
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}")
+        with temporary.open("wb") as stream:
+            pickle.dump((FORMAT, self.code), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.used, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(self.file)
+
+
+def nothing_kept() -> Fragments:
+    return Fragments(None)
