@@ -48,7 +48,7 @@ class BuildResult:
         )
         if self.cache is not None and (self.cache.reused_pages or self.cache.reused_indexes):
             text += (
-                f"沿用上次生成的 {self.cache.reused_pages} 个页面和 {self.cache.reused_indexes} 个搜索索引分片"
+                f"沿用上次生成的 {self.cache.reused_pages} 个页面和 {self.cache.reused_indexes} 个搜索索引"
                 f"（内容未变）。"
             )
         return text
