@@ -70,7 +70,10 @@ def _child(command: str, portal: Path, site: Path) -> None:
                 raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
             records = result.record_count
         else:
-            build = build_site(portal, today=today, out=site, cache_folder=cache_folder(site))
+            # As `portal build` does: the replaced site is deleted after the command returns.
+            build = build_site(
+                portal, today=today, out=site, cache_folder=cache_folder(site), wait_for_old_site=False
+            )
             records = len(build.portal.notices) + len(build.portal.achievements)
             if build.cache is not None:
                 cache = {

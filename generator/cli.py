@@ -188,6 +188,7 @@ def _build(arguments: argparse.Namespace) -> int:
         frozen=arguments.frozen,
         incremental=not arguments.no_cache,
         cache_folder=arguments.cache_dir,
+        wait_for_old_site=False,
     )
     sys.stdout.write(result.summary() + "\n")
     return EXIT_OK

@@ -10,6 +10,8 @@ import logging
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -75,9 +77,12 @@ def build_site(
     frozen: bool = False,
     incremental: bool = True,
     cache_folder: Path | None = None,
+    wait_for_old_site: bool = True,
 ) -> BuildResult:
     """Build into a staging folder and swap it in. `incremental` takes from the published site
-    what would come out the same (build_cache.py); the result is the same bytes either way."""
+    what would come out the same (build_cache.py); the result is the same bytes either way.
+    Without `wait_for_old_site` the replaced site is deleted by a process of its own, after
+    this returns (see `swap_in`)."""
     root = root.resolve()
     out = (out or root / "site").resolve()
     records_cache = (cache_folder or default_cache_folder(root)) if incremental else None
@@ -85,10 +90,15 @@ def build_site(
     cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     _remove(staging)
+    for stale in out.parent.glob(f".{out.name}.previous-*"):  # an old site whose deletion was cut short
+        if wait_for_old_site:
+            _remove(stale)
+        else:
+            remove_in_background(stale)
     try:
         _mkdocs_build(root, portal, staging, cache)
         with phase("swap"):  # the old site's files are deleted here: seconds for a national portal
-            swap_in(staging, out)
+            swap_in(staging, out, wait=wait_for_old_site)
     finally:
         _remove(staging)
     if cache is not None:
@@ -119,13 +129,36 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache 
         raise ToolFailed("mkdocs", command, str(error)) from error
 
 
-def swap_in(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with two renames, so readers never see a half-written site."""
+def swap_in(staging: Path, out: Path, *, wait: bool = True) -> None:
+    """Replace `out` by `staging` with two renames, so readers never see a half-written site.
+    The old site is deleted after; without `wait`, by a process of its own: the new site is in
+    place already, and deleting a national portal's hundred thousand files takes about twenty
+    seconds that nobody needs to wait for."""
     previous = out.parent / f".{out.name}.previous-{os.getpid()}"
     if out.exists():
         out.rename(previous)
     staging.rename(out)
-    _remove(previous)
+    if wait:
+        _remove(previous)
+    else:
+        remove_in_background(previous)
+
+
+def remove_in_background(path: Path) -> None:
+    """Delete a folder from a detached process; the next build deletes it if that was cut short."""
+    if not path.exists():
+        return
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        _remove(path)
 
 
 def _remove(path: Path) -> None:

@@ -9,6 +9,7 @@ change in between, builds the same records once more from nothing, and compares 
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from generator.fragments import Fragments
 from generator.portal import NoticeView
 from generator.search_index import SHARD_PAGES_VARIABLE
 from generator.site import BuildResult, build_site
-from tests.test_build_integrity import RECORD_FOLDERS, REPO, tree_hashes
+from tests.test_build_integrity import RECORD_FOLDERS, REPO, leftovers, tree_hashes
 
 EXAMPLE_DATE = date(2025, 9, 22)
 NOTICE = "notices/jhust/2024/jhust-2024-n01.yml"
@@ -158,3 +159,21 @@ def test_a_failed_build_keeps_the_manifest_of_the_site_still_published(
     with pytest.raises(ToolFailed):
         build(portal, out)
     assert manifest.read_bytes() == before
+
+
+def test_the_command_leaves_the_old_site_to_a_process_of_its_own(portal: Path, tmp_path: Path) -> None:
+    """`portal build` returns once the new site is in place; the replaced one is deleted after."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    stale = out.parent / ".site.previous-1"  # a deletion cut short by an earlier build
+    shutil.copytree(out / "notices", stale)
+    edit(portal, NOTICE, "title: ", "title: 修订后的标题：")
+    build_site(
+        portal, today=EXAMPLE_DATE, out=out, cache_folder=out.parent / "cache", wait_for_old_site=False
+    )
+    assert "修订后的标题" in (out / "notices" / "jhust-2024-n01" / "index.html").read_text(encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while leftovers(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftovers(out) == []
+    assert_same_as_clean_build(portal, out)
