@@ -10,11 +10,11 @@ Pickled: the store lives in the build cache, outside the repository (build_cache
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.pickled import read_pickled, write_pickled
 
 FORMAT = 1
 
@@ -28,22 +28,8 @@ class Fragments:
 
     @classmethod
     def open(cls, file: Path, code: str) -> Fragments:
-        fragments = cls(file, code)
-        try:
-            with file.open("rb") as stream:
-                if pickle.load(stream) == (FORMAT, code):
-                    fragments.known = pickle.load(stream)
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            AttributeError,
-            ImportError,
-            TypeError,
-            ValueError,
-        ):
-            pass  # absent, cut short, or from other code: make them again
-        return fragments
+        """The fragments kept in `file`; none when it is absent, damaged or from other code."""
+        return cls(file, code, read_pickled(file, (FORMAT, code)) or {})
 
     def get(self, inputs: str, make: Callable[[], bytes]) -> bytes:
         key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
@@ -54,14 +40,8 @@ class Fragments:
         return found
 
     def save(self) -> None:
-        if self.file is None or self.used.keys() == self.known.keys():
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}")
-        with temporary.open("wb") as stream:
-            pickle.dump((FORMAT, self.code), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(self.used, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.file)
+        if self.file is not None and self.used.keys() != self.known.keys():
+            write_pickled(self.file, (FORMAT, self.code), self.used)
 
 
 def nothing_kept() -> Fragments:

@@ -14,8 +14,6 @@ repository (build_cache.py): a pull request must not be able to plant one.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.build_cache import code_digest
+from generator.pickled import read_pickled, write_pickled
 from generator.problems import Problem
 from generator.yaml_source import SourceFile, read_record_file
 
@@ -55,21 +54,10 @@ class RecordCache:
     def open(cls, folder: Path) -> RecordCache:
         cache = cls(folder / FOLDER)
         for bucket in range(BUCKETS):
-            try:
-                with (cache.folder / f"{bucket:02d}.pickle").open("rb") as stream:
-                    header = pickle.load(stream)
-                    if header == (FORMAT, cache.code):
-                        cache.known[bucket] = pickle.load(stream)
-            except (
-                OSError,
-                EOFError,
-                pickle.UnpicklingError,
-                AttributeError,
-                ImportError,
-                TypeError,
-                ValueError,
-            ):
-                continue  # absent, cut short, or from other code: read those files again
+            # An absent, damaged or foreign bucket is left out: its files are read again.
+            entries = read_pickled(cache.folder / f"{bucket:02d}.pickle", (FORMAT, cache.code))
+            if entries is not None:
+                cache.known[bucket] = entries
         return cache
 
     def parsed(
@@ -97,11 +85,5 @@ class RecordCache:
             entries = self.used.get(bucket, {})
             if entries.keys() == self.known.get(bucket, {}).keys():
                 continue
-            self.folder.mkdir(parents=True, exist_ok=True)
-            target = self.folder / f"{bucket:02d}.pickle"
-            temporary = self.folder / f".{bucket:02d}.pickle.{os.getpid()}"
-            with temporary.open("wb") as stream:
-                pickle.dump((FORMAT, self.code), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(target)
+            write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries
