@@ -20,8 +20,9 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import astuple, dataclass, field
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -50,23 +51,26 @@ LIBRARIES = (
 )
 
 
-def default_cache_folder(out: Path) -> Path:
-    """One folder per output folder, under PORTAL_CACHE_DIR or the user's cache folder."""
+def default_cache_folder(path: Path) -> Path:
+    """One folder per path (the output folder for the pages, the portal's folder for its records),
+    under PORTAL_CACHE_DIR or the user's cache folder."""
     base = os.environ.get(CACHE_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    name = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16]
+    name = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(base) / "portal" / name
 
 
-def code_digest() -> str:
-    """Changes whenever a page could come out different for the same records."""
+@cache
+def code_digest(folders: tuple[str, ...] = CODE_FOLDERS, libraries: tuple[str, ...] = LIBRARIES) -> str:
+    """Changes whenever a page could come out different for the same records (by default; the
+    record cache asks about the code that reads records only). Computed once a process."""
     digest = hashlib.sha256()
-    for folder in CODE_FOLDERS:
+    for folder in folders:
         base = PROJECT_FOLDER / folder
         for path in sorted(base.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(PROJECT_FOLDER).as_posix().encode("utf-8") + b"\0")
                 digest.update(path.read_bytes() + b"\0")
-    for library in LIBRARIES:
+    for library in libraries:
         try:
             version = metadata.version(library)
         except metadata.PackageNotFoundError:
@@ -147,12 +151,14 @@ class BuildCache:
             return None
         return path, entry
 
-    def index_digest(self, pages: Iterable[str], site_dir: Path, tool: str) -> str:
-        """The digest of a search index's input: the tool, and each page's path and bytes."""
-        digest = hashlib.sha256(tool.encode("utf-8") + b"\0")
+    def index_digest(self, pages: Iterable[str], page_digests: Mapping[str, str], shards: str) -> str:
+        """The digest of a search index's input: each page's path and bytes' digest (the record
+        pages' from this build's entries, the others' from `page_digests`), and the shards the
+        main index lists. The tool's version is in the code digest."""
+        digest = hashlib.sha256(shards.encode("utf-8") + b"\0")
         for page in pages:
             known = self.pages.get(page.removesuffix("index.html"))
-            sha = known.sha256 if known else hashlib.sha256((site_dir / page).read_bytes()).hexdigest()
+            sha = known.sha256 if known else page_digests[page]
             digest.update(f"{page}\0{sha}\0".encode())
         return digest.hexdigest()
 

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, vText
 from generator.build_cache import BuildCache
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
-from generator.fragments import nothing_kept
+from generator.fragments import Fragments
 from generator.portal import NoticeView, Portal
 from generator.render import LABELS
 
@@ -63,10 +63,6 @@ def notice_event(view: NoticeView, site_url: str) -> Event:
     return event
 
 
-def notice_calendar(views: Iterable[NoticeView], name: str, site_url: str) -> bytes:
-    return calendar_of_events([event_bytes(view, site_url) for view in _in_order(views)], name, site_url)
-
-
 def event_bytes(view: NoticeView, site_url: str) -> bytes:
     content: bytes = notice_event(view, site_url).to_ical()
     return content
@@ -99,7 +95,7 @@ def event_inputs(view: NoticeView, site_url: str) -> str:
 
 
 def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
-    fragments = cache.fragments("calendar-events") if cache is not None else nothing_kept()
+    fragments = cache.fragments("calendar-events") if cache is not None else Fragments(None)
     events = {
         view.id: fragments.get(event_inputs(view, site_url), partial(event_bytes, view, site_url))
         for view in _in_order(portal.notices.values())

@@ -28,5 +28,6 @@ def set_aside_what_is_loaded() -> None:
     """Move every object alive now out of the collector's scans for the rest of the process
     (gc.freeze): the records and what is derived from them live until the build ends, and
     rendering would otherwise rescan them at every full collection. Reference counting still
-    frees them."""
+    frees them, but reference cycles among them never: call it only where a process loads
+    once (a build, a check), never on a path that runs again (the preview's rebuilds)."""
     gc.freeze()

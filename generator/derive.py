@@ -64,11 +64,23 @@ STAGE_LABELS = {
 }
 
 
+# The events by which a grant takes effect: the agreement, or the transfer of the rights.
+GRANT_EVENTS = frozenset({"agreement_signed", "rights_transferred"})
+
+
+def granted_on(achievement: Achievement) -> date | None:
+    """The day the grant took effect: the first agreement or transfer of rights."""
+    if achievement.grant is None:
+        return None
+    days = [event.date for event in achievement.history if event.event in GRANT_EVENTS]
+    return min(days) if days else None
+
+
 def achievement_stage(achievement: Achievement) -> Stage:
     events = {event.event for event in achievement.history}
     if "transformed" in events:
         return "transformed"
-    if achievement.grant is not None and events & {"agreement_signed", "rights_transferred"}:
+    if achievement.grant is not None and events & GRANT_EVENTS:
         return "granted"
     if "noticed" in events:
         return "noticed"

@@ -71,10 +71,6 @@ def _join(values: Sequence[str]) -> str:
     return ";".join(values)
 
 
-def _url(site_url: str, src_uri: str) -> str:
-    return permalink(site_url, src_uri)
-
-
 def notice_columns(site_url: str) -> list[Column[NoticeView]]:
     return [
         Column("id", "公示编号", lambda v: v.id),
@@ -117,7 +113,7 @@ def notice_columns(site_url: str) -> list[Column[NoticeView]]:
             lambda v: v.record.outcome.date.isoformat() if v.record.outcome else None,
         ),
         Column("last_change", "最近一次变化的日期（开始、更正或结果）", lambda v: v.last_change.isoformat()),
-        Column("url", "公示页面网址", lambda v: _url(site_url, f"notices/{v.id}.md")),
+        Column("url", "公示页面网址", lambda v: permalink(site_url, f"notices/{v.id}.md")),
     ]
 
 
@@ -154,7 +150,7 @@ def deal_columns(site_url: str) -> list[Column[NoticeView]]:
             lambda v: deal(v).asset_evaluation,
         ),
         Column("achievements", "涉及的成果编号，多个以分号分隔", lambda v: _join(v.record.achievements)),
-        Column("url", "公示页面网址", lambda v: _url(site_url, f"notices/{v.id}.md")),
+        Column("url", "公示页面网址", lambda v: permalink(site_url, f"notices/{v.id}.md")),
     ]
 
 
@@ -197,7 +193,7 @@ def achievement_columns(site_url: str) -> list[Column[AchievementView]]:
         ),
         Column("stage_label", "当前阶段（中文）", lambda v: LABELS["stages"][v.stage]),
         Column("notices", "相关公示编号，多个以分号分隔", lambda v: _join([n.id for n in v.notices])),
-        Column("url", "成果页面网址", lambda v: _url(site_url, f"achievements/{v.id}.md")),
+        Column("url", "成果页面网址", lambda v: permalink(site_url, f"achievements/{v.id}.md")),
     ]
 
 
@@ -216,7 +212,7 @@ def institution_columns(site_url: str) -> list[Column[InstitutionView]]:
         Column("website", "单位网站", lambda v: str(v.record.website) if v.record.website else None),
         Column("notices", "公示数量", lambda v: len(v.notices)),
         Column("achievements", "登记成果数量", lambda v: len(v.achievements)),
-        Column("url", "单位页面网址", lambda v: _url(site_url, f"institutions/{v.id}.md")),
+        Column("url", "单位页面网址", lambda v: permalink(site_url, f"institutions/{v.id}.md")),
     ]
 
 
@@ -267,7 +263,7 @@ def portal_document(portal: Portal, site_url: str) -> dict[str, Any]:
                     "pilot_end": view.pilot_end.isoformat(),
                     "notice_min_days": view.rule.minimum_days,
                     "day_counting": view.rule.counting,
-                    "url": _url(site_url, f"institutions/{view.id}.md"),
+                    "url": permalink(site_url, f"institutions/{view.id}.md"),
                 },
             }
             for view in portal.institutions.values()
@@ -279,7 +275,7 @@ def portal_document(portal: Portal, site_url: str) -> dict[str, Any]:
                     "stage": view.stage,
                     "use_right_end": view.use_right_end.isoformat() if view.use_right_end else None,
                     "notices": [notice.id for notice in view.notices],
-                    "url": _url(site_url, f"achievements/{view.id}.md"),
+                    "url": permalink(site_url, f"achievements/{view.id}.md"),
                 },
             }
             for view in portal.achievements.values()
@@ -292,7 +288,7 @@ def portal_document(portal: Portal, site_url: str) -> dict[str, Any]:
                     "days_left": view.days_left if view.status == "open" else None,
                     "period_days": view.period_days,
                     "last_change": view.last_change.isoformat(),
-                    "url": _url(site_url, f"notices/{view.id}.md"),
+                    "url": permalink(site_url, f"notices/{view.id}.md"),
                 },
             }
             for view in portal.notices.values()

@@ -16,7 +16,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from generator.clock import china_datetime
-from generator.derive import last_change
+from generator.derive import granted_on, last_change
 from generator.formatting import chinese_date, yuan_short
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS, page_url
@@ -168,14 +168,6 @@ def notice_entry(view: NoticeView, site_url: str) -> Entry:
     )
 
 
-def granted_on(view: AchievementView) -> date | None:
-    """The day the grant took effect: the first agreement or transfer of rights."""
-    if view.record.grant is None:
-        return None
-    days = [e.date for e in view.record.history if e.event in ("agreement_signed", "rights_transferred")]
-    return min(days) if days else None
-
-
 def achievement_entry(view: AchievementView, site_url: str, granted: date) -> Entry:
     record = view.record
     assert record.grant is not None
@@ -277,7 +269,7 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     }
     granted = []
     for achievement in portal.achievements.values():
-        day = granted_on(achievement)
+        day = granted_on(achievement.record)
         if day is not None:
             granted.append(achievement_entry(achievement, site_url, day))
     by_feed[GRANTED_ACHIEVEMENTS.stem] = granted

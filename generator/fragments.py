@@ -42,7 +42,3 @@ class Fragments:
     def save(self) -> None:
         if self.file is not None and self.used.keys() != self.known.keys():
             write_pickled(self.file, (FORMAT, self.code), self.used)
-
-
-def nothing_kept() -> Fragments:
-    return Fragments(None)

@@ -27,7 +27,8 @@ from generator.timing import phase
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
 # Where the many record pages go: one shell page each, rendered by MkDocs (see page_shell.py).
 POURED_FOLDERS = RECORD_PAGE_FOLDERS
-BODY_TOKEN = "<!-- portal-page-body -->"
+# What MkDocs sees for each of our pages' bodies; on_page_content gives it our HTML instead.
+ENGINE_BODY_TOKEN = "<!-- portal-page-body -->"
 
 # `portal build` has already checked the records and built the Portal: it leaves it here so the
 # plugin does not load everything a second time. `mkdocs build` / `serve` find nothing and load.
@@ -84,7 +85,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             for page in (*renderer.engine_pages(), *shells):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 # MkDocs sees a token for a body; on_page_content puts our HTML back (see there).
-                content = page.markdown(body=BODY_TOKEN)
+                content = page.markdown(body=ENGINE_BODY_TOKEN)
                 files.append(File.generated(config, page.src_uri, content=content, inclusion=inclusion))
                 self.bodies[page.src_uri] = page.body_html.strip()
         for asset in renderer.assets():

@@ -28,9 +28,9 @@ from generator.render import Page, Renderer, page_url
 
 SHELL_NAME = "portal-shell"
 # Tokens the theme passes through unchanged: plain letters for the title (it may be escaped or
-# stripped of tags), an HTML comment for the body (Markdown keeps raw HTML blocks as they are).
-# The comment names <h1> because the theme adds a heading to a page whose content has none, and
-# every article brings its own.
+# stripped of tags), an HTML comment for the body (the shell's body is our HTML, handed to the
+# theme as it is by the plugin's on_page_content). The comment names <h1> because the theme adds
+# a heading to a page whose content has none, and every article brings its own.
 TITLE_TOKEN = "PortalShellTitle7c1e"
 BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
 # Below this many pages, starting processes costs more than it saves.

@@ -45,7 +45,9 @@ class Parsed:
 @dataclass
 class RecordCache:
     folder: Path
-    code: str = field(default_factory=code_digest)
+    # Parsing depends on our Python code and the two libraries that read and validate YAML, not
+    # on the templates or the site's libraries: editing a template keeps the records cached.
+    code: str = field(default_factory=lambda: code_digest(("generator",), ("pyyaml", "pydantic")))
     known: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, as read
     used: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, this run
     misses: int = 0

@@ -7,6 +7,7 @@ finds nothing; only the extended build segments Chinese words.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from generator.build_cache import BuildCache, copy_tree
+from generator.build_cache import BuildCache, copy_tree, link_or_copy
 from generator.errors import StageFailed
 from generator.portal import Portal
+from generator.render import page_url
 from generator.search_canonical import canonicalise_bundle
 
 BUNDLE_FOLDER = "pagefind"
@@ -57,13 +58,13 @@ def write_search_index(
         f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
     }
     record_pages = {page for pages in shards.values() for page in pages}
-    main_pages = _indexed_pages(
+    page_digests = _indexed_pages(
         site_dir, [page for page in _html_pages(site_dir) if page not in record_pages]
     )
+    main_pages = list(page_digests)
     names = list(shards)
     jobs = [IndexJob("", main_pages, names)]
     jobs += [IndexJob(name, pages, []) for name, pages in shards.items()]
-    tool = f"pagefind-extended {_tool_version()}"
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
 
         def index(number: int) -> tuple[str, bool]:
@@ -72,7 +73,7 @@ def write_search_index(
             bundle = Path(scratch) / f"bundle-{number}"
             digest = ""
             if cache is not None:
-                digest = cache.index_digest(job.pages, site_dir, tool + " " + " ".join(job.shard_names))
+                digest = cache.index_digest(job.pages, page_digests, " ".join(job.shard_names))
                 published = cache.site / BUNDLE_FOLDER / job.name
                 if cache.reusable_index(job.name, digest, published):
                     copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
@@ -120,13 +121,6 @@ def _index_pages(site_dir: Path, folder: Path, pages: list[str], bundle: Path) -
     shutil.rmtree(folder)
 
 
-def _tool_version() -> str:
-    try:
-        return metadata.version("pagefind-bin-extended")
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
 def shard_pages() -> int:
     return int(os.environ.get(SHARD_PAGES_VARIABLE, "") or DEFAULT_SHARD_PAGES)
 
@@ -142,19 +136,23 @@ def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     shards: dict[str, list[str]] = {}
     by_year: dict[int, list[str]] = defaultdict(list)
     for view in sorted(portal.notices.values(), key=lambda view: (view.record.period.start, view.id)):
-        by_year[view.record.period.start.year].append(f"notices/{view.id}/index.html")
+        by_year[view.record.period.start.year].append(_page_file(f"notices/{view.id}.md"))
     for year, pages in sorted(by_year.items()):
         for number, first in enumerate(range(0, len(pages), size), start=1):
             shards[f"notices-{year}-{number}"] = sorted(pages[first : first + size])
     count = -(-len(portal.achievements) // size)
     buckets: list[list[str]] = [[] for _ in range(count)]
     for achievement_id in portal.achievements:
-        page = f"achievements/{achievement_id}/index.html"
+        page = _page_file(f"achievements/{achievement_id}.md")
         buckets[zlib.crc32(page.encode("utf-8")) % count].append(page)
     for number, pages in enumerate(buckets, start=1):
         if pages:
             shards[f"achievements-{number}"] = sorted(pages)
     return shards
+
+
+def _page_file(src_uri: str) -> str:
+    return page_url(src_uri) + "index.html"
 
 
 def _html_pages(site_dir: Path) -> list[str]:
@@ -168,13 +166,18 @@ def _html_pages(site_dir: Path) -> list[str]:
     return sorted(pages)
 
 
-def _indexed_pages(site_dir: Path, pages: list[str]) -> list[str]:
-    """The pages Pagefind would index: once one page marks its content with data-pagefind-body,
-    it indexes only pages that do. Leaving the others out (the long archive lists, the
-    statistics) gives it the same index from less reading, and keeps a rebuild's main index
-    when only those lists changed."""
-    marked = [page for page in pages if BODY_MARK in (site_dir / page).read_bytes()]
-    return marked or pages
+def _indexed_pages(site_dir: Path, pages: list[str]) -> dict[str, str]:
+    """The pages Pagefind would index, with the SHA-256 of each (read once, for the build
+    cache): once one page marks its content with data-pagefind-body, it indexes only pages that
+    do. Leaving the others out (the long archive lists, the statistics) gives it the same index
+    from less reading, and keeps a rebuild's main index when only those lists changed."""
+    digests, marked = {}, {}
+    for page in pages:
+        content = (site_dir / page).read_bytes()
+        digests[page] = hashlib.sha256(content).hexdigest()
+        if BODY_MARK in content:
+            marked[page] = digests[page]
+    return marked or digests
 
 
 def _link_pages(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
@@ -182,10 +185,7 @@ def _link_pages(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
     for page in pages:
         target = folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site_dir / page, target)
-        except OSError:
-            shutil.copyfile(site_dir / page, target)
+        link_or_copy(site_dir / page, target)
 
 
 def _run_pagefind(site: Path, output: Path) -> None:

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from generator.derive import pilot_end
-from generator.feeds import granted_on
+from generator.derive import granted_on, pilot_end
 from generator.models import vocabulary
 from generator.models.achievement import Grant
 from generator.models.notice import Reward
@@ -263,7 +262,7 @@ def granted_achievements(portal: Portal, institutions: Iterable[InstitutionView]
     items = []
     for institution in institutions:
         for achievement in institution.achievements:
-            day = granted_on(achievement)
+            day = granted_on(achievement.record)
             if day is not None:
                 items.append(GrantedAchievement(achievement, day, grant_notice(portal, achievement, day)))
     return sorted(items, key=lambda item: (item.granted_on, item.achievement.id))

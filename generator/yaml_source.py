@@ -134,25 +134,21 @@ def read_record_bytes(file: Path, display_path: str) -> bytes | SourceFile:
         source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
         return source
     if size > MAX_FILE_BYTES:
-        source.problems.append(
-            Problem(
-                "file-too-large", display_path, params={"size": f"{size:,}", "limit": f"{MAX_FILE_BYTES:,}"}
-            )
-        )
+        source.problems.append(_too_large(display_path, size))
         return source
     return raw
+
+
+def _too_large(display_path: str, size: int) -> Problem:
+    return Problem(
+        "file-too-large", display_path, params={"size": f"{size:,}", "limit": f"{MAX_FILE_BYTES:,}"}
+    )
 
 
 def parse_record_bytes(raw: bytes, display_path: str) -> SourceFile:
     source = SourceFile(display_path)
     if len(raw) > MAX_FILE_BYTES:
-        source.problems.append(
-            Problem(
-                "file-too-large",
-                display_path,
-                params={"size": f"{len(raw):,}", "limit": f"{MAX_FILE_BYTES:,}"},
-            )
-        )
+        source.problems.append(_too_large(display_path, len(raw)))
         return source
     text = _decode(raw, source)
     if text is None:
