@@ -57,6 +57,7 @@ def _child(command: str, portal: Path, site: Path) -> None:
     from datetime import date, timedelta
 
     from generator.check import check_portal
+    from generator.collector import set_aside_what_is_loaded
     from generator.site import build_site
     from generator.timing import peak_rss_mb, recording
 
@@ -66,6 +67,7 @@ def _child(command: str, portal: Path, site: Path) -> None:
     with recording() as recorder:
         if command.startswith("check"):
             result = check_portal(portal, today, cache_folder(site) if command == "check-cached" else None)
+            set_aside_what_is_loaded()  # as `portal check` does
             if not result.passes():
                 raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
             records = result.record_count
