@@ -42,5 +42,5 @@ def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> C
             cache = RecordCache.open(cache_folder) if cache_folder is not None else None
             catalog = load_catalog(root, cache)
         with phase("check"):
-            problems = [*catalog.problems, *check_rules(catalog, today)]
-    return CheckResult(catalog, sorted_unique(problems))
+            problems = sorted_unique([*catalog.problems, *check_rules(catalog, today)])
+        return CheckResult(catalog, problems)
