@@ -3,15 +3,19 @@ and each event in an achievement's history. Written as data/changes.json and fee
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
+from generator.build_cache import BuildCache
 from generator.clock import china_datetime
+from generator.feed_splice import ATOM, EntryBytes
 from generator.feeds import ATOM_TYPE, SITE_NAME, permalink, portal_fallback_date, site_url_of
+from generator.fragments import Fragments
+from generator.json_documents import json_document
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS
 
@@ -118,14 +122,18 @@ def portal_changes(portal: Portal, site_url: str) -> list[Change]:
     return sorted(changes, key=lambda change: (change.date, change.id), reverse=True)
 
 
-def write_changes(portal: Portal, site_dir: Path, site_url: str) -> None:
-    changes = portal_changes(portal, site_url)
-    path = site_dir / CHANGES_JSON
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"changes": [change.as_json() for change in changes]}
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+def describe_change(item: FeedEntry, change: Change) -> None:
+    item.id(change.id)
+    item.title(change.title)
+    item.link(href=change.url)
+    item.summary(change.summary)
+    item.category({"term": CHANGE_TYPES[change.type]})
+    item.published(china_datetime(change.date))
+    item.updated(china_datetime(change.date))
 
-    built = china_datetime(changes[0].date if changes else portal_fallback_date(portal))
+
+def changes_generator(built: date, site_url: str) -> FeedGenerator:
+    """feedgen's generator of the changes feed, without its entries (feed_splice.py)."""
     generator = FeedGenerator()
     generator.id(site_url_of(site_url, CHANGES_ATOM))
     generator.title(f"更新记录 - {SITE_NAME}")
@@ -135,17 +143,23 @@ def write_changes(portal: Portal, site_dir: Path, site_url: str) -> None:
     generator.generator("notice-portal")
     generator.link(href=site_url_of(site_url, CHANGES_ATOM), rel="self", type=ATOM_TYPE)
     generator.link(href=site_url_of(site_url, "subscribe/"), rel="alternate", type="text/html")
-    generator.updated(built)
-    generator.lastBuildDate(built)
-    for change in changes:
-        item = generator.add_entry(order="append")
-        item.id(change.id)
-        item.title(change.title)
-        item.link(href=change.url)
-        item.summary(change.summary)
-        item.category({"term": CHANGE_TYPES[change.type]})
-        item.published(china_datetime(change.date))
-        item.updated(china_datetime(change.date))
+    china_time = china_datetime(built)
+    generator.updated(china_time)
+    generator.lastBuildDate(china_time)
+    return generator
+
+
+def write_changes(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
+    changes = portal_changes(portal, site_url)
+    path = site_dir / CHANGES_JSON
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"changes": [change.as_json() for change in changes]}
+    path.write_bytes(json_document(document))
+
+    fragments = cache.fragments("change-entries") if cache is not None else Fragments(None)
+    entries = EntryBytes(ATOM, describe_change, fragments).of(changes, repr)
+    fragments.save()
+    built = changes[0].date if changes else portal_fallback_date(portal)
     atom_path = site_dir / CHANGES_ATOM
     atom_path.parent.mkdir(parents=True, exist_ok=True)
-    atom_path.write_bytes(generator.atom_str(pretty=True))
+    atom_path.write_bytes(ATOM.splice(ATOM.serialise(changes_generator(built, site_url)), entries))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from generator.feeds import permalink
+from generator.json_documents import json_document
 from generator.portal import AchievementView, InstitutionView, NoticeView, Portal
 from generator.render import LABELS
 from generator.schema_export import schema_documents
@@ -300,9 +300,7 @@ def write_exports(portal: Portal, site_dir: Path, site_url: str) -> None:
     folder = site_dir / DATA_FOLDER
     (site_dir / SCHEMA_FOLDER).mkdir(parents=True, exist_ok=True)
     document = portal_document(portal, site_url)
-    (site_dir / PORTAL_JSON).write_text(
-        json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    (site_dir / PORTAL_JSON).write_bytes(json_document(document, sort_keys=True))
     for table in tables(site_url):
         (folder / table.file).write_bytes(table_bytes(table, table_rows(portal, table.file)))
     for name, text in schema_documents().items():

@@ -8,16 +8,20 @@ newest change among its entries. The same records and `today` give byte-identica
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
+from generator.build_cache import BuildCache
 from generator.clock import china_datetime
 from generator.derive import granted_on, last_change
+from generator.feed_splice import ATOM, RSS, EntryBytes, Format
 from generator.formatting import chinese_date, yuan_short
+from generator.fragments import Fragments
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS, page_url
 
@@ -207,54 +211,82 @@ def portal_fallback_date(portal: Portal) -> date:
     return max(days, default=date(2020, 1, 1))
 
 
-def render_feed(feed: Feed, entries: Sequence[Entry], site_url: str, fallback: date) -> tuple[bytes, bytes]:
-    """The RSS 2.0 and Atom documents of one feed, entries in the given order."""
+def feed_generator(
+    feed: Feed, entries: Sequence[Entry], site_url: str, fallback: date, feed_format: Format
+) -> FeedGenerator:
+    """feedgen's generator of one feed in one format, without its entries (feed_splice.py)."""
     built = china_datetime(build_date(entries, fallback))
+    self_link = (feed.rss, RSS_TYPE) if feed_format is RSS else (feed.atom, ATOM_TYPE)
     generator = FeedGenerator()
     generator.id(site_url_of(site_url, feed.atom))
     generator.title(f"{feed.title} - {SITE_NAME}")
-    # RSS descriptions are HTML (readers render them): the text goes in escaped. Atom's summary and
-    # subtitle are plain text: they get the text itself, set again below before the Atom document.
-    generator.description(html.escape(feed.description, quote=False))
+    # RSS descriptions are HTML (readers render them): the text goes in escaped. Atom's subtitle
+    # is plain text: it gets the text itself.
+    generator.description(
+        html.escape(feed.description, quote=False) if feed_format is RSS else feed.description
+    )
     generator.author({"name": SITE_NAME})
     generator.language(LANGUAGE)
     generator.generator("notice-portal")
     # feedgen takes the last link() as the RSS channel link: `self` first, the page last.
-    generator.link(href=site_url_of(site_url, feed.rss), rel="self", type=RSS_TYPE)
+    generator.link(href=site_url_of(site_url, self_link[0]), rel="self", type=self_link[1])
     generator.link(href=site_url_of(site_url, feed.page), rel="alternate", type="text/html")
     generator.lastBuildDate(built)
     generator.updated(built)
-    items = []
-    for entry in entries:
-        item = generator.add_entry(order="append")
-        items.append(item)
-        item.id(entry.guid)
-        item.guid(entry.guid, permalink=True)
-        item.title(entry.title)
-        item.link(href=entry.link)
-        item.summary(html.escape(entry.summary, quote=False))
-        item.category({"term": entry.category})
-        item.published(china_datetime(entry.published))
-        item.updated(china_datetime(entry.updated))
-    rss: bytes = generator.rss_str(pretty=True)
-    generator.description(feed.description)
-    for item, entry in zip(items, entries, strict=True):
-        item.summary(entry.summary)
-    # The Atom document's `self` link names the Atom file.
-    generator.link(
-        [
-            {"href": site_url_of(site_url, feed.atom), "rel": "self", "type": ATOM_TYPE},
-            {"href": site_url_of(site_url, feed.page), "rel": "alternate", "type": "text/html"},
-        ],
-        replace=True,
-    )
-    atom: bytes = generator.atom_str(pretty=True)
-    return rss, atom
+    return generator
 
 
-def write_feed(site_dir: Path, feed: Feed, entries: Sequence[Entry], site_url: str, fallback: date) -> None:
-    rss, atom = render_feed(feed, entries, site_url, fallback)
-    for relative, content in ((feed.rss, rss), (feed.atom, atom)):
+def describe_entry(item: FeedEntry, entry: Entry, summary: str) -> None:
+    item.id(entry.guid)
+    item.guid(entry.guid, permalink=True)
+    item.title(entry.title)
+    item.link(href=entry.link)
+    item.summary(summary)
+    item.category({"term": entry.category})
+    item.published(china_datetime(entry.published))
+    item.updated(china_datetime(entry.updated))
+
+
+def describe_rss_entry(item: FeedEntry, entry: Entry) -> None:
+    describe_entry(item, entry, html.escape(entry.summary, quote=False))
+
+
+def describe_atom_entry(item: FeedEntry, entry: Entry) -> None:
+    describe_entry(item, entry, entry.summary)
+
+
+def entry_inputs(entry: Entry) -> str:
+    return repr(entry)
+
+
+def serialised_entries(entries: Iterable[Entry], cache: BuildCache | None) -> dict[str, tuple[bytes, bytes]]:
+    """Each entry's RSS item and Atom entry, by guid, each serialised once (feed_splice.py)."""
+    unique = list({entry.guid: entry for entry in entries}.values())
+    made = []
+    for feed_format, describe in ((RSS, describe_rss_entry), (ATOM, describe_atom_entry)):
+        fragments = cache.fragments(f"feed-entries-{feed_format.name}") if cache else Fragments(None)
+        made.append(EntryBytes(feed_format, describe, fragments).of(unique, entry_inputs))
+        fragments.save()
+    return {entry.guid: (rss, atom) for entry, rss, atom in zip(unique, *made, strict=True)}
+
+
+def render_feed(
+    feed: Feed,
+    entries: Sequence[Entry],
+    site_url: str,
+    fallback: date,
+    serialised: Mapping[str, tuple[bytes, bytes]],
+) -> tuple[bytes, bytes]:
+    """The RSS 2.0 and Atom documents of one feed, entries in the given order."""
+    documents = []
+    for index, feed_format in enumerate((RSS, ATOM)):
+        envelope = feed_format.serialise(feed_generator(feed, entries, site_url, fallback, feed_format))
+        documents.append(feed_format.splice(envelope, (serialised[entry.guid][index] for entry in entries)))
+    return documents[0], documents[1]
+
+
+def write_feed(site_dir: Path, feed: Feed, documents: tuple[bytes, bytes]) -> None:
+    for relative, content in zip((feed.rss, feed.atom), documents, strict=True):
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -288,8 +320,9 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     return {stem: newest_first(entries) for stem, entries in by_feed.items()}
 
 
-def write_feeds(portal: Portal, site_dir: Path, site_url: str) -> None:
+def write_feeds(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
     fallback = portal_fallback_date(portal)
     entries = feed_entries(portal, site_url)
+    serialised = serialised_entries((entry for stem in entries.values() for entry in stem), cache)
     for feed in feed_catalogue(portal):
-        write_feed(site_dir, feed, entries[feed.stem], site_url, fallback)
+        write_feed(site_dir, feed, render_feed(feed, entries[feed.stem], site_url, fallback, serialised))

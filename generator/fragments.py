@@ -19,6 +19,10 @@ from generator.pickled import read_pickled, write_pickled
 FORMAT = 1
 
 
+def fragment_key(inputs: str) -> str:
+    return hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Fragments:
     file: Path | None  # None: keep nothing (a build without a cache)
@@ -32,12 +36,17 @@ class Fragments:
         return cls(file, code, read_pickled(file, (FORMAT, code)) or {})
 
     def get(self, inputs: str, make: Callable[[], bytes]) -> bytes:
-        key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+        key = fragment_key(inputs)
         found = self.known.get(key)
-        if found is None:
-            found = make()
-        self.used[key] = found
-        return found
+        return self.keep(key, make() if found is None else found)
+
+    def find(self, key: str) -> bytes | None:
+        return self.known.get(key)
+
+    def keep(self, key: str, value: bytes) -> bytes:
+        """Note that this build used the fragment, so that it is saved."""
+        self.used[key] = value
+        return value
 
     def save(self) -> None:
         if self.file is not None and self.used.keys() != self.known.keys():

@@ -33,8 +33,8 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
     from generator.statistics_exports import write_statistics
 
     return [
-        Stage("feeds", write_feeds),
-        Stage("changes", write_changes),
+        Stage("feeds", partial(write_feeds, cache=cache)),
+        Stage("changes", partial(write_changes, cache=cache)),
         Stage("calendars", partial(write_calendars, cache=cache)),
         Stage("exports", write_exports),
         Stage("statistics", write_statistics),

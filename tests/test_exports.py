@@ -131,3 +131,13 @@ def test_two_builds_give_identical_data(sites: tuple[Path, Path]) -> None:
         "data/schemas/notice.schema.json",
     }
     assert one == two
+
+
+@pytest.mark.parametrize(("name", "sort_keys"), [("portal.json", True), ("changes.json", False)])
+def test_json_documents_are_what_the_standard_library_writes(
+    sites: tuple[Path, Path], name: str, sort_keys: bool
+) -> None:
+    """orjson writes them (json_documents.py); the text is the standard library's, indent and all."""
+    text = (sites[0] / "data" / name).read_text(encoding="utf-8")
+    value = json.loads(text)
+    assert text == json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"

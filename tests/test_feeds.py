@@ -7,7 +7,21 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.open_data_site import SITE_URL, build, make_records, output_files
+from generator.changes import changes_generator, describe_change, portal_changes
+from generator.feed_splice import ATOM, RSS
+from generator.feeds import (
+    describe_atom_entry,
+    describe_rss_entry,
+    feed_catalogue,
+    feed_entries,
+    feed_generator,
+    portal_fallback_date,
+    render_feed,
+    serialised_entries,
+)
+from generator.portal import Portal
+from generator.site import prepare
+from tests.open_data_site import SITE_URL, TODAY, build, make_records, output_files
 
 FEEDS = (
     "feeds/notices",
@@ -136,3 +150,39 @@ def test_two_builds_give_identical_files(sites: tuple[Path, Path, Path]) -> None
     one, two = output_files(sites[0]), output_files(sites[1])
     assert any(name.startswith("feeds/") for name in one)
     assert one == two
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+    records = make_records(tmp_path_factory.mktemp("feed-portal") / "records", amended=True)
+    return prepare(records, TODAY, strict=False, frozen=False)[0]
+
+
+def test_each_feed_is_feedgens_own_document(portal: Portal) -> None:
+    """Entries serialised once and put into each feed (feed_splice.py) give the bytes feedgen
+    writes when it builds the whole feed, entries and all."""
+    fallback = portal_fallback_date(portal)
+    entries = feed_entries(portal, SITE_URL)
+    serialised = serialised_entries((entry for stem in entries.values() for entry in stem), None)
+    assert sum(len(stem) for stem in entries.values()) > len(serialised) >= 3
+    for feed in feed_catalogue(portal):
+        whole = []
+        for feed_format, describe in ((RSS, describe_rss_entry), (ATOM, describe_atom_entry)):
+            generator = feed_generator(feed, entries[feed.stem], SITE_URL, fallback, feed_format)
+            for entry in entries[feed.stem]:
+                describe(generator.add_entry(order="append"), entry)
+            whole.append(feed_format.serialise(generator))
+        assert render_feed(feed, entries[feed.stem], SITE_URL, fallback, serialised) == tuple(whole), (
+            feed.stem
+        )
+
+
+def test_changes_feed_is_feedgens_own_document(portal: Portal, tmp_path: Path) -> None:
+    from generator.changes import write_changes
+
+    write_changes(portal, tmp_path, SITE_URL)
+    changes = portal_changes(portal, SITE_URL)
+    generator = changes_generator(changes[0].date, SITE_URL)
+    for change in changes:
+        describe_change(generator.add_entry(order="append"), change)
+    assert (tmp_path / "feeds" / "changes.atom").read_bytes() == ATOM.serialise(generator)
