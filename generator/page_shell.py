@@ -15,15 +15,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
-import multiprocessing
-import os
 import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
+from generator.forked import run_forked, worker_count
 from generator.render import Page, Renderer, page_url
 
 SHELL_NAME = "portal-shell"
@@ -33,9 +33,6 @@ SHELL_NAME = "portal-shell"
 # a heading to a page whose content has none, and every article brings its own.
 TITLE_TOKEN = "PortalShellTitle7c1e"
 BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
-# Below this many pages, starting processes costs more than it saves.
-PARALLEL_FROM_PAGES = 500
-MAX_WORKERS = 4
 _SITEMAP_ENTRY = re.compile(r"<url>(?:(?!</url>).)*?</url>\s*", re.DOTALL)
 
 
@@ -92,19 +89,9 @@ def pour_record_pages(
     if not folders:
         return {}
     shells = {folder: Shell.load(site_dir, folder) for folder in folders}
-    pages = len(renderer.portal.notices) + len(renderer.portal.achievements)
-    workers = min(os.cpu_count() or 1, MAX_WORKERS) if pages >= PARALLEL_FROM_PAGES else 1
+    workers = worker_count(len(renderer.portal.notices) + len(renderer.portal.achievements))
     job = _Job(renderer, shells, site_dir, cache, {folder: shell.digest for folder, shell in shells.items()})
-    if workers == 1:
-        parts = [job.pour((0, 1))]
-    else:
-        global _job  # a forked worker inherits the renderer instead of receiving it pickled
-        _job = job
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_pour_part_of_job, [(index, workers) for index in range(workers)])
-        finally:
-            _job = None
+    parts = run_forked([partial(job.pour, (index, workers)) for index in range(workers)], workers)
     urls: dict[str, list[str]] = {folder: [] for folder in folders}
     for part in parts:
         for folder, url, entry, reused in part:
@@ -147,14 +134,6 @@ class _Job:
             target, sha256 = self.shells[folder].write(self.site_dir, self.renderer.record_page(src_uri))
             written.append((folder, url, PageEntry.of_file(key, target, sha256), False))
         return written
-
-
-_job: _Job | None = None
-
-
-def _pour_part_of_job(part: tuple[int, int]) -> list[tuple[str, str, PageEntry, bool]]:
-    assert _job is not None
-    return _job.pour(part)
 
 
 def add_to_sitemap(site_dir: Path, folder: str, urls: list[str]) -> None:

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from generator.archive import achievements_folder, institution_folder, notices_folder, paginate
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
+from generator.forked import run_forked, worker_count
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
 from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
@@ -179,13 +180,23 @@ class Renderer:
         yield from self.engine_pages()
         yield from self.record_pages()
 
-    def engine_pages(self) -> Iterator[Page]:
-        """The pages the site engine renders one by one: their number does not grow with records."""
-        yield from self.listing_pages()
-        yield from self.unit_pages()
-        from generator.statistics_pages import statistics_pages  # it imports this module
+    def engine_pages(self) -> list[Page]:
+        """The pages the site engine renders one by one: their number does not grow with records,
+        but their length does. The lists and the statistics take about as long as each other:
+        with records enough, they are rendered side by side (forked.py)."""
+        from generator.statistics import reports  # they import this module
+        from generator.statistics_pages import statistics_pages
 
-        yield from statistics_pages(self)
+        reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
+        portal = self.portal
+        parts = run_forked(
+            [
+                lambda: [*self.listing_pages(), *self.unit_pages()],
+                lambda: list(statistics_pages(self)),
+            ],
+            worker_count(len(portal.notices) + len(portal.achievements)),
+        )
+        return [page for part in parts for page in part]
 
     def archive(
         self,
