@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from generator.forked import run_forked, worker_count
 from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
 from generator.notice_rule import NoticeRule, notice_rule
 from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
 from generator.problems import Problem
-from generator.record_cache import Parsed, RecordCache
+from generator.record_cache import Key, Parsed, RecordCache, rereader
 from generator.schema_problems import validate_record
 from generator.yaml_source import FieldPath, SourceFile, parse_record_bytes, read_record_bytes
 
@@ -84,37 +86,70 @@ def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
         # A mistyped folder must not pass as a portal with nothing wrong in it.
         catalog.problems.append(Problem("portal-no-records", ".", params={"root": str(root)}))
         return catalog
-    for record_file in find_record_files(root):
-        _load_one(catalog, record_file, cache)
+    files = list(find_record_files(root))
+    for record_file, parsed in zip(files, _read_all(files, cache), strict=True):
+        _add(catalog, record_file, parsed)
     if cache is not None:
         cache.save()
     return catalog
 
 
-def _load_one(catalog: Catalog, record_file: RecordFile, cache: RecordCache | None) -> None:
-    if record_file.problem:
-        params = (
-            misplaced_params(record_file.kind)
-            if record_file.problem == "file-misplaced"
-            else {
-                "extension": record_file.path.suffix,
-                "suggestion": record_file.detail,
-                "target": record_file.detail,
-            }
-        )
-        catalog.problems.append(Problem(record_file.problem, record_file.display, params=params))
-        # The record is there, only misplaced: what refers to it is not reported as dangling.
-        catalog.broken[record_file.kind].add(record_file.stem)
+def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[Parsed | None]:
+    """What reading each file gives (None for a file not where a record belongs). The files
+    the cache does not know are parsed in as many processes as there are cores, when there
+    are enough of them (forked.py): parsing is most of a first check's time."""
+    results: list[Parsed | None] = [None] * len(files)
+    pending: list[tuple[int, bytes, Key | None]] = []
+    for index, record_file in enumerate(files):
+        if record_file.problem:
+            continue
+        raw = read_record_bytes(record_file.path, record_file.display)
+        if isinstance(raw, SourceFile):
+            results[index] = Parsed(raw, None, [])
+            continue
+        key = cache.key(record_file.kind, record_file.display, raw) if cache is not None else None
+        found = cache.find(key, record_file.path) if cache is not None and key is not None else None
+        if found is None:
+            pending.append((index, raw, key))
+        else:
+            results[index] = found
+    workers = worker_count(len(pending))
+    size = -(-len(pending) // workers) if pending else 0
+    parts = run_forked(
+        [
+            partial(
+                _parse_part,
+                [(files[index], raw) for index, raw, _ in pending[first : first + size]],
+                workers > 1,
+            )
+            for first in range(0, len(pending), size or 1)
+        ],
+        workers,
+    )
+    for (index, _, key), parsed in zip(pending, (parsed for part in parts for parsed in part), strict=True):
+        results[index] = parsed
+        if cache is not None and key is not None:
+            cache.keep(key, parsed)
+    return results
+
+
+def _parse_part(part: list[tuple[RecordFile, bytes]], forked: bool) -> list[Parsed]:
+    """Parse files; a forked process sends back their sources without positions and text, as
+    the record cache keeps them (half the bytes to pickle): a rule that needs a line reads the
+    file again."""
+    parsed = [_parse(record_file, raw) for record_file, raw in part]
+    if not forked:
+        return parsed
+    return [
+        Parsed(one.source.without_positions(rereader(record_file.path, one.source)), one.record, one.problems)
+        for (record_file, _), one in zip(part, parsed, strict=True)
+    ]
+
+
+def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None) -> None:
+    if parsed is None:
+        _add_misplaced(catalog, record_file)
         return
-    raw = read_record_bytes(record_file.path, record_file.display)
-    if isinstance(raw, SourceFile):
-        parsed = Parsed(raw, None, [])
-    elif cache is None:
-        parsed = _parse(record_file, raw)
-    else:
-        parsed = cache.parsed(
-            record_file.kind, record_file.path, record_file.display, raw, lambda: _parse(record_file, raw)
-        )
     source, record, problems = parsed.source, parsed.record, parsed.problems
     catalog.problems.extend(source.problems)
     if source.data is None:
@@ -133,6 +168,22 @@ def _load_one(catalog: Catalog, record_file: RecordFile, cache: RecordCache | No
         catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other))
         return
     table[record_id] = Loaded(record, source, record_file.folders)
+
+
+def _add_misplaced(catalog: Catalog, record_file: RecordFile) -> None:
+    assert record_file.problem is not None
+    params = (
+        misplaced_params(record_file.kind)
+        if record_file.problem == "file-misplaced"
+        else {
+            "extension": record_file.path.suffix,
+            "suggestion": record_file.detail,
+            "target": record_file.detail,
+        }
+    )
+    catalog.problems.append(Problem(record_file.problem, record_file.display, params=params))
+    # The record is there, only misplaced: what refers to it is not reported as dangling.
+    catalog.broken[record_file.kind].add(record_file.stem)
 
 
 def _parse(record_file: RecordFile, raw: bytes) -> Parsed:

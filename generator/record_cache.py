@@ -62,24 +62,26 @@ class RecordCache:
                 cache.known[bucket] = entries
         return cache
 
-    def parsed(
-        self, kind: str, file: Path, display_path: str, raw: bytes, parse: Callable[[], Parsed]
-    ) -> Parsed:
-        """What reading `raw` gives, from the cache when it holds it, else from `parse`. Kept
+    @staticmethod
+    def key(kind: str, display_path: str, raw: bytes) -> Key:
+        return (kind, display_path, hashlib.sha256(raw).hexdigest())
+
+    def find(self, key: Key, file: Path) -> Parsed | None:
+        """What reading the file of `key` gave before, or None. A source from the cache comes
         without positions and text (most records never need them, and they are most of the
-        bytes); a source from the cache reads them again from `file` when first asked."""
-        key = (kind, display_path, hashlib.sha256(raw).hexdigest())
-        bucket = zlib.crc32(display_path.encode("utf-8")) % BUCKETS
-        entries = self.used.setdefault(bucket, {})
-        found = self.known.get(bucket, {}).get(key)
+        bytes): it reads them again from `file` when first asked."""
+        found = self.known.get(_bucket(key), {}).get(key)
         if found is None:
-            self.misses += 1
-            fresh = parse()
-            entries[key] = Parsed(fresh.source.without_positions(), fresh.record, fresh.problems)
-            return fresh
-        entries[key] = found
-        source = replace(found.source, reread=partial(read_record_file, file, display_path))
-        return Parsed(source, found.record, found.problems)
+            return None
+        self.used.setdefault(_bucket(key), {})[key] = found
+        return Parsed(
+            replace(found.source, reread=rereader(file, found.source)), found.record, found.problems
+        )
+
+    def keep(self, key: Key, parsed: Parsed) -> None:
+        self.misses += 1
+        source = parsed.source.without_positions()
+        self.used.setdefault(_bucket(key), {})[key] = Parsed(source, parsed.record, parsed.problems)
 
     def save(self) -> None:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone."""
@@ -89,3 +91,12 @@ class RecordCache:
                 continue
             write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries
+
+
+def _bucket(key: Key) -> int:
+    return zlib.crc32(key[1].encode("utf-8")) % BUCKETS
+
+
+def rereader(file: Path, source: SourceFile) -> Callable[[], SourceFile]:
+    """How a source kept without positions gets them back: by reading its file again."""
+    return partial(read_record_file, file, source.path)

@@ -62,8 +62,8 @@ class SourceFile:
     # records never need: they are read again from the file the first time a line is asked for.
     reread: Callable[[], SourceFile] | None = field(default=None, repr=False, compare=False)
 
-    def without_positions(self) -> SourceFile:
-        return replace(self, positions={}, key_positions={}, text="", written={}, reread=None)
+    def without_positions(self, reread: Callable[[], SourceFile] | None = None) -> SourceFile:
+        return replace(self, positions={}, key_positions={}, text="", written={}, reread=reread)
 
     def _complete(self) -> None:
         if self.reread is not None:
