@@ -80,7 +80,8 @@ class Catalog:
 
 
 def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
-    """Every record under `root`; with a cache, files read before are not parsed again."""
+    """Every record under `root`; with a cache, files read before are not parsed again (the
+    caller saves the cache once the rules have run: see RecordCache.save)."""
     catalog = Catalog(root)
     if not any((root / folder).is_dir() for folder in RECORD_FOLDERS.values()):
         # A mistyped folder must not pass as a portal with nothing wrong in it.
@@ -89,8 +90,6 @@ def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
     files = list(find_record_files(root))
     for record_file, parsed in zip(files, _read_all(files, cache), strict=True):
         _add(catalog, record_file, parsed)
-    if cache is not None:
-        cache.save()
     return catalog
 
 

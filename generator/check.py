@@ -43,4 +43,7 @@ def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> C
             catalog = load_catalog(root, cache)
         with phase("check"):
             problems = sorted_unique([*catalog.problems, *check_rules(catalog, today)])
+        if cache is not None:
+            with phase("load"):  # the record cache is written once the rules have asked for lines
+                cache.save()
         return CheckResult(catalog, problems)

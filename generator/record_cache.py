@@ -51,6 +51,8 @@ class RecordCache:
     known: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, as read
     used: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, this run
     misses: int = 0
+    # The sources given out without positions: those that had them read again are kept with them.
+    handed_out: list[tuple[Key, SourceFile]] = field(default_factory=list)
 
     @classmethod
     def open(cls, folder: Path) -> RecordCache:
@@ -74,20 +76,35 @@ class RecordCache:
         if found is None:
             return None
         self.used.setdefault(_bucket(key), {})[key] = found
-        return Parsed(
-            replace(found.source, reread=rereader(file, found.source)), found.record, found.problems
-        )
+        if found.source.text:  # kept with its positions: a rule asked for a line last time
+            return found
+        source = replace(found.source, reread=rereader(file, found.source))
+        self.handed_out.append((key, source))
+        return Parsed(source, found.record, found.problems)
 
     def keep(self, key: Key, parsed: Parsed) -> None:
         self.misses += 1
+        if parsed.source.reread is not None:  # parsed in another process: see save()
+            self.handed_out.append((key, parsed.source))
         source = parsed.source.without_positions()
         self.used.setdefault(_bucket(key), {})[key] = Parsed(source, parsed.record, parsed.problems)
 
     def save(self) -> None:
-        """Rewrite the buckets whose entries changed: a file read afresh, or one gone."""
+        """Rewrite the buckets whose entries changed: a file read afresh, or one gone, or a
+        source whose positions a rule asked for (a record with a warning is asked again at every
+        check: it is kept with them from now on, and not read twice)."""
+        changed = set()
+        for key, source in self.handed_out:
+            if source.text:
+                entry = self.used[_bucket(key)][key]
+                self.used[_bucket(key)][key] = Parsed(
+                    replace(source, reread=None), entry.record, entry.problems
+                )
+                changed.add(_bucket(key))
+        self.handed_out.clear()
         for bucket in range(BUCKETS):
             entries = self.used.get(bucket, {})
-            if entries.keys() == self.known.get(bucket, {}).keys():
+            if bucket not in changed and entries.keys() == self.known.get(bucket, {}).keys():
                 continue
             write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries

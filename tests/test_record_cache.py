@@ -68,3 +68,21 @@ def test_a_rule_finds_its_line_in_a_record_taken_from_the_cache(portal: Path, tm
     load_catalog(portal, reading)
     assert reading.misses == 0
     assert problems(portal, cache) == expected
+
+
+def test_a_record_whose_line_a_rule_asked_for_is_kept_with_its_positions(
+    portal: Path, tmp_path: Path
+) -> None:
+    """A warning is asked for at every check: its file is read again once, not at every check."""
+    replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-08")
+    expected = problems(portal)
+    cache = tmp_path / "cache"
+    assert problems(portal, cache) == expected  # parsed: kept without positions
+    assert problems(portal, cache) == expected  # read again for the problem's line: kept with them
+    reading = RecordCache.open(cache)
+    catalog = load_catalog(portal, reading)
+    notice = next(loaded for loaded in catalog.notices.values() if loaded.source.path == NOTICE)
+    assert notice.source.text and notice.source.reread is None
+    others = [loaded for _, loaded in catalog.all_loaded() if loaded.source.path != NOTICE]
+    assert others and all(not loaded.source.text and loaded.source.reread for loaded in others)
+    assert problems(portal, cache) == expected
