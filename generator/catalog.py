@@ -24,6 +24,7 @@ from generator.schema_problems import validate_record
 from generator.yaml_source import FieldPath, SourceFile, parse_record_bytes, read_record_bytes
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
+PARTS_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,9 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[Parsed
         else:
             results[index] = found
     workers = worker_count(len(pending))
-    size = -(-len(pending) // workers) if pending else 0
+    # More parts than workers: the parent takes in one part's results (unpickling them) while
+    # the workers parse the next.
+    size = -(-len(pending) // (workers * PARTS_PER_WORKER)) if pending else 0
     parts = run_forked(
         [
             partial(

@@ -29,3 +29,7 @@ class StageFailed(Exception):
         super().__init__(f"{stage}: {detail}")
         self.stage = stage
         self.detail = detail
+
+    def __reduce__(self) -> tuple[type[StageFailed], tuple[str, str]]:
+        # Raised in a forked process (stages.py), it travels back pickled.
+        return (StageFailed, (self.stage, self.detail))

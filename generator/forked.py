@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -26,17 +28,38 @@ def worker_count(records: int) -> int:
 
 
 def run_forked(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
-    """Each task's result, in the tasks' order, computed in up to `workers` forked processes."""
+    """Each task's result, in the tasks' order, computed in up to `workers` forked processes.
+    A task's exception is raised here; so is BrokenProcessPool, should a process die."""
     if workers <= 1 or len(tasks) <= 1:
         return [task() for task in tasks]
-    global _tasks  # what a forked worker finds in the memory it inherits
+    global _tasks  # what a forked process finds in the memory it inherits
     _tasks = tasks
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-            results: list[T] = pool.map(_run_task, range(len(tasks)), chunksize=1)
-            return results
+        with _pool(min(workers, len(tasks))) as pool:
+            return list(pool.map(_run_task, range(len(tasks))))
     finally:
         _tasks = None
+
+
+@contextmanager
+def forked_beside(task: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `task` in a forked process, to run while the body of the `with` does other work;
+    the body calls what it is given to wait for the task's result (the task's exception is
+    raised there). Leaving the body early waits for the task, whose result is dropped."""
+    global _tasks
+    _tasks = [task]
+    try:
+        with _pool(1) as pool:
+            pending = pool.submit(_run_task, 0)  # the process is forked here
+            _tasks = None
+            yield pending.result
+    finally:
+        _tasks = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # With "fork", the executor starts all its processes at the first submit: each inherits _tasks.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
 def _run_task(index: int) -> Any:

@@ -58,9 +58,7 @@ def write_search_index(
         f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
     }
     record_pages = {page for pages in shards.values() for page in pages}
-    page_digests = _indexed_pages(
-        site_dir, [page for page in _html_pages(site_dir) if page not in record_pages]
-    )
+    page_digests = _indexed_pages(site_dir, _html_pages(site_dir, record_pages))
     main_pages = list(page_digests)
     names = list(shards)
     jobs = [IndexJob("", main_pages, names)]
@@ -155,15 +153,20 @@ def _page_file(src_uri: str) -> str:
     return page_url(src_uri) + "index.html"
 
 
-def _html_pages(site_dir: Path) -> list[str]:
-    """Every HTML page of the site but the search bundle's, as site-relative paths, sorted."""
+def _html_pages(site_dir: Path, record_pages: set[str]) -> list[str]:
+    """Every HTML page of the site but the search bundle's and the record pages (a folder
+    each, holding only its page: they are not walked into), as site-relative paths, sorted."""
     pages = []
     for folder, subfolders, files in os.walk(site_dir):
-        relative = Path(folder).relative_to(site_dir)
-        if relative == Path():
-            subfolders[:] = [name for name in subfolders if name != BUNDLE_FOLDER]
-        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
-    return sorted(pages)
+        relative = os.path.relpath(folder, site_dir)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        subfolders[:] = [
+            name
+            for name in subfolders
+            if f"{prefix}{name}/index.html" not in record_pages and (prefix or name != BUNDLE_FOLDER)
+        ]
+        pages += [prefix + name for name in files if name.endswith(".html")]
+    return sorted(page for page in pages if page not in record_pages)
 
 
 def _indexed_pages(site_dir: Path, pages: list[str]) -> dict[str, str]:

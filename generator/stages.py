@@ -9,7 +9,9 @@ from functools import partial
 from pathlib import Path
 
 from generator.build_cache import BuildCache
+from generator.forked import forked_beside, worker_count
 from generator.portal import Portal
+from generator.timing import PhaseTiming, add_phases, phase, recording
 
 StageFunction = Callable[[Portal, Path, str], None]
 
@@ -22,8 +24,9 @@ class Stage:
 
 def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
     """The stages in order. Imported lazily so that `portal check` loads none of them.
-    The search index runs last: it indexes every page the other stages wrote; with a build
-    cache it copies what it would build the same from the published site."""
+    The search index is last: it reads only the pages, which MkDocs and the renderer wrote and
+    the other stages do not touch; with a build cache it copies what it would build the same
+    from the published site."""
     from generator.calendars import write_calendars
     from generator.changes import write_changes
     from generator.exports import write_exports
@@ -46,14 +49,37 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
 def run_post_build_stages(
     portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None
 ) -> None:
-    from generator.errors import StageFailed
-    from generator.timing import phase
+    """The stages in order; for a large portal, the data stages in a forked process beside the
+    search index, which is most of a build's time: none of them writes a page Pagefind reads
+    (feeds, calendars, data files, version texts), and each writes only its own files."""
+    stages = post_build_stages(cache)
+    data_stages, search = stages[:-1], stages[-1]
+    if worker_count(len(portal.notices) + len(portal.achievements)) == 1:
+        for stage in stages:
+            _run_stage(stage, portal, site_dir, site_url)
+        return
+    with forked_beside(partial(_run_measured, data_stages, portal, site_dir, site_url)) as data_phases:
+        _run_stage(search, portal, site_dir, site_url)
+        with phase("waiting for the data stages"):
+            measured = data_phases()
+    add_phases(measured)
 
-    for stage in post_build_stages(cache):
-        try:
-            with phase(stage.name):
-                stage.run(portal, site_dir, site_url)
-        except StageFailed:
-            raise
-        except Exception as error:  # a stage's own failure, reported with the stage's name
-            raise StageFailed(stage.name, str(error)) from error
+
+def _run_measured(stages: list[Stage], portal: Portal, site_dir: Path, site_url: str) -> list[PhaseTiming]:
+    """Run the stages; return how long each took (a forked process reports them this way)."""
+    with recording() as recorder:
+        for stage in stages:
+            _run_stage(stage, portal, site_dir, site_url)
+    return recorder.order()
+
+
+def _run_stage(stage: Stage, portal: Portal, site_dir: Path, site_url: str) -> None:
+    from generator.errors import StageFailed
+
+    try:
+        with phase(stage.name):
+            stage.run(portal, site_dir, site_url)
+    except StageFailed:
+        raise
+    except Exception as error:  # a stage's own failure, reported with the stage's name
+        raise StageFailed(stage.name, str(error)) from error

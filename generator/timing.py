@@ -87,3 +87,16 @@ def peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) * scale
+
+
+def add_phases(phases: list[PhaseTiming]) -> None:
+    """Phases measured in another process (stages.py), added as they are: they ran beside the
+    phases of this one, so their time is not taken from any phase of this process."""
+    recorder = _active
+    if recorder is None:
+        return
+    for measured in phases:
+        timing = recorder.phases.setdefault(measured.name, PhaseTiming(measured.name))
+        timing.wall_s += measured.wall_s
+        timing.cpu_s += measured.cpu_s
+        timing.peak_rss_mb = max(timing.peak_rss_mb, measured.peak_rss_mb)

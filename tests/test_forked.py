@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import catalog, page_shell, render
+import generator.feeds
+from generator import catalog, page_shell, render, stages
 from generator.check import check_portal
+from generator.errors import ToolFailed
 from generator.site import build_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 9, 22)
-MODULES_THAT_FORK = (catalog, page_shell, render)
+MODULES_THAT_FORK = (catalog, page_shell, render, stages)
 
 
 @pytest.fixture
@@ -65,3 +67,23 @@ def test_a_forked_build_gives_the_same_site(
     assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
     for relative in files:
         assert (alone / relative).read_bytes() == (forked / relative).read_bytes(), relative
+
+
+def test_a_data_stage_failing_beside_the_search_index_fails_the_build(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data stages run in a forked process beside the search index (stages.py): a failure
+    there is the build's, by the stage's name, and the published site stays as it was."""
+    split_in(2, monkeypatch)
+    site = build_site(example, today=TODAY, out=tmp_path / "site", incremental=False).out
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+
+    def failing_feeds(*arguments: object, **options: object) -> None:
+        raise RuntimeError("feeds: disk full (injected)")
+
+    monkeypatch.setattr(generator.feeds, "write_feeds", failing_feeds)
+    with pytest.raises(ToolFailed) as failure:
+        build_site(example, today=date(2025, 10, 20), out=site, incremental=False)
+    assert failure.value.stage == "feeds" and "disk full (injected)" in str(failure.value)
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["portal", "site"]
