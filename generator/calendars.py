@@ -19,6 +19,7 @@ from generator.build_cache import BuildCache
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
 from generator.fragments import Fragments
+from generator.page_keys import RecordDigests, key_text
 from generator.portal import NoticeView, Portal
 from generator.render import LABELS
 
@@ -89,15 +90,18 @@ def _in_order(views: Iterable[NoticeView]) -> list[NoticeView]:
     return sorted(views, key=lambda view: (view.record.period.start, view.id))
 
 
-def event_inputs(view: NoticeView, site_url: str) -> str:
+def event_inputs(view: NoticeView, site_url: str, record_digests: RecordDigests) -> str:
     """Everything notice_event() reads, as text: the key of the event's bytes in the build cache."""
-    return repr((view.record, view.institution.name, view.status == "withdrawn", view.last_change, site_url))
+    shown = (view.record, view.institution.name, view.status == "withdrawn", view.last_change, site_url)
+    return key_text(shown, record_digests)
 
 
 def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
     fragments = cache.fragments("calendar-events") if cache is not None else Fragments(None)
     events = {
-        view.id: fragments.get(event_inputs(view, site_url), partial(event_bytes, view, site_url))
+        view.id: fragments.get(
+            event_inputs(view, site_url, portal.record_digests), partial(event_bytes, view, site_url)
+        )
         for view in _in_order(portal.notices.values())
     }
     fragments.save()

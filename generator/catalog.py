@@ -19,7 +19,7 @@ from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Po
 from generator.notice_rule import NoticeRule, notice_rule
 from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
 from generator.problems import Problem
-from generator.record_cache import Key, Parsed, RecordCache, rereader
+from generator.record_cache import Key, Parsed, RecordCache, file_digest, rereader, stripped
 from generator.schema_problems import validate_record
 from generator.yaml_source import FieldPath, SourceFile, parse_record_bytes, read_record_bytes
 
@@ -34,6 +34,7 @@ class Loaded(Generic[RecordT]):
     record: RecordT
     source: SourceFile
     folders: tuple[str, ...]
+    digest: str = ""  # of the file's bytes: stands for the record in a page's key (page_keys.py)
 
     def problem(self, code: str, at: FieldPath = (), /, **params: object) -> Problem:
         return self.source.problem(code, at, **params)
@@ -89,30 +90,31 @@ def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
         catalog.problems.append(Problem("portal-no-records", ".", params={"root": str(root)}))
         return catalog
     files = list(find_record_files(root))
-    for record_file, parsed in zip(files, _read_all(files, cache), strict=True):
-        _add(catalog, record_file, parsed)
+    for record_file, (parsed, digest) in zip(files, _read_all(files, cache), strict=True):
+        _add(catalog, record_file, parsed, digest)
     return catalog
 
 
-def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[Parsed | None]:
-    """What reading each file gives (None for a file not where a record belongs). The files
-    the cache does not know are parsed in as many processes as there are cores, when there
-    are enough of them (forked.py): parsing is most of a first check's time."""
-    results: list[Parsed | None] = [None] * len(files)
-    pending: list[tuple[int, bytes, Key | None]] = []
+def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[Parsed | None, str]]:
+    """What reading each file gives (None for a file not where a record belongs), with the
+    digest of its bytes. The files the cache does not know are parsed in as many processes as
+    there are cores, when there are enough of them (forked.py): parsing is most of a first
+    check's time."""
+    results: list[tuple[Parsed | None, str]] = [(None, "")] * len(files)
+    pending: list[tuple[int, bytes, Key]] = []
     for index, record_file in enumerate(files):
         if record_file.problem:
             continue
         raw = read_record_bytes(record_file.path, record_file.display)
         if isinstance(raw, SourceFile):
-            results[index] = Parsed(raw, None, [])
+            results[index] = (Parsed(raw, None, []), "")
             continue
-        key = cache.key(record_file.kind, record_file.display, raw) if cache is not None else None
-        found = cache.find(key, record_file.path) if cache is not None and key is not None else None
+        key = RecordCache.key(record_file.kind, record_file.display, file_digest(raw))
+        found = cache.find(key, record_file.path) if cache is not None else None
         if found is None:
             pending.append((index, raw, key))
         else:
-            results[index] = found
+            results[index] = (found, key[2])
     workers = worker_count(len(pending))
     # More parts than workers: the parent takes in one part's results (unpickling them) while
     # the workers parse the next.
@@ -129,8 +131,8 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[Parsed
         workers,
     )
     for (index, _, key), parsed in zip(pending, (parsed for part in parts for parsed in part), strict=True):
-        results[index] = parsed
-        if cache is not None and key is not None:
+        results[index] = (parsed, key[2])
+        if cache is not None:
             cache.keep(key, parsed)
     return results
 
@@ -143,12 +145,12 @@ def _parse_part(part: list[tuple[RecordFile, bytes]], forked: bool) -> list[Pars
     if not forked:
         return parsed
     return [
-        Parsed(one.source.without_positions(rereader(record_file.path, one.source)), one.record, one.problems)
+        stripped(one, rereader(record_file.path, one.source))
         for (record_file, _), one in zip(part, parsed, strict=True)
     ]
 
 
-def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None) -> None:
+def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, digest: str) -> None:
     if parsed is None:
         _add_misplaced(catalog, record_file)
         return
@@ -169,7 +171,7 @@ def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None) -> No
         other = table[record_id].source.path
         catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other))
         return
-    table[record_id] = Loaded(record, source, record_file.folders)
+    table[record_id] = Loaded(record, source, record_file.folders, digest)
 
 
 def _add_misplaced(catalog: Catalog, record_file: RecordFile) -> None:

@@ -24,6 +24,7 @@ from generator.derive import (
 )
 from generator.models import Achievement, Institution, Notice, Policy
 from generator.notice_rule import NoticeRule, notice_rule
+from generator.page_keys import RecordDigests
 
 if TYPE_CHECKING:  # read from git only when a site is built: `portal check` never imports it
     from generator.revision_history import RevisionHistory
@@ -89,6 +90,8 @@ class Portal:
     institutions_by_policy: dict[str, tuple[InstitutionView, ...]] = field(default_factory=dict)
     # Each notice's history from git, attached at build time; None without git (e.g. a tarball).
     revisions: RevisionHistory | None = None
+    # What stands for each record in a page's key (page_keys.py).
+    record_digests: RecordDigests = field(default_factory=dict)
 
     def notices_with_status(self, status: Status) -> list[NoticeView]:
         return [notice for notice in self.sorted_notices() if notice.status == status]
@@ -197,4 +200,9 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
         notices=notice_views,
         achievements=achievement_views,
         institutions_by_policy={key: tuple(value) for key, value in sorted(by_policy.items())},
+        record_digests={
+            id(loaded.record): (loaded.record, loaded.digest)
+            for _, loaded in catalog.all_loaded()
+            if loaded.digest
+        },
     )

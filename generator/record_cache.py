@@ -65,8 +65,8 @@ class RecordCache:
         return cache
 
     @staticmethod
-    def key(kind: str, display_path: str, raw: bytes) -> Key:
-        return (kind, display_path, hashlib.sha256(raw).hexdigest())
+    def key(kind: str, display_path: str, digest: str) -> Key:
+        return (kind, display_path, digest)
 
     def find(self, key: Key, file: Path) -> Parsed | None:
         """What reading the file of `key` gave before, or None. A source from the cache comes
@@ -86,8 +86,7 @@ class RecordCache:
         self.misses += 1
         if parsed.source.reread is not None:  # parsed in another process: see save()
             self.handed_out.append((key, parsed.source))
-        source = parsed.source.without_positions()
-        self.used.setdefault(_bucket(key), {})[key] = Parsed(source, parsed.record, parsed.problems)
+        self.used.setdefault(_bucket(key), {})[key] = stripped(parsed)
 
     def save(self) -> None:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone, or a
@@ -108,6 +107,21 @@ class RecordCache:
                 continue
             write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries
+
+
+def file_digest(raw: bytes) -> str:
+    """What a record is a function of (with the code that reads it): the bytes of its file."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def stripped(parsed: Parsed, reread: Callable[[], SourceFile] | None = None) -> Parsed:
+    """What is kept of a reading, in the cache or sent back by a forked process: no positions
+    or text (`reread` gets them back when a problem needs a line), and no data once it became a
+    record (nothing reads it after): a third of the bytes, and of the time to unpickle them."""
+    source = parsed.source.without_positions(reread)
+    if parsed.record is not None:
+        source.data = {}
+    return Parsed(source, parsed.record, parsed.problems)
 
 
 def _bucket(key: Key) -> int:

@@ -27,6 +27,7 @@ from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
 from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
 from generator.models import vocabulary
+from generator.page_keys import key_text
 from generator.portal import NoticeView, Portal
 from generator.registration_numbers import search_forms
 
@@ -459,12 +460,12 @@ class Renderer:
             )
             revisions = self.portal.revisions
             history = (revisions.of(record_id), revisions.forge_url) if revisions else None
-            return repr((common, shown, history, self._attachments(view)))
+            return key_text((common, shown, history, self._attachments(view)), self.portal.record_digests)
         achievement = self.portal.achievements[record_id]
         linked = [
             self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice
         ]
-        return repr((common, achievement, linked))
+        return key_text((common, achievement, linked), self.portal.record_digests)
 
     def _attachments(self, view: NoticeView) -> list[dict[str, str]]:
         institution = view.record.institution

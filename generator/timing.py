@@ -90,11 +90,15 @@ def peak_rss_mb() -> float:
 
 
 def add_phases(phases: list[PhaseTiming]) -> None:
-    """Phases measured in another process (stages.py), added as they are: they ran beside the
-    phases of this one, so their time is not taken from any phase of this process."""
+    """Phases measured in another process (stages.py), added as they are. They ran beside the
+    phases of this one, so their wall time is not taken from any; their CPU time is taken from
+    the enclosing phase, which counted it when that process ended (see _cpu_seconds)."""
     recorder = _active
     if recorder is None:
         return
+    if recorder._open:
+        outer_wall, outer_cpu = recorder._open[-1]
+        recorder._open[-1] = (outer_wall, outer_cpu + sum(measured.cpu_s for measured in phases))
     for measured in phases:
         timing = recorder.phases.setdefault(measured.name, PhaseTiming(measured.name))
         timing.wall_s += measured.wall_s
