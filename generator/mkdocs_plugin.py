@@ -79,7 +79,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.portal is not None
-        self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root)
+        self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root, self.cache)
         with phase("render"):
             shells = [shell_page(folder) for folder in POURED_FOLDERS]
             for page in (*renderer.engine_pages(), *shells):

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.archive import achievements_folder, institution_folder, notices_folder, paginate
+from generator.build_cache import BuildCache
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
 from generator.forked import run_forked, worker_count
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
+from generator.fragments import Fragments
 from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
 from generator.models import vocabulary
@@ -150,14 +153,29 @@ def make_environment() -> jinja2.Environment:
     return environment
 
 
+def as_shown(view: Any) -> Any:
+    """A view as a page shows it: the day itself is not shown, only the status, and the days
+    left while open or before the start. So a notice long concluded keeps its key (build_cache.py)
+    from day to day."""
+    if not isinstance(view, NoticeView):
+        return view
+    return replace(
+        view,
+        days_left=view.days_left if view.status == "open" else 0,
+        days_until_start=view.days_until_start if view.status == "scheduled" else 0,
+    )
+
+
 class Renderer:
-    def __init__(self, portal: Portal, site_url: str, root: Path) -> None:
+    def __init__(self, portal: Portal, site_url: str, root: Path, cache: BuildCache | None = None) -> None:
         self.portal = portal
         self.site_url = site_url.rstrip("/") + "/"
         self.root = root
         self.environment = make_environment()
         self.notice_titles = {key: view.record.title for key, view in portal.notices.items()}
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
+        # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.
+        self.archive_bodies = cache.fragments("archive-pages") if cache is not None else Fragments(None)
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
         depth = page_url(src_uri).count("/")
@@ -191,13 +209,18 @@ class Renderer:
         reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
         portal = self.portal
         parts = run_forked(
-            [
-                lambda: [*self.listing_pages(), *self.unit_pages()],
-                lambda: list(statistics_pages(self)),
-            ],
+            [self._lists, lambda: list(statistics_pages(self))],
             worker_count(len(portal.notices) + len(portal.achievements)),
         )
         return [page for part in parts for page in part]
+
+    def _lists(self) -> list[Page]:
+        pages = [*self.listing_pages(), *self.unit_pages()]
+        self.archive_bodies.save()  # in the process that rendered them
+        return pages
+
+    def _archive_body(self, src_uri: str, context: dict[str, Any]) -> bytes:
+        return self.render("pages/archive.html.j2", src_uri, **context).encode("utf-8")
 
     def archive(
         self,
@@ -210,16 +233,16 @@ class Renderer:
         *,
         in_nav: bool = False,
     ) -> Iterator[Page]:
-        """A long list as numbered pages (archive.py); only a first page can be in the navigation."""
+        """A long list as numbered pages (archive.py); only a first page can be in the navigation.
+        A page's body is kept by the text of what it is given (its template reads nothing else)."""
         for page in paginate(folder, items):
-            html = self.render(
-                "pages/archive.html.j2",
-                page.src_uri,
-                page=page,
-                table=table,
-                title=title,
-                intro=intro,
-                back=back,
+            context = {"page": page, "table": table, "title": title, "intro": intro, "back": back}
+            shown = replace(page, items=[as_shown(view) for view in page.items])
+            inputs = key_text(
+                (page.src_uri, self.site_url, self.counts, shown, context), self.portal.record_digests
+            )
+            html = self.archive_bodies.get(inputs, partial(self._archive_body, page.src_uri, context)).decode(
+                "utf-8"
             )
             yield Page(page.src_uri, title, html, in_nav and page.number == 1, ("toc",))
 
@@ -451,13 +474,7 @@ class Renderer:
         common = (src_uri, self.site_url)
         if folder == "notices":
             view = self.portal.notices[record_id]
-            # The day itself is not shown: only the status, and the days left while open or
-            # before the start. So a notice long concluded keeps its key from day to day.
-            shown = replace(
-                view,
-                days_left=view.days_left if view.status == "open" else 0,
-                days_until_start=view.days_until_start if view.status == "scheduled" else 0,
-            )
+            shown = as_shown(view)
             revisions = self.portal.revisions
             history = (revisions.of(record_id), revisions.forge_url) if revisions else None
             return key_text((common, shown, history, self._attachments(view)), self.portal.record_digests)
