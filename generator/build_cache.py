@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,6 +37,9 @@ PROJECT_FOLDER = Path(__file__).resolve().parent.parent
 # The code a page's bytes depend on: ours, and the libraries that turn records into HTML.
 CODE_FOLDERS = ("generator", "site_templates")
 LIBRARIES = (
+    "pyyaml",  # records are named by their files' digests in the keys (page_keys.py)
+    "lxml",  # feedgen writes through it; feed entries are kept as its bytes
+    "orjson",
     "jinja2",
     "markupsafe",
     "markdown",
@@ -59,6 +63,11 @@ def default_cache_folder(path: Path) -> Path:
     return Path(base) / "portal" / name
 
 
+def fragments_of(cache: BuildCache | None, name: str) -> Fragments:
+    """A stage's fragments (fragments.py), or a store that keeps nothing when there is no cache."""
+    return cache.fragments(name) if cache is not None else Fragments(None)
+
+
 @cache
 def code_digest(folders: tuple[str, ...] = CODE_FOLDERS, libraries: tuple[str, ...] = LIBRARIES) -> str:
     """Changes whenever a page could come out different for the same records (by default; the
@@ -70,6 +79,7 @@ def code_digest(folders: tuple[str, ...] = CODE_FOLDERS, libraries: tuple[str, .
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(PROJECT_FOLDER).as_posix().encode("utf-8") + b"\0")
                 digest.update(path.read_bytes() + b"\0")
+    digest.update(f"python={sys.version}\0".encode())  # every key is a repr
     for library in libraries:
         try:
             version = metadata.version(library)

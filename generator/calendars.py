@@ -15,10 +15,9 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vText
 
-from generator.build_cache import BuildCache
+from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
-from generator.fragments import Fragments
 from generator.page_keys import RecordDigests, key_text
 from generator.portal import NoticeView, Portal
 from generator.render import LABELS
@@ -97,7 +96,7 @@ def event_inputs(view: NoticeView, site_url: str, record_digests: RecordDigests)
 
 
 def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
-    fragments = cache.fragments("calendar-events") if cache is not None else Fragments(None)
+    fragments = fragments_of(cache, "calendar-events")
     events = {
         view.id: fragments.get(
             event_inputs(view, site_url, portal.record_digests), partial(event_bytes, view, site_url)

@@ -123,7 +123,7 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
         [
             partial(
                 _parse_part,
-                [(files[index], raw) for index, raw, _ in pending[first : first + size]],
+                [(files[index], raw, key[2]) for index, raw, key in pending[first : first + size]],
                 workers > 1,
             )
             for first in range(0, len(pending), size or 1)
@@ -137,16 +137,16 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
     return results
 
 
-def _parse_part(part: list[tuple[RecordFile, bytes]], forked: bool) -> list[Parsed]:
+def _parse_part(part: list[tuple[RecordFile, bytes, str]], forked: bool) -> list[Parsed]:
     """Parse files; a forked process sends back their sources without positions and text, as
     the record cache keeps them (half the bytes to pickle): a rule that needs a line reads the
     file again."""
-    parsed = [_parse(record_file, raw) for record_file, raw in part]
+    parsed = [_parse(record_file, raw) for record_file, raw, _ in part]
     if not forked:
         return parsed
     return [
-        stripped(one, rereader(record_file.path, one.source))
-        for (record_file, _), one in zip(part, parsed, strict=True)
+        stripped(one, rereader(record_file.path, one.source, digest))
+        for (record_file, _, digest), one in zip(part, parsed, strict=True)
     ]
 
 

@@ -10,11 +10,10 @@ from pathlib import Path
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from generator.build_cache import BuildCache
+from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.feed_splice import ATOM, EntryBytes
 from generator.feeds import ATOM_TYPE, SITE_NAME, permalink, portal_fallback_date, site_url_of
-from generator.fragments import Fragments
 from generator.json_documents import json_document
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS
@@ -156,7 +155,7 @@ def write_changes(portal: Portal, site_dir: Path, site_url: str, cache: BuildCac
     document = {"changes": [change.as_json() for change in changes]}
     path.write_bytes(json_document(document))
 
-    fragments = cache.fragments("change-entries") if cache is not None else Fragments(None)
+    fragments = fragments_of(cache, "change-entries")
     entries = EntryBytes(ATOM, describe_change, fragments).of(changes, repr)
     fragments.save()
     built = changes[0].date if changes else portal_fallback_date(portal)

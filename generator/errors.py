@@ -21,6 +21,9 @@ class ToolFailed(Exception):
         self.command = command
         self.output = output
 
+    def __reduce__(self) -> tuple[type[ToolFailed], tuple[str, str, str]]:
+        return (type(self), (self.stage, self.command, self.output))
+
 
 class StageFailed(Exception):
     """A build stage after MkDocs (feeds, data, search index) failed; the previous site is kept."""
@@ -31,5 +34,5 @@ class StageFailed(Exception):
         self.detail = detail
 
     def __reduce__(self) -> tuple[type[StageFailed], tuple[str, str]]:
-        # Raised in a forked process (stages.py), it travels back pickled.
-        return (StageFailed, (self.stage, self.detail))
+        # Raised in a forked process (forked.py), it travels back pickled.
+        return (type(self), (self.stage, self.detail))

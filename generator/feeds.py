@@ -16,12 +16,11 @@ from pathlib import Path
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from generator.build_cache import BuildCache
+from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.derive import granted_on, last_change
 from generator.feed_splice import ATOM, RSS, EntryBytes, Format
 from generator.formatting import chinese_date, yuan_short
-from generator.fragments import Fragments
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS, page_url
 
@@ -264,7 +263,7 @@ def serialised_entries(entries: Iterable[Entry], cache: BuildCache | None) -> di
     unique = list({entry.guid: entry for entry in entries}.values())
     made = []
     for feed_format, describe in ((RSS, describe_rss_entry), (ATOM, describe_atom_entry)):
-        fragments = cache.fragments(f"feed-entries-{feed_format.name}") if cache else Fragments(None)
+        fragments = fragments_of(cache, f"feed-entries-{feed_format.name}")
         made.append(EntryBytes(feed_format, describe, fragments).of(unique, entry_inputs))
         fragments.save()
     return {entry.guid: (rss, atom) for entry, rss, atom in zip(unique, *made, strict=True)}

@@ -2,12 +2,15 @@
 
 The standard library indents JSON in pure Python (its C encoder cannot indent): three seconds
 for 10,000 records. orjson writes the same text, UTF-8 with a two-space indent and `": "` after
-each key, a hundred times faster; tests/test_exports.py checks it against the standard library
-on the example portal and a synthetic one.
+each key, a hundred times faster (tests/test_exports.py compares the two on the example
+portal). Two differences remain: a number below 1e-4 is written without an exponent
+(`0.00001`, not `1e-05`: the same number), and an integer orjson cannot hold (2**64 or more)
+makes it give up; the standard library then writes the document.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -18,4 +21,8 @@ def json_document(value: Any, *, sort_keys: bool = False) -> bytes:
     options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
     if sort_keys:
         options |= orjson.OPT_SORT_KEYS
-    return orjson.dumps(value, option=options)
+    try:
+        return orjson.dumps(value, option=options)
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
+        return text.encode("utf-8")

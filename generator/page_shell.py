@@ -89,7 +89,7 @@ def pour_record_pages(
     if not folders:
         return {}
     shells = {folder: Shell.load(site_dir, folder) for folder in folders}
-    workers = worker_count(len(renderer.portal.notices) + len(renderer.portal.achievements))
+    workers = worker_count(renderer.portal.record_count)
     job = _Job(renderer, shells, site_dir, cache, {folder: shell.digest for folder, shell in shells.items()})
     parts = run_forked([partial(job.pour, (index, workers)) for index in range(workers)], workers)
     urls: dict[str, list[str]] = {folder: [] for folder in folders}

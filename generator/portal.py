@@ -93,6 +93,11 @@ class Portal:
     # What stands for each record in a page's key (page_keys.py).
     record_digests: RecordDigests = field(default_factory=dict)
 
+    @property
+    def record_count(self) -> int:
+        """The notices and achievements: what the work of a build grows with."""
+        return len(self.notices) + len(self.achievements)
+
     def notices_with_status(self, status: Status) -> list[NoticeView]:
         return [notice for notice in self.sorted_notices() if notice.status == status]
 

@@ -3,8 +3,9 @@
 Reading a record (the YAML 1.2 builder that keeps every field's line, then the schema) costs
 about 0.6 ms a file: half a minute for a national portal of 50,000 files, on every build. A
 file whose bytes, path and kind are those of a file read before gives back what that reading
-gave: its source with positions, its record, its schema problems. Only the rules run again:
-they look across records. Entries are kept in buckets by path, so one changed file rewrites
+gave: its record, its schema problems, and its source without the positions of its fields
+(read again from the file when a problem needs a line; kept from then on, see save) and, for a
+valid record, without its raw data. Only the rules run again: they look across records. Entries are kept in buckets by path, so one changed file rewrites
 one bucket, not the whole cache; a bucket written by other code is ignored.
 
 Entries are pickled, so the cache lives in the user's cache folder, never in the portal's
@@ -24,7 +25,7 @@ from typing import Any
 from generator.build_cache import code_digest
 from generator.pickled import read_pickled, write_pickled
 from generator.problems import Problem
-from generator.yaml_source import SourceFile, read_record_file
+from generator.yaml_source import SourceFile, parse_record_bytes, read_record_bytes
 
 FOLDER = "records"
 BUCKETS = 64
@@ -78,7 +79,7 @@ class RecordCache:
         self.used.setdefault(_bucket(key), {})[key] = found
         if found.source.text:  # kept with its positions: a rule asked for a line last time
             return found
-        source = replace(found.source, reread=rereader(file, found.source))
+        source = replace(found.source, reread=rereader(file, found.source, key[2]))
         self.handed_out.append((key, source))
         return Parsed(source, found.record, found.problems)
 
@@ -128,6 +129,19 @@ def _bucket(key: Key) -> int:
     return zlib.crc32(key[1].encode("utf-8")) % BUCKETS
 
 
-def rereader(file: Path, source: SourceFile) -> Callable[[], SourceFile]:
+def rereader(file: Path, source: SourceFile, digest: str) -> Callable[[], SourceFile]:
     """How a source kept without positions gets them back: by reading its file again."""
-    return partial(read_record_file, file, source.path)
+    return partial(_read_again, file, source.path, digest)
+
+
+def _read_again(file: Path, display_path: str, digest: str) -> SourceFile:
+    """The file read again for its positions. Should it have changed since it was read (an
+    edit during the check), its positions are this run's best guess only: it comes back without
+    its text, which keeps them out of the cache (save)."""
+    raw = read_record_bytes(file, display_path)
+    if isinstance(raw, SourceFile):
+        return raw
+    source = parse_record_bytes(raw, display_path)
+    if file_digest(raw) != digest:
+        source.text = ""
+    return source

@@ -21,12 +21,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.archive import achievements_folder, institution_folder, notices_folder, paginate
-from generator.build_cache import BuildCache
+from generator.build_cache import BuildCache, fragments_of
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
 from generator.forked import run_forked, worker_count
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
-from generator.fragments import Fragments
 from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
 from generator.models import vocabulary
@@ -175,7 +174,7 @@ class Renderer:
         self.notice_titles = {key: view.record.title for key, view in portal.notices.items()}
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
         # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.
-        self.archive_bodies = cache.fragments("archive-pages") if cache is not None else Fragments(None)
+        self.archive_bodies = fragments_of(cache, "archive-pages")
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
         depth = page_url(src_uri).count("/")
@@ -210,7 +209,7 @@ class Renderer:
         portal = self.portal
         parts = run_forked(
             [self._lists, lambda: list(statistics_pages(self))],
-            worker_count(len(portal.notices) + len(portal.achievements)),
+            worker_count(portal.record_count),
         )
         return [page for part in parts for page in part]
 
@@ -234,12 +233,13 @@ class Renderer:
         in_nav: bool = False,
     ) -> Iterator[Page]:
         """A long list as numbered pages (archive.py); only a first page can be in the navigation.
-        A page's body is kept by the text of what it is given (its template reads nothing else)."""
+        A page's body is kept by the text of what it shows: its place, its entries as a page
+        shows them (as_shown), its headings. Its template reads nothing else."""
         for page in paginate(folder, items):
             context = {"page": page, "table": table, "title": title, "intro": intro, "back": back}
             shown = replace(page, items=[as_shown(view) for view in page.items])
             inputs = key_text(
-                (page.src_uri, self.site_url, self.counts, shown, context), self.portal.record_digests
+                (page.src_uri, self.site_url, shown, table, title, intro, back), self.portal.record_digests
             )
             html = self.archive_bodies.get(inputs, partial(self._archive_body, page.src_uri, context)).decode(
                 "utf-8"

@@ -4,11 +4,13 @@ stage failed, and the build is swapped in only when every stage succeeded."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from generator.build_cache import BuildCache
+from generator.errors import StageFailed
 from generator.forked import forked_beside, worker_count
 from generator.portal import Portal
 from generator.timing import PhaseTiming, add_phases, phase, recording
@@ -53,15 +55,22 @@ def run_post_build_stages(
     search index, which is most of a build's time: none of them writes a page Pagefind reads
     (feeds, calendars, data files, version texts), and each writes only its own files."""
     stages = post_build_stages(cache)
-    data_stages, search = stages[:-1], stages[-1]
-    if worker_count(len(portal.notices) + len(portal.achievements)) == 1:
+    search = next(stage for stage in stages if stage.name == "search")
+    data_stages = [stage for stage in stages if stage is not search]
+    if worker_count(portal.record_count) == 1:
         for stage in stages:
             _run_stage(stage, portal, site_dir, site_url)
         return
-    with forked_beside(partial(_run_measured, data_stages, portal, site_dir, site_url)) as data_phases:
-        _run_stage(search, portal, site_dir, site_url)
-        with phase("waiting for the data stages"):
-            measured = data_phases()
+    try:
+        with forked_beside(partial(_run_measured, data_stages, portal, site_dir, site_url)) as data_phases:
+            _run_stage(search, portal, site_dir, site_url)
+            with phase("waiting for the data stages"):
+                measured = data_phases()
+    except BrokenProcessPool as error:  # killed (out of memory?) before it could say why
+        names = "、".join(stage.name for stage in data_stages)
+        raise StageFailed(
+            names, f"生成数据文件的进程意外终止 (the process writing them was stopped): {error}"
+        ) from error
     add_phases(measured)
 
 
@@ -74,8 +83,6 @@ def _run_measured(stages: list[Stage], portal: Portal, site_dir: Path, site_url:
 
 
 def _run_stage(stage: Stage, portal: Portal, site_dir: Path, site_url: str) -> None:
-    from generator.errors import StageFailed
-
     try:
         with phase(stage.name):
             stage.run(portal, site_dir, site_url)

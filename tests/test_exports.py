@@ -141,3 +141,13 @@ def test_json_documents_are_what_the_standard_library_writes(
     text = (sites[0] / "data" / name).read_text(encoding="utf-8")
     value = json.loads(text)
     assert text == json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
+
+
+def test_a_number_too_large_for_orjson_is_still_written() -> None:
+    from generator.json_documents import json_document
+
+    value = {"b": [2**70, 1.5, "价格"], "a": {}}
+    assert json_document(value, sort_keys=True) == (
+        json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")
+    assert json_document({"b": 1, "a": [2]}) == b'{\n  "b": 1,\n  "a": [\n    2\n  ]\n}\n'

@@ -86,3 +86,15 @@ def test_a_record_whose_line_a_rule_asked_for_is_kept_with_its_positions(
     others = [loaded for _, loaded in catalog.all_loaded() if loaded.source.path != NOTICE]
     assert others and all(not loaded.source.text and loaded.source.reread for loaded in others)
     assert problems(portal, cache) == expected
+
+
+def test_a_file_changed_since_it_was_read_is_not_kept_with_its_positions(portal: Path) -> None:
+    """Positions read again from a file edited during the check are used, never kept (save)."""
+    from generator.record_cache import file_digest, rereader
+    from generator.yaml_source import SourceFile
+
+    path = portal / NOTICE
+    fresh = rereader(path, SourceFile(NOTICE), file_digest(path.read_bytes()))()
+    stale = rereader(path, SourceFile(NOTICE), file_digest(b"the bytes it had when it was read"))()
+    assert fresh.text and fresh.positions
+    assert not stale.text and stale.positions == fresh.positions
