@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -128,7 +127,9 @@ def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     they fit in one. Pages that change together share a shard, so a rebuild indexes few shards
     again (build_cache.py): notices by the year they start, in date order, so each day's moves
     (notices opening, counting down, closing) fall in the newest shard of the year and a new
-    notice joins the last; achievements, which rarely change, by a hash of their id."""
+    notice joins the last; achievements by institution, whole institutions packed in the order
+    of their ids: a notice names achievements of its own institution only, so a changed notice
+    (whose title their pages show) touches one shard of them, not one for each."""
     if len(portal.notices) + len(portal.achievements) <= size:
         return {}
     shards: dict[str, list[str]] = {}
@@ -138,11 +139,18 @@ def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     for year, pages in sorted(by_year.items()):
         for number, first in enumerate(range(0, len(pages), size), start=1):
             shards[f"notices-{year}-{number}"] = sorted(pages[first : first + size])
-    count = -(-len(portal.achievements) // size)
-    buckets: list[list[str]] = [[] for _ in range(count)]
-    for achievement_id in portal.achievements:
-        page = _page_file(f"achievements/{achievement_id}.md")
-        buckets[zlib.crc32(page.encode("utf-8")) % count].append(page)
+    by_institution: dict[str, list[str]] = defaultdict(list)
+    for achievement_id, achievement in portal.achievements.items():
+        by_institution[achievement.record.institution].append(_page_file(f"achievements/{achievement_id}.md"))
+    buckets: list[list[str]] = [[]]
+    for institution in sorted(by_institution):
+        pages = sorted(by_institution[institution])
+        if buckets[-1] and len(buckets[-1]) + len(pages) > size:
+            buckets.append([])
+        for first in range(0, len(pages), size):  # an institution larger than a shard fills several
+            if len(buckets[-1]) >= size:
+                buckets.append([])
+            buckets[-1] += pages[first : first + size]
     for number, pages in enumerate(buckets, start=1):
         if pages:
             shards[f"achievements-{number}"] = sorted(pages)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.search_index import SHARD_PAGES_VARIABLE
+from generator.search_index import SHARD_PAGES_VARIABLE, record_shards
 from generator.site import BuildResult, build_site
 from tests.browser.conftest import EXAMPLE_DATE, REPO
 from tests.browser.test_search import _ids, _result_urls, _search_page
@@ -36,10 +36,23 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Bui
 def test_the_index_is_sharded(sharded_site: tuple[BuildResult, str]) -> None:
     build, _ = sharded_site
     shards = sorted(path.name for path in (build.out / "pagefind" / "shards").iterdir())
-    # Notices by the year they start, in date order, 20 a shard; achievements by a hash of their id.
+    # Notices by the year they start, in date order, 20 a shard.
     years = Counter(view.record.period.start.year for view in build.portal.notices.values())
     expected = [f"notices-{year}-{n}" for year, count in years.items() for n in range(1, -(-count // 20) + 1)]
-    assert shards == sorted([*expected, "achievements-1", "achievements-2", "achievements-3"])
+    assert [name for name in shards if name.startswith("notices-")] == sorted(expected)
+    # Achievements by institution, whole institutions packed in id order, at most 20 a shard.
+    held = {
+        name: {page.split("/")[1] for page in pages}
+        for name, pages in record_shards(build.portal, 20).items()
+        if name.startswith("achievements-")
+    }
+    assert sorted(held) == [name for name in shards if name.startswith("achievements-")]
+    shard_of = {}
+    for name, ids in held.items():
+        assert 0 < len(ids) <= 20
+        for achievement_id in ids:
+            shard_of.setdefault(build.portal.achievements[achievement_id].record.institution, set()).add(name)
+    assert all(len(names) == 1 for names in shard_of.values()), shard_of
     assert (build.out / "pagefind" / "shards.json").is_file()
 
 
