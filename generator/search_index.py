@@ -142,10 +142,12 @@ def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     by_institution: dict[str, list[str]] = defaultdict(list)
     for achievement_id, achievement in portal.achievements.items():
         by_institution[achievement.record.institution].append(_page_file(f"achievements/{achievement_id}.md"))
+    # As many shards as `size` asks for, filled evenly: a changed notice re-indexes one of them.
+    target = -(-len(portal.achievements) // max(1, -(-len(portal.achievements) // size)))
     buckets: list[list[str]] = [[]]
     for institution in sorted(by_institution):
         pages = sorted(by_institution[institution])
-        if buckets[-1] and len(buckets[-1]) + len(pages) > size:
+        if buckets[-1] and len(buckets[-1]) + len(pages) > target:
             buckets.append([])
         for first in range(0, len(pages), size):  # an institution larger than a shard fills several
             if len(buckets[-1]) >= size:
