@@ -5,8 +5,9 @@ about 0.6 ms a file: half a minute for a national portal of 50,000 files, on eve
 file whose bytes, path and kind are those of a file read before gives back what that reading
 gave: its record, its schema problems, and its source without the positions of its fields
 (read again from the file when a problem needs a line; kept from then on, see save) and, for a
-valid record, without its raw data. Only the rules run again: they look across records. Entries are kept in buckets by path, so one changed file rewrites
-one bucket, not the whole cache; a bucket written by other code is ignored.
+valid record, without its raw data. Only the rules run again: they look across records.
+Entries are kept in buckets by path, so one changed file rewrites one bucket, not the whole
+cache; a bucket written by other code is ignored.
 
 Entries are pickled, so the cache lives in the user's cache folder, never in the portal's
 repository (build_cache.py): a pull request must not be able to plant one.

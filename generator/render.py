@@ -206,10 +206,8 @@ class Renderer:
         from generator.statistics_pages import statistics_pages
 
         reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
-        portal = self.portal
         parts = run_forked(
-            [self._lists, lambda: list(statistics_pages(self))],
-            worker_count(portal.record_count),
+            [self._lists, lambda: list(statistics_pages(self))], worker_count(self.portal.record_count)
         )
         return [page for part in parts for page in part]
 

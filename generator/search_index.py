@@ -127,10 +127,8 @@ def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     they fit in one. Pages that change together share a shard, so a rebuild indexes few shards
     again (build_cache.py): notices by the year they start, in date order, so each day's moves
     (notices opening, counting down, closing) fall in the newest shard of the year and a new
-    notice joins the last; achievements by institution, whole institutions packed in the order
-    of their ids: a notice names achievements of its own institution only, so a changed notice
-    (whose title their pages show) touches one shard of them, not one for each."""
-    if len(portal.notices) + len(portal.achievements) <= size:
+    notice joins the last; achievements by institution (_achievement_shards)."""
+    if portal.record_count <= size:
         return {}
     shards: dict[str, list[str]] = {}
     by_year: dict[int, list[str]] = defaultdict(list)
@@ -139,15 +137,23 @@ def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     for year, pages in sorted(by_year.items()):
         for number, first in enumerate(range(0, len(pages), size), start=1):
             shards[f"notices-{year}-{number}"] = sorted(pages[first : first + size])
+    return shards | _achievement_shards(portal, size)
+
+
+def _achievement_shards(portal: Portal, size: int) -> dict[str, list[str]]:
+    """Whole institutions in id order, filled evenly into as many shards as `size` asks for: a
+    notice names achievements of its own institution only, so a changed notice (whose title
+    their pages show) makes one shard of them be indexed again, not one for each."""
     by_institution: dict[str, list[str]] = defaultdict(list)
     for achievement_id, achievement in portal.achievements.items():
         by_institution[achievement.record.institution].append(_page_file(f"achievements/{achievement_id}.md"))
-    # As many shards as `size` asks for, filled evenly: a changed notice re-indexes one of them.
-    target = -(-len(portal.achievements) // max(1, -(-len(portal.achievements) // size)))
+    count = max(1, -(-len(portal.achievements) // size))
+    even_share = -(-len(portal.achievements) // count)
+    shards: dict[str, list[str]] = {}
     buckets: list[list[str]] = [[]]
     for institution in sorted(by_institution):
         pages = sorted(by_institution[institution])
-        if buckets[-1] and len(buckets[-1]) + len(pages) > target:
+        if buckets[-1] and len(buckets[-1]) + len(pages) > even_share:
             buckets.append([])
         for first in range(0, len(pages), size):  # an institution larger than a shard fills several
             if len(buckets[-1]) >= size:
