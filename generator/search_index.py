@@ -91,9 +91,10 @@ def write_search_index(
             output = site_dir / BUNDLE_FOLDER / job.name
             output.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(Path(scratch) / f"bundle-{number}", output)
-    if shards:
-        manifest = {"shards": names}
-        (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+    # Written for a small site too (no shards): the search page asks for it, and a 404 would
+    # show as an error in every reader's console.
+    manifest = {"shards": names}
+    (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)

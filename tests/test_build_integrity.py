@@ -9,6 +9,7 @@ give identical trees.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -55,6 +56,13 @@ def test_two_builds_of_the_same_records_and_date_are_identical(
     assert len(one) > 300
     assert any(name.startswith("pagefind/filter/") for name in one)
     assert one == two
+
+
+def test_a_site_without_shards_still_lists_them(example_sites: tuple[Path, Path]) -> None:
+    """The search page asks for pagefind/shards.json on every site: a 404 would be a console error."""
+    site, _ = example_sites
+    assert json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": []}
+    assert not (site / "pagefind" / "shards").exists()
 
 
 def test_a_failed_search_stage_leaves_the_previous_site_untouched(

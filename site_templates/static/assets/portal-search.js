@@ -230,8 +230,8 @@
   input.value = params.get("q") || "";
   if (params.get("sort") === "date") sortSelect.value = "date";
 
-  // A large portal's record pages are indexed in shards (pagefind/shards.json lists them): each
-  // is merged into the main index, and one search runs over all of them.
+  // A large portal's record pages are indexed in shards (pagefind/shards.json lists them, and is
+  // empty for a small one): each is merged into the main index, and one search runs over all.
   async function mergeShards(bundle, baseUrl) {
     var response = await fetch(new URL("shards.json", bundle).href);
     if (!response.ok) return;
