@@ -14,17 +14,46 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from generator.forked import run_forked, worker_count
+from generator.forked import each_forked, worker_count
 from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
 from generator.notice_rule import NoticeRule, notice_rule
 from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
 from generator.problems import Problem
-from generator.record_cache import Key, Parsed, RecordCache, file_digest, rereader, stripped
+from generator.record_cache import RecordCache, file_digest, rereader
 from generator.schema_problems import validate_record
 from generator.yaml_source import FieldPath, SourceFile, parse_record_bytes, read_record_bytes
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 PARTS_PER_WORKER = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What reading one file gave: its source, its record (None when invalid), the schema's problems."""
+
+    source: SourceFile
+    record: Any
+    problems: list[Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a process reading files sends back for one: its source (None for a file not where a
+    record belongs, or one the record cache holds), or for a well-formed file read without
+    positions its data alone (the source is made here: a quarter of the bytes to pickle), and
+    the digest of its bytes."""
+
+    source: SourceFile | None = None
+    digest: str = ""
+    cached: bool = False
+    data: dict[str, Any] | None = None
+
+    def source_of(self, record_file: RecordFile) -> SourceFile | None:
+        if self.data is None:
+            return self.source
+        source = SourceFile(record_file.display, self.data)
+        source.reread = rereader(record_file.path, source, self.digest)
+        return source
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,57 +126,70 @@ def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
 
 def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[Parsed | None, str]]:
     """What reading each file gives (None for a file not where a record belongs), with the
-    digest of its bytes. The files the cache does not know are parsed in as many processes as
-    there are cores, when there are enough of them (forked.py): parsing is most of a first
-    check's time."""
-    results: list[tuple[Parsed | None, str]] = [(None, "")] * len(files)
-    pending: list[tuple[int, bytes, Key]] = []
-    for index, record_file in enumerate(files):
-        if record_file.problem:
-            continue
-        raw = read_record_bytes(record_file.path, record_file.display)
-        if isinstance(raw, SourceFile):
-            results[index] = (Parsed(raw, None, []), "")
-            continue
-        key = RecordCache.key(record_file.kind, record_file.display, file_digest(raw))
-        found = cache.find(key, record_file.path) if cache is not None else None
-        if found is None:
-            pending.append((index, raw, key))
-        else:
-            results[index] = (found, key[2])
-    workers = worker_count(len(pending))
-    # More parts than workers: the parent takes in one part's results (unpickling them) while
-    # the workers parse the next.
-    size = -(-len(pending) // (workers * PARTS_PER_WORKER)) if pending else 0
-    parts = run_forked(
+    digest of its bytes. For a large portal the files are read, digested and parsed in as many
+    processes as there are cores (forked.py), which send back plain data: this process only
+    makes the records, as validating them costs less than unpickling them would."""
+    workers = worker_count(len(files))
+    # More parts than workers: this process takes in one part's results while the workers read
+    # the next.
+    size = -(-len(files) // (workers * PARTS_PER_WORKER)) if files else 0
+    parts = each_forked(
         [
-            partial(
-                _parse_part,
-                [(files[index], raw, key[2]) for index, raw, key in pending[first : first + size]],
-                workers > 1,
-            )
-            for first in range(0, len(pending), size or 1)
+            partial(_read_part, files[first : first + size], cache, workers > 1)
+            for first in range(0, len(files), size or 1)
         ],
         workers,
     )
-    for (index, _, key), parsed in zip(pending, (parsed for part in parts for parsed in part), strict=True):
-        results[index] = (parsed, key[2])
-        if cache is not None:
-            cache.keep(key, parsed)
+    results: list[tuple[Parsed | None, str]] = []
+    for record_file, reading in zip(files, (one for part in parts for one in part), strict=True):
+        source = reading.source_of(record_file)
+        if cache is not None and reading.digest:
+            key = RecordCache.key(record_file.kind, record_file.display, reading.digest)
+            if reading.cached:
+                source = cache.find(key, record_file.path)
+            elif source is not None:
+                cache.keep(key, source)
+        results.append((_validated(record_file.kind, source) if source is not None else None, reading.digest))
     return results
 
 
-def _parse_part(part: list[tuple[RecordFile, bytes, str]], forked: bool) -> list[Parsed]:
-    """Parse files; a forked process sends back their sources without positions and text, as
-    the record cache keeps them (half the bytes to pickle): a rule that needs a line reads the
-    file again."""
-    parsed = [_parse(record_file, raw) for record_file, raw, _ in part]
-    if not forked:
-        return parsed
-    return [
-        stripped(one, rereader(record_file.path, one.source, digest))
-        for (record_file, _, digest), one in zip(part, parsed, strict=True)
-    ]
+def _read_part(part: list[RecordFile], cache: RecordCache | None, forked: bool) -> list[_Reading]:
+    """Read, digest and parse files, unless the cache has them. A forked process reads them
+    without positions and sends back their sources without positions or text, as the record
+    cache keeps them: a problem that needs a line has the file read again."""
+    readings: list[_Reading] = []
+    for record_file in part:
+        if record_file.problem:
+            readings.append(_Reading())
+            continue
+        raw = read_record_bytes(record_file.path, record_file.display)
+        if isinstance(raw, SourceFile):
+            readings.append(_Reading(raw))
+            continue
+        digest = file_digest(raw)
+        if cache is not None and cache.has(RecordCache.key(record_file.kind, record_file.display, digest)):
+            readings.append(_Reading(None, digest, cached=True))
+            continue
+        source = parse_record_bytes(raw, record_file.display, positions=not forked)
+        if not forked:
+            readings.append(_Reading(source, digest))
+        elif source.problems:
+            readings.append(_Reading(source.without_positions(), digest))
+        else:
+            readings.append(_Reading(None, digest, data=source.data))
+    return readings
+
+
+def _validated(kind: str, source: SourceFile) -> Parsed:
+    """The record a file's data makes, or the schema's problems with it. A source read without
+    positions has them read again first when there are problems to place."""
+    if source.data is None:
+        return Parsed(source, None, [])
+    model: type[BaseModel] = RECORD_MODELS[kind]
+    record, problems = validate_record(model, source)
+    if problems and source.complete_positions():
+        record, problems = validate_record(model, source)
+    return Parsed(source, record, problems)
 
 
 def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, digest: str) -> None:
@@ -188,12 +230,3 @@ def _add_misplaced(catalog: Catalog, record_file: RecordFile) -> None:
     catalog.problems.append(Problem(record_file.problem, record_file.display, params=params))
     # The record is there, only misplaced: what refers to it is not reported as dangling.
     catalog.broken[record_file.kind].add(record_file.stem)
-
-
-def _parse(record_file: RecordFile, raw: bytes) -> Parsed:
-    source = parse_record_bytes(raw, record_file.display)
-    if source.data is None:
-        return Parsed(source, None, [])
-    model: type[BaseModel] = RECORD_MODELS[record_file.kind]
-    record, problems = validate_record(model, source)
-    return Parsed(source, record, problems)

@@ -30,13 +30,22 @@ def worker_count(records: int) -> int:
 def run_forked(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     """Each task's result, in the tasks' order, computed in up to `workers` forked processes.
     A task's exception is raised here; so is BrokenProcessPool, should a process die."""
+    return list(each_forked(tasks, workers))
+
+
+def each_forked(tasks: Sequence[Callable[[], T]], workers: int) -> Iterator[T]:
+    """As run_forked, giving each result as soon as it and those before it are done, so that the
+    caller takes in one while the processes compute the next."""
     if workers <= 1 or len(tasks) <= 1:
-        return [task() for task in tasks]
+        yield from (task() for task in tasks)
+        return
     global _tasks  # what a forked process finds in the memory it inherits
     _tasks = tasks
     try:
         with _pool(min(workers, len(tasks))) as pool:
-            return list(pool.map(_run_task, range(len(tasks))))
+            results = pool.map(_run_task, range(len(tasks)))  # the processes are forked here
+            _tasks = None
+            yield from results
     finally:
         _tasks = None
 

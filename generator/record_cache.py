@@ -1,11 +1,11 @@
-"""Records read and validated once, kept by the digest of their bytes.
+"""Record files read once, kept by the digest of their bytes.
 
-Reading a record (the YAML 1.2 builder that keeps every field's line, then the schema) costs
-about 0.6 ms a file: half a minute for a national portal of 50,000 files, on every build. A
-file whose bytes, path and kind are those of a file read before gives back what that reading
-gave: its record, its schema problems, and its source without the positions of its fields
-(read again from the file when a problem needs a line; kept from then on, see save) and, for a
-valid record, without its raw data. Only the rules run again: they look across records.
+Reading a record file (the YAML 1.2 reader, see yaml_source.py) costs about 0.2 ms: ten
+seconds for a national portal of 50,000 files, on every build. A file whose bytes, path and
+kind are those of a file read before gives back what that reading gave: its data and the
+problems of its YAML, without the positions of its fields (read again from the file when a
+problem needs a line; kept from then on, see save). Only the schema and the rules run again:
+making the records from their data costs less than unpickling them would.
 Entries are kept in buckets by path, so one changed file rewrites one bucket, not the whole
 cache; a bucket written by other code is ignored.
 
@@ -21,27 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from generator.build_cache import code_digest
 from generator.pickled import read_pickled, write_pickled
-from generator.problems import Problem
 from generator.yaml_source import SourceFile, parse_record_bytes, read_record_bytes
 
 FOLDER = "records"
 BUCKETS = 64
-FORMAT = 2
+FORMAT = 3
 
 Key = tuple[str, str, str]  # kind, path as displayed, SHA-256 of the bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """What reading one file gave: its source, its record (None when invalid), the schema's problems."""
-
-    source: SourceFile
-    record: Any
-    problems: list[Problem]
 
 
 @dataclass
@@ -50,8 +39,8 @@ class RecordCache:
     # Parsing depends on our Python code and the two libraries that read and validate YAML, not
     # on the templates or the site's libraries: editing a template keeps the records cached.
     code: str = field(default_factory=lambda: code_digest(("generator",), ("pyyaml", "pydantic")))
-    known: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, as read
-    used: dict[int, dict[Key, Parsed]] = field(default_factory=dict)  # by bucket, this run
+    known: dict[int, dict[Key, SourceFile]] = field(default_factory=dict)  # by bucket, as read
+    used: dict[int, dict[Key, SourceFile]] = field(default_factory=dict)  # by bucket, this run
     misses: int = 0
     # The sources given out without positions: those that had them read again are kept with them.
     handed_out: list[tuple[Key, SourceFile]] = field(default_factory=list)
@@ -70,7 +59,10 @@ class RecordCache:
     def key(kind: str, display_path: str, digest: str) -> Key:
         return (kind, display_path, digest)
 
-    def find(self, key: Key, file: Path) -> Parsed | None:
+    def has(self, key: Key) -> bool:
+        return key in self.known.get(_bucket(key), {})
+
+    def find(self, key: Key, file: Path) -> SourceFile | None:
         """What reading the file of `key` gave before, or None. A source from the cache comes
         without positions and text (most records never need them, and they are most of the
         bytes): it reads them again from `file` when first asked."""
@@ -78,17 +70,17 @@ class RecordCache:
         if found is None:
             return None
         self.used.setdefault(_bucket(key), {})[key] = found
-        if found.source.text:  # kept with its positions: a rule asked for a line last time
-            return found
-        source = replace(found.source, reread=rereader(file, found.source, key[2]))
+        if found.text:  # kept with its positions: a rule asked for a line last time
+            return replace(found)
+        source = replace(found, reread=rereader(file, found, key[2]))
         self.handed_out.append((key, source))
-        return Parsed(source, found.record, found.problems)
+        return source
 
-    def keep(self, key: Key, parsed: Parsed) -> None:
+    def keep(self, key: Key, source: SourceFile) -> None:
         self.misses += 1
-        if parsed.source.reread is not None:  # parsed in another process: see save()
-            self.handed_out.append((key, parsed.source))
-        self.used.setdefault(_bucket(key), {})[key] = stripped(parsed)
+        if source.reread is not None:  # read without positions: see save()
+            self.handed_out.append((key, source))
+        self.used.setdefault(_bucket(key), {})[key] = source.without_positions()
 
     def save(self) -> None:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone, or a
@@ -97,10 +89,7 @@ class RecordCache:
         changed = set()
         for key, source in self.handed_out:
             if source.text:
-                entry = self.used[_bucket(key)][key]
-                self.used[_bucket(key)][key] = Parsed(
-                    replace(source, reread=None), entry.record, entry.problems
-                )
+                self.used[_bucket(key)][key] = replace(source, reread=None)
                 changed.add(_bucket(key))
         self.handed_out.clear()
         for bucket in range(BUCKETS):
@@ -114,16 +103,6 @@ class RecordCache:
 def file_digest(raw: bytes) -> str:
     """What a record is a function of (with the code that reads it): the bytes of its file."""
     return hashlib.sha256(raw).hexdigest()
-
-
-def stripped(parsed: Parsed, reread: Callable[[], SourceFile] | None = None) -> Parsed:
-    """What is kept of a reading, in the cache or sent back by a forked process: no positions
-    or text (`reread` gets them back when a problem needs a line), and no data once it became a
-    record (nothing reads it after): a third of the bytes, and of the time to unpickle them."""
-    source = parsed.source.without_positions(reread)
-    if parsed.record is not None:
-        source.data = {}
-    return Parsed(source, parsed.record, parsed.problems)
 
 
 def _bucket(key: Key) -> int:

@@ -12,8 +12,10 @@ import pytest
 
 import generator.feeds
 from generator import catalog, page_shell, render, stages
+from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import ToolFailed
+from generator.record_cache import RecordCache
 from generator.site import build_site
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,23 @@ def test_a_forked_check_finds_the_same_problems(example: Path, monkeypatch: pyte
     assert {problem.code for problem in alone} >= {"unknown-key", "yaml-syntax"}
     assert any(not problem.is_error for problem in alone), "a rule's warning needs its line read again"
     assert forked == alone
+
+
+def test_a_forked_check_with_the_record_cache_finds_the_same_problems(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked processes read the files and ask the cache; this one makes the records: the first
+    check (nothing cached) and the second (all cached) say what one process says."""
+    break_some_records(example)
+    split_in(1, monkeypatch)
+    alone = check_portal(example, TODAY).problems
+    split_in(2, monkeypatch)
+    cache = tmp_path / "cache"
+    assert check_portal(example, TODAY, cache).problems == alone
+    assert check_portal(example, TODAY, cache).problems == alone
+    reading = RecordCache.open(cache)
+    load_catalog(example, reading)
+    assert reading.misses == 0
 
 
 def test_a_forked_build_gives_the_same_site(

@@ -453,3 +453,95 @@ def test_any_yaml_like_text_gives_data_or_problems(text: str) -> None:
     assert (source.data is None) == bool(source.problems)
     for problem in source.problems:
         assert problem.line >= 1 and problem.column >= 1
+
+
+# --- reading without positions --------------------------------------------------------------------
+
+
+def same_reading(text: str) -> None:
+    """Without positions, a file gives the same data (types included) and the same problems."""
+    full = parse(text)
+    fast = parse_record_bytes(text.encode("utf-8"), FILE, positions=False)
+    assert typed(fast.data) == typed(full.data)
+    assert fast.problems == full.problems
+    if full.problems:  # a file with something to report is read whole, positions and all
+        assert fast.positions == full.positions and fast.text == full.text
+
+
+def typed(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        NOTICE_TEXT,
+        "a: &x 1\nb: *x\n",
+        "a: !!int 3\n",
+        "a: !custom x\n",
+        "a: !!str 3\nb: ! 4\n",
+        "a: 1\nb: 2\na: 3\n",
+        "a:\n  b: 1\n  b: 2\n",
+        "? [a]\n: 1\n",
+        "? {a: 1}\n: 1\n",
+        "a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+        'a: "\\x02"\n',
+        "a: 1\n---\nb: 2\n",
+        "- a\n- b\n",
+        "just text\n",
+        "~\n",
+        "a: [1\n",
+        "1: one\ntrue: yes\nnull: none\n~: x\n0797: zip\n",
+        "a: 0o17\nb: 0x1F\nc: 1e3\nd: .5\ne: -0\nf: +3\ng: 2024-03-01\nh: 17:00\n",
+        "a: ''\nb:\nc: []\nd: {}\ne: [[1, 2], {x: y}]\n",
+        "a:\n  - b: 1\n    c: [x, {d: e}]\n  - 2\n",
+    ],
+)
+def test_reading_without_positions_gives_what_reading_with_them_gives(text: str) -> None:
+    same_reading(text)
+
+
+EXAMPLE_RECORDS = sorted((Path(__file__).resolve().parent.parent / "notices").rglob("*.yml"))[:20]
+SNIPPETS = [
+    ":",
+    "- ",
+    '"',
+    "'",
+    "&a ",
+    "*a",
+    "!!int ",
+    "\t",
+    "  ",
+    "\n",
+    "{",
+    "[",
+    "]",
+    "? ",
+    "---\n",
+    "0797",
+    "~",
+    "@",
+]
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_mutated_record_reads_the_same_without_positions(data: st.DataObject) -> None:
+    lines = data.draw(st.sampled_from(EXAMPLE_RECORDS)).read_text(encoding="utf-8").split("\n")
+    for _ in range(data.draw(st.integers(0, 3))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        where = data.draw(st.integers(0, len(lines[index])))
+        edit = data.draw(st.sampled_from(["insert", "copy", "delete", "cut"]))
+        if edit == "insert":
+            lines[index] = lines[index][:where] + data.draw(st.sampled_from(SNIPPETS)) + lines[index][where:]
+        elif edit == "copy":
+            lines.insert(index, lines[data.draw(st.integers(0, len(lines) - 1))])
+        elif edit == "delete" and len(lines) > 1:
+            del lines[index]
+        else:
+            lines[index] = lines[index][:where]
+    same_reading("\n".join(lines))

@@ -77,8 +77,11 @@ def _slug(value: Any) -> str:
     return value
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _real_date(text: str) -> date | None:
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+    if not _ISO_DATE.fullmatch(text):
         return None
     try:
         day = date.fromisoformat(text)
