@@ -59,7 +59,7 @@ def _child(command: str, portal: Path, site: Path) -> None:
     from datetime import date, timedelta
 
     from generator.check import check_portal
-    from generator.collector import set_aside_what_is_loaded
+    from generator.collector import loading_once
     from generator.site import build_site
     from generator.timing import peak_rss_mb, recording
 
@@ -68,8 +68,8 @@ def _child(command: str, portal: Path, site: Path) -> None:
     started = time.perf_counter()
     with recording() as recorder:
         if command.startswith("check"):
-            result = check_portal(portal, today, cache_folder(site) if command == "check-cached" else None)
-            set_aside_what_is_loaded()  # as `portal check` does
+            with loading_once():  # as `portal check` does
+                result = check_portal(portal, today, cache_folder(site) if command == "check-cached" else None)
             if not result.passes():
                 raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
             records = result.record_count

@@ -156,12 +156,11 @@ def _add_today(parser: argparse.ArgumentParser) -> None:
 def _check(arguments: argparse.Namespace) -> int:
     from generator.build_cache import default_cache_folder
     from generator.check import check_portal
-    from generator.collector import set_aside_what_is_loaded
+    from generator.collector import loading_once
 
     cache = None if arguments.no_cache else default_cache_folder(arguments.root)
-    result = check_portal(arguments.root, resolve_today(arguments.today), cache)
-    # Else the first full collection after loading scans every record (seconds at 50,000).
-    set_aside_what_is_loaded()
+    with loading_once():
+        result = check_portal(arguments.root, resolve_today(arguments.today), cache)
     _write_report(result.problems, result.record_count, arguments.format)
     return EXIT_OK if result.passes(strict=arguments.strict) else EXIT_INVALID
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.build_cache import BuildCache, default_cache_folder
 from generator.check import check_portal
 from generator.clock import TODAY_ENVIRONMENT_VARIABLE
-from generator.collector import collector_paused, set_aside_what_is_loaded
+from generator.collector import loading_once
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
 from generator.mkdocs_plugin import FROZEN_ENVIRONMENT_VARIABLE, hand_over
 from generator.portal import Portal, build_portal
@@ -59,12 +59,12 @@ class BuildResult:
 def prepare(
     root: Path, today: date, *, strict: bool, frozen: bool, cache_folder: Path | None = None
 ) -> tuple[Portal, int]:
-    result = check_portal(root, today, cache_folder)
-    if not result.passes(strict=strict):
-        raise InvalidRecords(as_text(result.problems, result.record_count))
-    with collector_paused(), phase("derive"):
-        portal = build_portal(result.catalog, today, frozen=frozen)
-    set_aside_what_is_loaded()
+    with loading_once():
+        result = check_portal(root, today, cache_folder)
+        if not result.passes(strict=strict):
+            raise InvalidRecords(as_text(result.problems, result.record_count))
+        with phase("derive"):
+            portal = build_portal(result.catalog, today, frozen=frozen)
     return portal, len(result.warnings)
 
 
