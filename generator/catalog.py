@@ -52,7 +52,7 @@ class _Reading:
         if self.data is None:
             return self.source
         source = SourceFile(record_file.display, self.data)
-        source.reread = rereader(record_file.path, source, self.digest)
+        source.reread = rereader(record_file.location, record_file.display, self.digest)
         return source
 
 
@@ -146,7 +146,7 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
         if cache is not None and reading.digest:
             key = RecordCache.key(record_file.kind, record_file.display, reading.digest)
             if reading.cached:
-                source = cache.find(key, record_file.path)
+                source = cache.find(key, record_file.location)
             elif source is not None:
                 cache.keep(key, source)
         results.append((_validated(record_file.kind, source) if source is not None else None, reading.digest))
@@ -162,7 +162,7 @@ def _read_part(part: list[RecordFile], cache: RecordCache | None, forked: bool) 
         if record_file.problem:
             readings.append(_Reading())
             continue
-        raw = read_record_bytes(record_file.path, record_file.display)
+        raw = read_record_bytes(record_file.location, record_file.display)
         if isinstance(raw, SourceFile):
             readings.append(_Reading(raw))
             continue

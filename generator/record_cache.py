@@ -18,17 +18,19 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from generator.build_cache import code_digest
 from generator.pickled import read_pickled, write_pickled
-from generator.yaml_source import SourceFile, parse_record_bytes, read_record_bytes
+from generator.problems import Problem
+from generator.yaml_source import FieldPath, Location, SourceFile, parse_record_bytes, read_record_bytes
 
 FOLDER = "records"
 BUCKETS = 64
-FORMAT = 3
+FORMAT = 4
 
 Key = tuple[str, str, str]  # kind, path as displayed, SHA-256 of the bytes
 
@@ -39,8 +41,8 @@ class RecordCache:
     # Parsing depends on our Python code and the two libraries that read and validate YAML, not
     # on the templates or the site's libraries: editing a template keeps the records cached.
     code: str = field(default_factory=lambda: code_digest(("generator",), ("pyyaml", "pydantic")))
-    known: dict[int, dict[Key, SourceFile]] = field(default_factory=dict)  # by bucket, as read
-    used: dict[int, dict[Key, SourceFile]] = field(default_factory=dict)  # by bucket, this run
+    known: dict[int, dict[Key, Entry]] = field(default_factory=dict)  # by bucket, as read
+    used: dict[int, dict[Key, Entry]] = field(default_factory=dict)  # by bucket, this run
     misses: int = 0
     # The sources given out without positions: those that had them read again are kept with them.
     handed_out: list[tuple[Key, SourceFile]] = field(default_factory=list)
@@ -62,7 +64,7 @@ class RecordCache:
     def has(self, key: Key) -> bool:
         return key in self.known.get(_bucket(key), {})
 
-    def find(self, key: Key, file: Path) -> SourceFile | None:
+    def find(self, key: Key, file: Path | str) -> SourceFile | None:
         """What reading the file of `key` gave before, or None. A source from the cache comes
         without positions and text (most records never need them, and they are most of the
         bytes): it reads them again from `file` when first asked."""
@@ -70,17 +72,17 @@ class RecordCache:
         if found is None:
             return None
         self.used.setdefault(_bucket(key), {})[key] = found
-        if found.text:  # kept with its positions: a rule asked for a line last time
-            return replace(found)
-        source = replace(found, reread=rereader(file, found, key[2]))
-        self.handed_out.append((key, source))
+        source = _source(found)
+        if not source.text:  # else kept with its positions: a rule asked for a line last time
+            source.reread = rereader(file, source.path, key[2])
+            self.handed_out.append((key, source))
         return source
 
     def keep(self, key: Key, source: SourceFile) -> None:
         self.misses += 1
         if source.reread is not None:  # read without positions: see save()
             self.handed_out.append((key, source))
-        self.used.setdefault(_bucket(key), {})[key] = source.without_positions()
+        self.used.setdefault(_bucket(key), {})[key] = _entry(source.without_positions())
 
     def save(self) -> None:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone, or a
@@ -89,7 +91,7 @@ class RecordCache:
         changed = set()
         for key, source in self.handed_out:
             if source.text:
-                self.used[_bucket(key)][key] = replace(source, reread=None)
+                self.used[_bucket(key)][key] = _entry(source)
                 changed.add(_bucket(key))
         self.handed_out.clear()
         for bucket in range(BUCKETS):
@@ -98,6 +100,38 @@ class RecordCache:
                 continue
             write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries
+
+
+# A source as the cache keeps it: its fields in a tuple, which unpickles several times faster
+# than the dataclass (50,000 of them are read at every check).
+Entry = tuple[
+    str, Any, dict[FieldPath, Location], dict[FieldPath, Location], list[Problem], str, dict[FieldPath, str]
+]
+
+
+def _entry(source: SourceFile) -> Entry:
+    return (
+        source.path,
+        source.data,
+        source.positions,
+        source.key_positions,
+        source.problems,
+        source.text,
+        source.written,
+    )
+
+
+def _source(entry: Entry) -> SourceFile:
+    path, data, positions, key_positions, problems, text, written = entry
+    return SourceFile(
+        path,
+        data,
+        positions=positions,
+        key_positions=key_positions,
+        problems=problems,
+        text=text,
+        written=written,
+    )
 
 
 def file_digest(raw: bytes) -> str:
@@ -109,12 +143,12 @@ def _bucket(key: Key) -> int:
     return zlib.crc32(key[1].encode("utf-8")) % BUCKETS
 
 
-def rereader(file: Path, source: SourceFile, digest: str) -> Callable[[], SourceFile]:
+def rereader(file: Path | str, display_path: str, digest: str) -> Callable[[], SourceFile]:
     """How a source kept without positions gets them back: by reading its file again."""
-    return partial(_read_again, file, source.path, digest)
+    return partial(_read_again, file, display_path, digest)
 
 
-def _read_again(file: Path, display_path: str, digest: str) -> SourceFile:
+def _read_again(file: Path | str, display_path: str, digest: str) -> SourceFile:
     """The file read again for its positions. Should it have changed since it was read (an
     edit during the check), its positions are this run's best guess only: it comes back without
     its text, which keeps them out of the cache (save)."""

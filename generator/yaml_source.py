@@ -9,6 +9,7 @@ iterative, so deep nesting cannot overflow a stack) and build the data ourselves
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -126,13 +127,14 @@ def read_record_file(file: Path, display_path: str) -> SourceFile:
     return raw if isinstance(raw, SourceFile) else parse_record_bytes(raw, display_path)
 
 
-def read_record_bytes(file: Path, display_path: str) -> bytes | SourceFile:
+def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile:
     """The file's bytes, or a source holding the problem that kept them from being read."""
     source = SourceFile(display_path)
     try:
-        size = file.stat().st_size
-        # A file over the cap is refused by its size: never read into memory, however large.
-        raw = file.read_bytes() if size <= MAX_FILE_BYTES else b""
+        with open(file, "rb") as stream:  # noqa: PTH123 - a str is read as it is, no Path made
+            size = os.fstat(stream.fileno()).st_size
+            # A file over the cap is refused by its size: never read into memory, however large.
+            raw = stream.read() if size <= MAX_FILE_BYTES else b""
     except OSError as error:
         source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
         return source

@@ -91,10 +91,9 @@ def test_a_record_whose_line_a_rule_asked_for_is_kept_with_its_positions(
 def test_a_file_changed_since_it_was_read_is_not_kept_with_its_positions(portal: Path) -> None:
     """Positions read again from a file edited during the check are used, never kept (save)."""
     from generator.record_cache import file_digest, rereader
-    from generator.yaml_source import SourceFile
 
     path = portal / NOTICE
-    fresh = rereader(path, SourceFile(NOTICE), file_digest(path.read_bytes()))()
-    stale = rereader(path, SourceFile(NOTICE), file_digest(b"the bytes it had when it was read"))()
+    fresh = rereader(path, NOTICE, file_digest(path.read_bytes()))()
+    stale = rereader(path, NOTICE, file_digest(b"the bytes it had when it was read"))()
     assert fresh.text and fresh.positions
     assert not stale.text and stale.positions == fresh.positions

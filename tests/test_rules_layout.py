@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -190,15 +191,16 @@ def test_a_history_naming_a_notice_that_does_not_list_the_achievement(portal: Pa
 
 
 def test_a_file_that_cannot_be_read(portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """As root every file is readable; a permission error is simulated for the notice only."""
-    read_bytes = Path.read_bytes
+    """As root every file is readable; a permission error is simulated for the notice only, where
+    the loader opens record files."""
+    import generator.yaml_source
 
-    def refuse(path: Path) -> bytes:
-        if path.name == "gnas-2024-n01.yml":
-            raise PermissionError(13, "Permission denied", str(path))
-        return read_bytes(path)
+    def refuse(file: str | Path, mode: str) -> IO[bytes]:
+        if Path(file).name == "gnas-2024-n01.yml":
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(file, "rb")  # noqa: PTH123 - the loader's own call, passed on
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(generator.yaml_source, "open", refuse, raising=False)
     problems = check_problems(portal, TODAY)
     assert [problem.key() for problem in problems] == [("file-unreadable", NOTICE, 1, "")]
     assert "Permission denied" in problems[0].params["reason"]
