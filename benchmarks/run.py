@@ -69,7 +69,9 @@ def _child(command: str, portal: Path, site: Path) -> None:
     with recording() as recorder:
         if command.startswith("check"):
             with loading_once():  # as `portal check` does
-                result = check_portal(portal, today, cache_folder(site) if command == "check-cached" else None)
+                result = check_portal(
+                    portal, today, cache_folder(site) if command == "check-cached" else None
+                )
             if not result.passes():
                 raise SystemExit(f"the synthetic portal does not pass the check: {len(result.errors)} errors")
             records = result.record_count

@@ -155,8 +155,9 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
 
 def _read_part(part: list[RecordFile], cache: RecordCache | None, forked: bool) -> list[_Reading]:
     """Read, digest and parse files, unless the cache has them. A forked process reads them
-    without positions and sends back their sources without positions or text, as the record
-    cache keeps them: a problem that needs a line has the file read again."""
+    without positions and sends back a well-formed file's data alone (a file with a problem:
+    its source, its problems placed): a schema problem or a rule that needs a line has the file
+    read again (_validated, SourceFile.where)."""
     readings: list[_Reading] = []
     for record_file in part:
         if record_file.problem:
