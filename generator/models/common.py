@@ -56,10 +56,12 @@ def show_value(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise _fail("text-empty", value)  # `title:` with nothing after it
     if isinstance(value, str):
-        return value
+        if value and not value.isspace():  # what strip() would leave something of, without a copy
+            return value
+        raise _fail("text-empty", value)  # `title:` with nothing after it
+    if value is None:
+        raise _fail("text-empty", value)
     raise _fail("not-text", value)
 
 

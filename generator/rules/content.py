@@ -80,6 +80,8 @@ def _within(
 
 
 def _attachments(root: Path, loaded: Loaded[Notice]) -> Iterator[Problem]:
+    if not loaded.record.attachments:  # most notices: no folder to make a Path for
+        return
     institution = loaded.record.institution
     folder = attachment_folder(root, institution)
     for index, attachment in enumerate(loaded.record.attachments):
