@@ -182,14 +182,12 @@ def _read_part(part: list[RecordFile], cache: RecordCache | None, forked: bool) 
 
 
 def _validated(kind: str, source: SourceFile) -> Parsed:
-    """The record a file's data makes, or the schema's problems with it. A source read without
-    positions has them read again first when there are problems to place."""
+    """The record a file's data makes, or the schema's problems with it (placed: a source read
+    without positions has them read again, see validate_record)."""
     if source.data is None:
         return Parsed(source, None, [])
     model: type[BaseModel] = RECORD_MODELS[kind]
     record, problems = validate_record(model, source)
-    if problems and source.complete_positions():
-        record, problems = validate_record(model, source)
     return Parsed(source, record, problems)
 
 

@@ -28,6 +28,9 @@ def validate_record(model: type[ModelT], source: SourceFile) -> tuple[ModelT | N
     try:
         return model.model_validate(source.data), []
     except ValidationError as error:
+        # A source read without positions (record_cache.py, catalog.py) has them read again
+        # first: a message places the value and quotes it as written (`0797`, not 797).
+        source.complete_positions()
         problems = [_problem(model, source, detail) for detail in error.errors(include_url=False)]
         return None, _without_typo_echoes(problems)
 

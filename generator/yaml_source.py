@@ -31,15 +31,22 @@ try:  # the C parser is ~10x faster; fall back to pure Python where libyaml is m
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-# YAML 1.2 core schema, applied to plain (unquoted) scalars only.
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_TRUE = re.compile(r"^(?:true|True|TRUE)$")
-_FALSE = re.compile(r"^(?:false|False|FALSE)$")
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_OCT = re.compile(r"^0o[0-7]+$")
-_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+# YAML 1.2 core schema, applied to plain (unquoted) scalars only: its words, and its numbers
+# (tried in this order: `0o17` is octal, not the integer 0 followed by text).
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+_NUMBER = re.compile(
+    r"(?P<int>[-+]?[0-9]+)|(?P<oct>0o[0-7]+)|(?P<hex>0x[0-9a-fA-F]+)"
+    r"|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)"
+)
+# The tags a record may carry: none, the non-specific `!`, or the standard one of its kind.
 _STR_TAG = "tag:yaml.org,2002:str"
+_TEXT_TAGS = (None, "!", _STR_TAG)
+_MAPPING_TAGS = (None, "!", "tag:yaml.org,2002:map")
+_SEQUENCE_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 # What YAML does not allow in a file (its "printable" set), and so not in a value either: a double-
 # quoted escape (`"\x02"`) would otherwise carry it past the reader into pages, feeds and calendars.
 _NOT_PRINTABLE = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -63,8 +70,8 @@ class SourceFile:
     # records never need: they are read again from the file the first time a line is asked for.
     reread: Callable[[], SourceFile] | None = field(default=None, repr=False, compare=False)
 
-    def without_positions(self, reread: Callable[[], SourceFile] | None = None) -> SourceFile:
-        return replace(self, positions={}, key_positions={}, text="", written={}, reread=reread)
+    def without_positions(self) -> SourceFile:
+        return replace(self, positions={}, key_positions={}, text="", written={}, reread=None)
 
     def complete_positions(self) -> bool:
         """Read the positions again if this source came without them; False if it had them."""
@@ -133,11 +140,13 @@ def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile
     try:
         with open(file, "rb") as stream:  # noqa: PTH123 - a str is read as it is, no Path made
             size = os.fstat(stream.fileno()).st_size
-            # A file over the cap is refused by its size: never read into memory, however large.
-            raw = stream.read() if size <= MAX_FILE_BYTES else b""
+            # A file over the cap is refused by its size: never read into memory, however large
+            # (nor past the cap, should it grow while it is read).
+            raw = stream.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as error:
         source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
         return source
+    size = max(size, len(raw))
     if size > MAX_FILE_BYTES:
         source.problems.append(_too_large(display_path, size))
         return source
@@ -217,39 +226,33 @@ def _line_of(raw: bytes, offset: int) -> int:
 _NON_TEXT_START = frozenset("~nNtTfF0123456789+-.")
 
 
-# The words the core schema resolves, and a quick test that a plain scalar may be a number: most
-# that start like one are dates, which one pattern tells from numbers.
-_WORDS: dict[str, Any] = {
-    **dict.fromkeys(("~", "null", "Null", "NULL"), None),
-    **dict.fromkeys(("true", "True", "TRUE"), True),
-    **dict.fromkeys(("false", "False", "FALSE"), False),
-}
-_NUMBER = re.compile("|".join(pattern.pattern.strip("^$") for pattern in (_INT, _OCT, _HEX, _FLOAT)))
-
-
 def _resolve_plain(value: str) -> Any:
     if value and value[0] not in _NON_TEXT_START:
         return value
     if value in _WORDS:
         return _WORDS[value]
-    if _NULL.match(value):
-        return None
-    if not _NUMBER.fullmatch(value):
+    number = _NUMBER.fullmatch(value)  # most plain scalars that start like a number are dates
+    if number is None:
         return value
-    if _INT.match(value):
-        return int(value)
-    if _OCT.match(value):
-        return int(value[2:], 8)
-    if _HEX.match(value):
-        return int(value[2:], 16)
-    if _FLOAT.match(value):
-        return float(value)
-    return value
+    try:
+        if number.lastgroup == "int":
+            return int(value)
+        if number.lastgroup == "oct":
+            return int(value[2:], 8)
+        if number.lastgroup == "hex":
+            return int(value[2:], 16)
+    except ValueError:  # more digits than Python turns into an integer (4,300): text, as written
+        return value
+    return float(value)
 
 
-_MAPPING_TAGS = (None, "!", "tag:yaml.org,2002:map")
-_SEQUENCE_TAGS = (None, "!", "tag:yaml.org,2002:seq")
-_TEXT_TAGS = (None, "!", _STR_TAG)
+def _key_name(value: Any, written: str) -> str:
+    """What a key is called: `1:` and `true:` are the keys "1" and "true", `~:` is ""."""
+    if value is None:
+        return ""
+    return written if isinstance(value, bool) else str(value)
+
+
 _NO_KEY: Any = object()  # a mapping waiting for its next key, not for a value
 
 
@@ -311,8 +314,8 @@ def _data_only(text: str) -> dict[str, Any] | None:
                     waiting[-1] = _NO_KEY
                 elif opens:  # a mapping or a list as a key
                     return None
-                else:  # as _Builder._place names a key
-                    key = "" if value is None else event.value if isinstance(value, bool) else str(value)
+                else:
+                    key = _key_name(value, event.value)
                     if key in containers[-1]:
                         return None
                     waiting[-1] = key
@@ -408,12 +411,12 @@ class _Builder:
         elif isinstance(event, yaml.ScalarEvent):
             self._place(self._scalar(event), event)
         elif isinstance(event, yaml.MappingStartEvent):
-            self._check_tag(event, "tag:yaml.org,2002:map")
+            self._check_tag(event, _MAPPING_TAGS)
             mapping: dict[str, Any] = {}
             path = self._place(mapping, event)
             self._push(_Frame(mapping, path), event)
         elif isinstance(event, yaml.SequenceStartEvent):
-            self._check_tag(event, "tag:yaml.org,2002:seq")
+            self._check_tag(event, _SEQUENCE_TAGS)
             sequence: list[Any] = []
             path = self._place(sequence, event)
             self._push(_Frame(sequence, path), event)
@@ -449,7 +452,7 @@ class _Builder:
 
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
-        if tag not in (None, "!", _STR_TAG):
+        if tag not in _TEXT_TAGS:
             line, column = _location(event.start_mark)
             self.source.problems.append(
                 Problem(
@@ -481,8 +484,8 @@ class _Builder:
             raise _Stop
         return event.value
 
-    def _check_tag(self, event: Any, standard: str) -> None:
-        if event.tag not in (None, "!", standard):
+    def _check_tag(self, event: Any, allowed: tuple[str | None, ...]) -> None:
+        if event.tag not in allowed:
             line, column = _location(event.start_mark)
             self.source.problems.append(
                 Problem(
@@ -516,7 +519,7 @@ class _Builder:
                     Problem("yaml-complex-key", self.source.path, at[0], at[1], field_path(frame.path))
                 )
                 raise _Stop
-            key = "" if value is None else str(value) if not isinstance(value, bool) else event.value
+            key = _key_name(value, event.value)
             if key in frame.seen_keys:
                 self.duplicates = True
                 first_line, _ = frame.seen_keys[key]

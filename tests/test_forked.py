@@ -4,6 +4,7 @@ of records; here the example portal is made to fork by asking for two workers.""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -36,9 +37,13 @@ def break_some_records(root: Path) -> None:
     first = notices[0].read_text(encoding="utf-8")
     notices[0].write_text(first.replace("title:", "titel:", 1), encoding="utf-8")
     notices[1].write_text(notices[1].read_text(encoding="utf-8") + "kind: [\n", encoding="utf-8")
-    achievement = sorted((root / "achievements").rglob("*.yml"))[0]
-    text = achievement.read_text(encoding="utf-8")
-    achievement.write_text(text.replace("type:", "type: not_a_type\n_old_type:", 1), encoding="utf-8")
+    achievements = sorted((root / "achievements").rglob("*.yml"))
+    text = achievements[0].read_text(encoding="utf-8")
+    achievements[0].write_text(text.replace("type:", "type: not_a_type\n_old_type:", 1), encoding="utf-8")
+    # Values a message must quote as they were written, which only the positions keep.
+    for achievement, title in ((achievements[1], "0797"), (achievements[2], "{草案: 1}")):
+        text = achievement.read_text(encoding="utf-8")
+        achievement.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1), encoding="utf-8")
 
 
 def split_in(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,6 +59,8 @@ def test_a_forked_check_finds_the_same_problems(example: Path, monkeypatch: pyte
     forked = check_portal(example, TODAY).problems
     assert {problem.code for problem in alone} >= {"unknown-key", "yaml-syntax"}
     assert any(not problem.is_error for problem in alone), "a rule's warning needs its line read again"
+    quoted = {value for problem in alone for value in problem.params.values()}
+    assert {"0797", "{草案: 1}"} <= quoted, "values are quoted as written"
     assert forked == alone
 
 

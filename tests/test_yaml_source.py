@@ -79,6 +79,14 @@ def test_plain_scalars_resolve_by_the_yaml_1_2_core_schema(written: str, value: 
     assert parse(f"value: {written}\n").data == {"value": value}
 
 
+def test_an_integer_too_long_for_python_stays_text() -> None:
+    digits = "1" * 5000  # Python refuses to turn more than 4,300 digits into an int
+    assert parse(f"funding: {digits}\n").data == {"funding": digits}
+    assert parse_record_bytes(f"funding: {digits}\n".encode(), FILE, positions=False).data == {
+        "funding": digits
+    }
+
+
 def test_how_a_number_was_written_is_kept_for_messages() -> None:
     source = parse("phone: 07978888888\nlist: [010, x]\ntext: '0797'\n")
     assert source.data == {"phone": 7978888888, "list": [10, "x"], "text": "0797"}
