@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -323,5 +323,24 @@ def write_feeds(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache
     fallback = portal_fallback_date(portal)
     entries = feed_entries(portal, site_url)
     serialised = serialised_entries((entry for stem in entries.values() for entry in stem), cache)
-    for feed in feed_catalogue(portal):
+    catalogue = feed_catalogue(portal)
+    for feed in catalogue:
         write_feed(site_dir, feed, render_feed(feed, entries[feed.stem], site_url, fallback, serialised))
+    write_theme_sitemaps(site_dir, catalogue)
+
+
+# Material takes every <link rel="alternate"> for another language's version of the site and, on
+# every page, asks for the sitemap beside it: beside our feeds, feeds/sitemap.xml, a 404 in every
+# reader's console and a wasted request on every page (mkdocs-material#8576; Material has reached
+# its end of life, so the fix made in its successor will not come). An empty sitemap answers it.
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def write_theme_sitemaps(site_dir: Path, catalogue: list[Feed]) -> None:
+    """An empty sitemap in each folder that holds a feed the pages link to (see EMPTY_SITEMAP)."""
+    for folder in sorted({PurePosixPath(feed.rss).parent for feed in catalogue}):
+        if folder != PurePosixPath("."):  # the site's own sitemap is the engine's
+            (site_dir / folder / "sitemap.xml").write_bytes(EMPTY_SITEMAP)

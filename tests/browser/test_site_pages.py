@@ -28,6 +28,12 @@ def _page(browser: Any, width: int = 1280, moment: datetime = REFERENCE_MOMENT) 
         "request", lambda request: outside.append(request.url) if "127.0.0.1" not in request.url else None
     )
     page.outside_requests = outside
+    failed: list[tuple[int, str]] = []
+    page.on(
+        "response",
+        lambda response: failed.append((response.status, response.url)) if response.status >= 400 else None,
+    )
+    page.failed_responses = failed
     return page
 
 
@@ -132,10 +138,15 @@ def test_record_pages_fit_360_px(browser: Any, site_url: str, example_build: Bui
 
 def test_pages_load_nothing_from_outside(browser: Any, site_url: str, example_build: BuildResult) -> None:
     page = _page(browser)
-    for path in ["", "notices/", f"notices/{_an_open_notice(example_build).id}/", "publish/codes/"]:
+    institution = next(iter(example_build.portal.institutions))
+    paths = ["", "notices/", f"notices/{_an_open_notice(example_build).id}/", "publish/codes/"]
+    for path in [*paths, f"institutions/{institution}/"]:
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
     assert page.outside_requests == []
+    # Nothing the pages ask for is missing: the theme asks for a sitemap beside each feed they
+    # link to (generator/feeds.py, EMPTY_SITEMAP).
+    assert page.failed_responses == []
 
 
 def test_screenshots_and_printed_notice(
