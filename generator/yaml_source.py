@@ -145,9 +145,10 @@ def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile
     try:
         with open(file, "rb") as stream:  # noqa: PTH123 - a str is read as it is, no Path made
             size = os.fstat(stream.fileno()).st_size
-            # A file over the cap is refused by its size: never read into memory, however large
-            # (nor past the cap, should it grow while it is read).
-            raw = stream.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            # A file over the cap is refused by its size: never read into memory, however large.
+            # (Not read(MAX_FILE_BYTES + 1): that allocates a megabyte for each file, which made
+            # reading 50,000 files a second slower. One that grows while read is refused below.)
+            raw = stream.read() if size <= MAX_FILE_BYTES else b""
     except OSError as error:
         source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
         return source
