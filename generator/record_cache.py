@@ -82,7 +82,7 @@ class RecordCache:
         self.misses += 1
         if source.reread is not None:  # read without positions: see save()
             self.handed_out.append((key, source))
-        self.used.setdefault(_bucket(key), {})[key] = _entry(source.without_positions())
+        self.used.setdefault(_bucket(key), {})[key] = _entry(source, positions=False)
 
     def save(self) -> None:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone, or a
@@ -109,7 +109,11 @@ Entry = tuple[
 ]
 
 
-def _entry(source: SourceFile) -> Entry:
+def _entry(source: SourceFile, *, positions: bool = True) -> Entry:
+    """The source's fields; without `positions`, its data and problems alone (made directly: a
+    copy of the source without them, for each of 50,000 files, cost 0.2 s)."""
+    if not positions:
+        return (source.path, source.data, {}, {}, source.problems, "", {})
     return (
         source.path,
         source.data,

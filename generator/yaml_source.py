@@ -167,7 +167,7 @@ def _too_large(display_path: str, size: int) -> Problem:
 
 def parse_record_bytes(raw: bytes, display_path: str, *, positions: bool = True) -> SourceFile:
     """The file's data, with where each field stood. Without `positions`, a well-formed file
-    gives its data alone, read about three times faster (`_data_only`), and the caller is to
+    gives its data alone, read two to three times faster (`_data_only`), and the caller is to
     give the source a way to read them again (SourceFile.reread) should a problem need a line;
     a file with anything to report is read whole either way."""
     source = SourceFile(display_path)
