@@ -13,7 +13,7 @@ from feedgen.feed import FeedGenerator
 from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.feed_splice import ATOM, EntryBytes
-from generator.feeds import ATOM_TYPE, SITE_NAME, permalink, portal_fallback_date, site_url_of
+from generator.feeds import ATOM_TYPE, FEED_ENTRY_LIMIT, SITE_NAME, permalink, portal_fallback_date, site_url_of
 from generator.json_documents import json_document
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS
@@ -136,7 +136,10 @@ def changes_generator(built: date, site_url: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(site_url_of(site_url, CHANGES_ATOM))
     generator.title(f"更新记录 - {SITE_NAME}")
-    generator.subtitle("公示的发布、更正和结果，以及成果的进展，按日期从新到旧。")
+    generator.subtitle(
+        f"公示的发布、更正和结果，以及成果的进展，按日期从新到旧，只列最新 {FEED_ENTRY_LIMIT} 条；"
+        "全部记录见 data/changes.json。"
+    )
     generator.author({"name": SITE_NAME})
     generator.language("zh-CN")
     generator.generator("notice-portal")
@@ -148,7 +151,14 @@ def changes_generator(built: date, site_url: str) -> FeedGenerator:
     return generator
 
 
-def write_changes(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
+def write_changes(
+    portal: Portal,
+    site_dir: Path,
+    site_url: str,
+    cache: BuildCache | None = None,
+    limit: int = FEED_ENTRY_LIMIT,
+) -> None:
+    """Every change in data/changes.json; the newest `limit` in the feed (see FEED_ENTRY_LIMIT)."""
     changes = portal_changes(portal, site_url)
     path = site_dir / CHANGES_JSON
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +166,7 @@ def write_changes(portal: Portal, site_dir: Path, site_url: str, cache: BuildCac
     path.write_bytes(json_document(document))
 
     fragments = fragments_of(cache, "change-entries")
-    entries = EntryBytes(ATOM, describe_change, fragments).of(changes, repr)
+    entries = EntryBytes(ATOM, describe_change, fragments).of(changes[:limit], repr)
     fragments.save()
     built = changes[0].date if changes else portal_fallback_date(portal)
     atom_path = site_dir / CHANGES_ATOM

@@ -29,6 +29,12 @@ SITE_NAME = "职务科技成果赋权公示平台"
 LANGUAGE = "zh-CN"
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
+# A feed carries the newest entries only: a reader polls it every few hours and keeps what it
+# has seen, so older entries would be fetched again on every poll for nothing (a 50,000-record
+# portal's full feeds came to 178 MB, its notices feed alone to 15 MB). 200 entries cover weeks
+# of a national portal's notices; the whole history is in the pages and in data/ (JSON, CSV).
+# The open-notices feed is the exception: it is the list of notices open today, all of them.
+FEED_ENTRY_LIMIT = 200
 GROUPS = {
     "site": "全站",
     "kinds": "按公示类型",
@@ -86,7 +92,7 @@ def site_url_of(site_url: str, target: str) -> str:
 
 
 ALL_NOTICES = Feed(
-    f"{FEED_FOLDER}/notices", "全部公示", "本站发布的全部公示，按公示开始日期从新到旧。", "site", "notices/"
+    f"{FEED_FOLDER}/notices", "全部公示", "本站发布的公示，按公示开始日期从新到旧。", "site", "notices/"
 )
 OPEN_NOTICES = Feed(f"{FEED_FOLDER}/open", "公示中", "构建当日正在公示期内的公示。", "site", "")
 GRANTED_ACHIEVEMENTS = Feed(
@@ -104,7 +110,7 @@ def site_feeds() -> list[Feed]:
 
 def kind_feed(kind: str) -> Feed:
     label = LABELS["notice_kinds"][kind]
-    return Feed(f"{FEED_FOLDER}/kinds/{kind}", label, f"全部{label}。", "kinds", "notices/")
+    return Feed(f"{FEED_FOLDER}/kinds/{kind}", label, f"本站发布的{label}。", "kinds", "notices/")
 
 
 def policy_feed(portal: Portal, policy_id: str) -> Feed:
@@ -124,7 +130,7 @@ def institution_feed(portal: Portal, institution_id: str) -> Feed:
     return Feed(
         f"{FEED_FOLDER}/institutions/{institution_id}",
         f"{name}公示",
-        f"{name}发布的全部公示。",
+        f"{name}发布的公示。",
         "institutions",
         f"institutions/{institution_id}/",
     )
@@ -221,9 +227,10 @@ def feed_generator(
     generator.title(f"{feed.title} - {SITE_NAME}")
     # RSS descriptions are HTML (readers render them): the text goes in escaped. Atom's subtitle
     # is plain text: it gets the text itself.
-    generator.description(
-        html.escape(feed.description, quote=False) if feed_format is RSS else feed.description
-    )
+    description = feed.description
+    if feed != OPEN_NOTICES:
+        description += f"只列最新 {FEED_ENTRY_LIMIT} 条，更早的见网站页面和数据下载（data/）。"
+    generator.description(html.escape(description, quote=False) if feed_format is RSS else description)
     generator.author({"name": SITE_NAME})
     generator.language(LANGUAGE)
     generator.generator("notice-portal")
@@ -291,8 +298,9 @@ def write_feed(site_dir: Path, feed: Feed, documents: tuple[bytes, bytes]) -> No
         path.write_bytes(content)
 
 
-def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
-    """Each feed's entries, keyed by the feed's stem, newest first."""
+def feed_entries(portal: Portal, site_url: str, limit: int = FEED_ENTRY_LIMIT) -> dict[str, list[Entry]]:
+    """Each feed's entries, keyed by the feed's stem, newest first: the newest `limit` of them,
+    but every notice open today in the open-notices feed (see FEED_ENTRY_LIMIT)."""
     notices = {view.id: notice_entry(view, site_url) for view in portal.notices.values()}
     by_feed: dict[str, list[Entry]] = {
         ALL_NOTICES.stem: list(notices.values()),
@@ -316,12 +324,21 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
         by_feed[institution_feed(portal, institution_id).stem] = [
             notices[view.id] for view in institution.notices
         ]
-    return {stem: newest_first(entries) for stem, entries in by_feed.items()}
+    return {
+        stem: newest_first(entries)[: None if stem == OPEN_NOTICES.stem else limit]
+        for stem, entries in by_feed.items()
+    }
 
 
-def write_feeds(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
+def write_feeds(
+    portal: Portal,
+    site_dir: Path,
+    site_url: str,
+    cache: BuildCache | None = None,
+    limit: int = FEED_ENTRY_LIMIT,
+) -> None:
     fallback = portal_fallback_date(portal)
-    entries = feed_entries(portal, site_url)
+    entries = feed_entries(portal, site_url, limit)
     serialised = serialised_entries((entry for stem in entries.values() for entry in stem), cache)
     catalogue = feed_catalogue(portal)
     for feed in catalogue:

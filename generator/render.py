@@ -405,7 +405,7 @@ class Renderer:
         )
         from generator.calendars import SITE_CALENDAR, institution_calendar
         from generator.exports import LICENCE_URL, PORTAL_JSON, SCHEMA_FOLDER, tables
-        from generator.feeds import feed_catalogue
+        from generator.feeds import FEED_ENTRY_LIMIT, feed_catalogue
 
         yield Page(
             "subscribe.md",
@@ -414,6 +414,7 @@ class Renderer:
                 "pages/subscribe.html.j2",
                 "subscribe.md",
                 feeds=feed_catalogue(portal),
+                feed_entry_limit=FEED_ENTRY_LIMIT,
                 site_calendar=SITE_CALENDAR,
                 institution_calendars=[
                     (view, institution_calendar(view.id)) for view in portal.institutions.values()

@@ -186,3 +186,29 @@ def test_changes_feed_is_feedgens_own_document(portal: Portal, tmp_path: Path) -
     for change in changes:
         describe_change(generator.add_entry(order="append"), change)
     assert (tmp_path / "feeds" / "changes.atom").read_bytes() == ATOM.serialise(generator)
+
+
+def test_feeds_carry_the_newest_entries_only(portal: Portal, tmp_path: Path) -> None:
+    """A feed keeps the newest `limit` entries (a reader keeps what it has seen); the open-notices
+    feed keeps every notice open today, and data/changes.json every change."""
+    from generator.changes import write_changes
+    from generator.feeds import write_feeds
+
+    write_feeds(portal, tmp_path / "one", SITE_URL, limit=1)
+    write_changes(portal, tmp_path / "one", SITE_URL, limit=1)
+    write_feeds(portal, tmp_path / "all", SITE_URL)
+    write_changes(portal, tmp_path / "all", SITE_URL)
+    for relative in ("feeds/notices.xml", "feeds/notices.atom", "feeds/institutions/gnas.atom"):
+        capped, whole = parse(tmp_path / "one", relative), parse(tmp_path / "all", relative)
+        assert len(whole.entries) == 2
+        assert [entry.id for entry in capped.entries] == [whole.entries[0].id] == [N02]
+        assert "只列最新 200 条" in capped.feed.subtitle
+    open_feed = parse(tmp_path / "one", "feeds/open.atom")
+    assert [entry.id for entry in open_feed.entries] == [N02]
+    assert "只列最新" not in open_feed.feed.subtitle
+    changes = parse(tmp_path / "one", "feeds/changes.atom")
+    assert [entry.id for entry in changes.entries] == [f"{SITE_URL}achievements/gnas-2024-001/#event-3"]
+    assert len(parse(tmp_path / "all", "feeds/changes.atom").entries) == len(portal_changes(portal, SITE_URL))
+    assert (tmp_path / "one" / "data" / "changes.json").read_bytes() == (
+        tmp_path / "all" / "data" / "changes.json"
+    ).read_bytes()
