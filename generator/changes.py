@@ -13,7 +13,14 @@ from feedgen.feed import FeedGenerator
 from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.feed_splice import ATOM, EntryBytes
-from generator.feeds import ATOM_TYPE, FEED_ENTRY_LIMIT, SITE_NAME, permalink, portal_fallback_date, site_url_of
+from generator.feeds import (
+    ATOM_TYPE,
+    FEED_ENTRY_LIMIT,
+    SITE_NAME,
+    permalink,
+    portal_fallback_date,
+    site_url_of,
+)
 from generator.json_documents import json_document
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS
