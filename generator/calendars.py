@@ -8,7 +8,7 @@ and DTSTAMP is the notice's last change: the same records give byte-identical fi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +23,11 @@ from generator.portal import NoticeView, Portal
 from generator.render import LABELS
 
 CALENDAR_FOLDER = "calendar"
+# A calendar holds the notices open or to come, and those that ended in the last year: a
+# calendar app fetches the whole file on every refresh, and a national portal's full history
+# (15 MB for 20,000 notices) is more than some apps take from a subscribed calendar. Older
+# notices stay on their pages and in data/.
+DAYS_KEPT = 365
 SITE_CALENDAR = f"{CALENDAR_FOLDER}/notices.ics"
 
 
@@ -95,6 +100,11 @@ def event_inputs(view: NoticeView, site_url: str, record_digests: RecordDigests)
     return key_text(shown, record_digests)
 
 
+def in_calendar(view: NoticeView, today: date) -> bool:
+    """Whether a notice is in the calendars: open, to come, or ended at most DAYS_KEPT days ago."""
+    return view.record.period.end >= today - timedelta(days=DAYS_KEPT)
+
+
 def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
     fragments = fragments_of(cache, "calendar-events")
     events = {
@@ -102,11 +112,12 @@ def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildC
             event_inputs(view, site_url, portal.record_digests), partial(event_bytes, view, site_url)
         )
         for view in _in_order(portal.notices.values())
+        if in_calendar(view, portal.today)
     }
     fragments.save()
     files = {SITE_CALENDAR: calendar_of_events(list(events.values()), f"公示期 - {SITE_NAME}", site_url)}
     for institution_id, institution in portal.institutions.items():
-        own = [events[view.id] for view in _in_order(institution.notices)]
+        own = [events[view.id] for view in _in_order(institution.notices) if view.id in events]
         files[institution_calendar(institution_id)] = calendar_of_events(
             own, f"{institution.record.name}公示期", site_url
         )

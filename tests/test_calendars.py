@@ -55,3 +55,23 @@ def test_two_builds_give_identical_calendars(sites: tuple[Path, Path]) -> None:
     two = {k: v for k, v in output_files(sites[1]).items() if k.startswith("calendar/")}
     assert sorted(one) == ["calendar/institutions/gnas.ics", "calendar/notices.ics"]
     assert one == two
+
+
+@pytest.mark.parametrize(
+    ("today", "kept"),
+    [
+        (date(2025, 3, 18), ["gnas-2024-n01", "gnas-2024-n02"]),  # n01 ended 365 days before
+        (date(2025, 3, 19), ["gnas-2024-n02"]),  # 366 days: n01 has left the calendars
+        (date(2025, 3, 21), []),
+    ],
+)
+def test_calendars_keep_a_year_of_ended_notices(tmp_path: Path, today: date, kept: list[str]) -> None:
+    from generator.calendars import write_calendars
+    from generator.site import prepare
+
+    portal = prepare(make_records(tmp_path / "records"), today, strict=False, frozen=False)[0]
+    write_calendars(portal, tmp_path / "site", SITE_URL)
+    for relative in ("calendar/notices.ics", "calendar/institutions/gnas.ics"):
+        assert sorted(events(tmp_path / "site", relative)) == [
+            f"{id}@notice-portal.example.cn" for id in kept
+        ]
