@@ -65,6 +65,32 @@ def test_a_site_without_shards_still_lists_them(example_sites: tuple[Path, Path]
     assert not (site / "pagefind" / "shards").exists()
 
 
+def test_pagefind_gives_the_same_index_from_the_search_copies(
+    example_sites: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The index is built from each page's head and indexed article alone (search_index.py):
+    Pagefind, run for real on the whole pages, must give the same bundle, byte for byte."""
+    site, _ = example_sites
+    pages = sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if not path.relative_to(site).as_posix().startswith("pagefind/")
+    )
+    whole, copies = tmp_path / "whole", tmp_path / "copies"
+    for page in pages:
+        (whole / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site / page, whole / page)
+    generator.search_index._search_copies(site, copies, pages)
+    cut = [page for page in pages if (copies / page).stat().st_size < (site / page).stat().st_size]
+    assert len(cut) > 40, "the record pages and lists are cut to their article"
+    for folder in (whole, copies):
+        generator.search_index._run_pagefind(folder, tmp_path / f"{folder.name}-bundle")
+    assert tree_hashes(tmp_path / "whole-bundle") == tree_hashes(tmp_path / "copies-bundle")
+    published = tree_hashes(site / "pagefind")
+    del published["shards.json"]  # the search page's list of shards, written beside the bundle
+    assert tree_hashes(tmp_path / "copies-bundle") == published
+
+
 def test_a_failed_search_stage_leaves_the_previous_site_untouched(
     example_sites: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
