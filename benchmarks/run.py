@@ -129,7 +129,43 @@ def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
             entry[command] = measure(command, portal, site)
             _print_run(size, command, entry[command])
         results.append(entry)
+    add_scaling(results)
+    _print_scaling(results)
     return results
+
+
+def add_scaling(results: list[dict[str, Any]]) -> None:
+    """For each command at each N: the wall time per record, and from the second N on, the
+    time each record added since the N before (the difference of the totals over the difference
+    of the records). A fixed cost (starting MkDocs and Pagefind, a thousand pages of lists)
+    makes the first fall as N grows; the second shows whether a record's own cost grows."""
+    for before, entry in zip([None, *results], results, strict=False):
+        scaling = {}
+        for command in COMMANDS:
+            wall, records = entry[command]["total"]["wall_s"], entry[command]["records"]
+            figures = {"ms_per_record": round(1000 * wall / records, 3)}
+            if before is not None:
+                added = records - before[command]["records"]
+                if added > 0:
+                    grown = wall - before[command]["total"]["wall_s"]
+                    figures["added_ms_per_record"] = round(1000 * grown / added, 3)
+            scaling[command] = figures
+        entry["scaling"] = scaling
+
+
+def _print_scaling(results: list[dict[str, Any]]) -> None:
+    print("\n== time per record: total / records, and (from the second N) added time / added records ==")
+    print(f"{'command':<14}" + "".join(f"{entry['records']:>22,}" for entry in results))
+    for command in COMMANDS:
+        cells = []
+        for entry in results:
+            figures = entry["scaling"][command]
+            added = figures.get("added_ms_per_record")
+            cells.append(
+                f"{figures['ms_per_record']:>9.3f}"
+                + (f" ({added:.3f} added)" if added is not None else " " * 14)
+            )
+        print(f"{command:<14}" + "".join(f"{cell:>22}" for cell in cells))
 
 
 def _print_run(size: int, command: str, measured: dict[str, Any]) -> None:
