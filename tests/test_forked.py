@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import generator.feeds
-from generator import catalog, page_shell, render, stages
+from generator import catalog, page_shell, record_cache, render, rules, stages
 from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import ToolFailed
@@ -21,7 +21,7 @@ from generator.site import build_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 9, 22)
-MODULES_THAT_FORK = (catalog, page_shell, render, stages)
+MODULES_THAT_FORK = (catalog, page_shell, render, rules, stages)
 
 
 @pytest.fixture
@@ -79,6 +79,33 @@ def test_a_forked_check_with_the_record_cache_finds_the_same_problems(
     reading = RecordCache.open(cache)
     load_catalog(example, reading)
     assert reading.misses == 0
+
+
+def test_lines_read_for_rules_run_beside_are_kept_in_the_record_cache(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half the rules run in a forked process (rules/__init__.py): the positions it reads for its
+    problems' lines come back, and the record cache keeps them, so the next check reads no file."""
+    break_some_records(example)
+    team = sorted((example / "achievements").rglob("*.yml"))[3]
+    text = team.read_text(encoding="utf-8")
+    assert "share: 15}" in text
+    team.write_text(text.replace("share: 15}", "share: 16}", 1), encoding="utf-8")  # a rule run beside
+    split_in(2, monkeypatch)
+    cache = tmp_path / "cache"
+    first = check_portal(example, TODAY, cache).problems
+    assert any(problem.code == "shares-not-100" and problem.line > 1 for problem in first)
+    split_in(1, monkeypatch)
+    read_again: list[str] = []
+    read = record_cache._read_again
+
+    def counted(file: Path | str, display_path: str, digest: str) -> object:
+        read_again.append(display_path)
+        return read(file, display_path, digest)
+
+    monkeypatch.setattr(record_cache, "_read_again", counted)
+    assert check_portal(example, TODAY, cache).problems == first
+    assert read_again == []
 
 
 def test_a_forked_build_gives_the_same_site(
