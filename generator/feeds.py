@@ -33,7 +33,7 @@ ATOM_TYPE = "application/atom+xml"
 # has seen, so older entries would be fetched again on every poll for nothing (a 50,000-record
 # portal's full feeds came to 178 MB, its notices feed alone to 15 MB). 200 entries cover weeks
 # of a national portal's notices; the whole history is in the pages and in data/ (JSON, CSV).
-# The open-notices feed is the exception: it is the list of notices open today, all of them.
+# A feed that is a list of what holds today (the open notices) keeps all of it (Feed.limited).
 FEED_ENTRY_LIMIT = 200
 GROUPS = {
     "site": "全站",
@@ -65,6 +65,7 @@ class Feed:
     description: str
     group: str
     page: str  # the page the feed follows, relative to the site root
+    limited: bool = True  # carries the newest FEED_ENTRY_LIMIT entries only
 
     @property
     def rss(self) -> str:
@@ -94,7 +95,10 @@ def site_url_of(site_url: str, target: str) -> str:
 ALL_NOTICES = Feed(
     f"{FEED_FOLDER}/notices", "全部公示", "本站发布的公示，按公示开始日期从新到旧。", "site", "notices/"
 )
-OPEN_NOTICES = Feed(f"{FEED_FOLDER}/open", "公示中", "构建当日正在公示期内的公示。", "site", "")
+# Every notice open today: the list is what the feed is for.
+OPEN_NOTICES = Feed(
+    f"{FEED_FOLDER}/open", "公示中", "构建当日正在公示期内的公示。", "site", "", limited=False
+)
 GRANTED_ACHIEVEMENTS = Feed(
     f"{FEED_FOLDER}/achievements",
     "新赋权成果",
@@ -228,7 +232,7 @@ def feed_generator(
     # RSS descriptions are HTML (readers render them): the text goes in escaped. Atom's subtitle
     # is plain text: it gets the text itself.
     description = feed.description
-    if feed != OPEN_NOTICES:
+    if feed.limited:
         description += f"只列最新 {FEED_ENTRY_LIMIT} 条，更早的见网站页面和数据下载（data/）。"
     generator.description(html.escape(description, quote=False) if feed_format is RSS else description)
     generator.author({"name": SITE_NAME})
@@ -298,9 +302,8 @@ def write_feed(site_dir: Path, feed: Feed, documents: tuple[bytes, bytes]) -> No
         path.write_bytes(content)
 
 
-def feed_entries(portal: Portal, site_url: str, limit: int = FEED_ENTRY_LIMIT) -> dict[str, list[Entry]]:
-    """Each feed's entries, keyed by the feed's stem, newest first: the newest `limit` of them,
-    but every notice open today in the open-notices feed (see FEED_ENTRY_LIMIT)."""
+def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
+    """Each feed's entries, keyed by the feed's stem, newest first."""
     notices = {view.id: notice_entry(view, site_url) for view in portal.notices.values()}
     by_feed: dict[str, list[Entry]] = {
         ALL_NOTICES.stem: list(notices.values()),
@@ -324,10 +327,7 @@ def feed_entries(portal: Portal, site_url: str, limit: int = FEED_ENTRY_LIMIT) -
         by_feed[institution_feed(portal, institution_id).stem] = [
             notices[view.id] for view in institution.notices
         ]
-    return {
-        stem: newest_first(entries)[: None if stem == OPEN_NOTICES.stem else limit]
-        for stem, entries in by_feed.items()
-    }
+    return {stem: newest_first(entries) for stem, entries in by_feed.items()}
 
 
 def write_feeds(
@@ -337,10 +337,12 @@ def write_feeds(
     cache: BuildCache | None = None,
     limit: int = FEED_ENTRY_LIMIT,
 ) -> None:
+    """Each feed of the catalogue, in RSS and Atom: the newest `limit` entries of a limited feed."""
     fallback = portal_fallback_date(portal)
-    entries = feed_entries(portal, site_url, limit)
-    serialised = serialised_entries((entry for stem in entries.values() for entry in stem), cache)
     catalogue = feed_catalogue(portal)
+    every = feed_entries(portal, site_url)
+    entries = {feed.stem: every[feed.stem][: limit if feed.limited else None] for feed in catalogue}
+    serialised = serialised_entries((entry for stem in entries.values() for entry in stem), cache)
     for feed in catalogue:
         write_feed(site_dir, feed, render_feed(feed, entries[feed.stem], site_url, fallback, serialised))
     write_theme_sitemaps(site_dir, catalogue)

@@ -83,9 +83,14 @@ class SourceFile:
         if self.reread is None:
             return False
         full, self.reread = self.reread(), None
+        self.take_positions(full)
+        return True
+
+    def take_positions(self, full: SourceFile) -> None:
+        """The positions, text and written forms of the same file read with them."""
         self.positions, self.key_positions = full.positions, full.key_positions
         self.text, self.written = full.text, full.written
-        return True
+        self.reread = None
 
     def where(self, path: FieldPath) -> Location:
         """The position of a field's value; for a missing field, its nearest present parent.

@@ -7,13 +7,14 @@ of one subject; `RULES` runs them all in a fixed order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 from generator.catalog import Catalog
 from generator.forked import forked_beside, worker_count
 from generator.problems import Problem
 from generator.rules import achievements, content, layout, money, notices, references
-from generator.yaml_source import FieldPath, Location, SourceFile
+from generator.yaml_source import SourceFile
 
 Rule = Callable[[Catalog, date], Iterable[Problem]]
 
@@ -31,9 +32,6 @@ RULES: tuple[Rule, ...] = (
 # the record cache keeps (record_cache.py).
 BESIDE: tuple[Rule, ...] = (layout.check, references.check, achievements.check, content.check)
 
-# What a source read again for a line holds that one read without positions lacks.
-Positions = tuple[dict[FieldPath, Location], dict[FieldPath, Location], str, dict[FieldPath, str]]
-
 
 def check_rules(catalog: Catalog, today: date) -> list[Problem]:
     if worker_count(len(catalog.achievements) + len(catalog.notices)) == 1:
@@ -41,18 +39,11 @@ def check_rules(catalog: Catalog, today: date) -> list[Problem]:
     here = tuple(rule for rule in RULES if rule not in BESIDE)
     with forked_beside(lambda: _run_beside(catalog, today)) as beside:
         problems = _run(here, catalog, today)
-        found, positions = beside()
+        found, read_again = beside()
     sources = {source.path: source for source in _sources(catalog)}
-    for path, (places, key_places, text, written) in positions.items():
-        source = sources[path]
-        if source.reread is not None:
-            source.positions, source.key_positions, source.text, source.written = (
-                places,
-                key_places,
-                text,
-                written,
-            )
-            source.reread = None
+    for read in read_again:
+        if sources[read.path].reread is not None:
+            sources[read.path].take_positions(read)
     return [*found, *problems]
 
 
@@ -63,16 +54,12 @@ def _run(rules: Iterable[Rule], catalog: Catalog, today: date) -> list[Problem]:
     return problems
 
 
-def _run_beside(catalog: Catalog, today: date) -> tuple[list[Problem], dict[str, Positions]]:
-    """BESIDE's problems, and the positions of each source these rules read again."""
+def _run_beside(catalog: Catalog, today: date) -> tuple[list[Problem], list[SourceFile]]:
+    """BESIDE's problems, and each source these rules read again for its positions (without
+    its data, which this process has)."""
     waiting = [source for source in _sources(catalog) if source.reread is not None]
     problems = _run(BESIDE, catalog, today)
-    read = {
-        source.path: (source.positions, source.key_positions, source.text, source.written)
-        for source in waiting
-        if source.reread is None
-    }
-    return problems, read
+    return problems, [replace(source, data=None, problems=[]) for source in waiting if source.reread is None]
 
 
 def _sources(catalog: Catalog) -> Iterable[SourceFile]:
