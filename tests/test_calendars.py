@@ -73,5 +73,5 @@ def test_calendars_keep_a_year_of_ended_notices(tmp_path: Path, today: date, kep
     write_calendars(portal, tmp_path / "site", SITE_URL)
     for relative in ("calendar/notices.ics", "calendar/institutions/gnas.ics"):
         assert sorted(events(tmp_path / "site", relative)) == [
-            f"{id}@notice-portal.example.cn" for id in kept
+            f"{notice}@notice-portal.example.cn" for notice in kept
         ]
