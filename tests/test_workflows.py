@@ -77,6 +77,21 @@ def test_pull_request_checks_changes_against_the_base() -> None:
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in steps)
 
 
+def test_pull_request_reads_the_cache_that_publishing_saves() -> None:
+    """A pull request restores main's site and cache (a run may read the default branch's caches,
+    never write them), so its check and preview reread only what it changed."""
+    saved = next(
+        step for step in _steps(_load("publish.yml")) if step.get("uses", "").startswith("actions/cache@")
+    )
+    restored = next(
+        step
+        for step in _steps(_load("pull_request.yml"))
+        if step.get("uses", "").startswith("actions/cache/restore@")
+    )
+    assert restored["with"]["path"] == saved["with"]["path"]
+    assert restored["with"]["restore-keys"] == saved["with"]["restore-keys"]
+
+
 def test_publish_runs_daily_after_midnight_in_china_and_deploys_pages() -> None:
     workflow = _load("publish.yml")
     triggers = workflow[True]  # PyYAML reads the key `on` as true: YAML 1.1
