@@ -398,3 +398,70 @@ def test_a_reward_belongs_to_the_year_it_concluded(portal: Path) -> None:
     assert in_2025.reward_net_income() == 1_000_000
     assert (in_2024.transfer_total().count, in_2024.transfer_total().yuan) == (1, 1_200_000)
     assert in_2024.transfers_by_mode()["transfer"] == in_2024.transfer_total()
+
+
+# --- long lists in reports of several units ------------------------------------------------------
+
+# The report's row lists: the section each is in, and how many rows its figures give.
+LISTS = {
+    "granted-list": lambda item: item.figures.granted,
+    "objections": lambda item: item.figures.objections(),
+    "deals": lambda item: item.figures.deals(),
+    "transfers": lambda item: item.figures.transfers,
+    "rewards": lambda item: item.figures.rewards,
+    "use-rights": lambda item: item.use_rights_ending,
+}
+
+
+def listed_rows(html: str, section: str) -> int:
+    """The rows of the list table in the section that starts at the heading with this id."""
+    start = html.index(f'id="{section}"')
+    end = html.find("<h2", start + 1)
+    part = html[start : end if end >= 0 else len(html)]
+    lists = part.split('class="portal-table portal-report__list"')[1:]
+    return sum(table.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") for table in lists)
+
+
+def report_pages(example: Portal, rows: int) -> dict[str, str]:
+    from generator import statistics_pages
+    from generator.render import Renderer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(statistics_pages, "REPORT_LIST_ROWS", rows)
+        renderer = Renderer(example, "https://example.cn/", REPO)
+        return {page.src_uri: page.body_html for page in statistics_pages.statistics_pages(renderer)}
+
+
+def test_a_report_of_several_units_lists_the_first_rows_and_says_where_the_rest_are(
+    example: Portal, example_reports: dict[tuple[str, str, int], Report]
+) -> None:
+    from generator.statistics_paths import report_source
+
+    pages = report_pages(example, rows=2)
+    cut = 0
+    for item in example_reports.values():
+        html = pages[report_source(item.scope, item.year)]
+        several = len(item.units) > 1
+        for section, rows_of in LISTS.items():
+            total = len(rows_of(item))
+            shown = min(total, 2) if several else total
+            assert listed_rows(html, section) == shown, (item.scope.key, item.year, section)
+            if shown < total:
+                cut += 1
+                assert f"共 {total} 项，这里按日期列出前 2 项。各单位的完整名单见其年度统计" in html
+    assert cut >= 5  # the example's own lists run past two rows in reports of several units
+
+
+def test_a_report_lists_every_row_up_to_two_hundred(
+    example: Portal, example_reports: dict[tuple[str, str, int], Report]
+) -> None:
+    from generator.statistics_pages import REPORT_LIST_ROWS
+    from generator.statistics_paths import report_source
+
+    assert REPORT_LIST_ROWS == 200
+    pages = report_pages(example, rows=REPORT_LIST_ROWS)
+    for item in example_reports.values():
+        html = pages[report_source(item.scope, item.year)]
+        assert "这里按日期列出前" not in html
+        for section, rows_of in LISTS.items():
+            assert listed_rows(html, section) == len(rows_of(item)), (item.scope.key, item.year, section)
