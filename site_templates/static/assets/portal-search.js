@@ -232,13 +232,15 @@
 
   // A large portal's record pages are indexed in shards (pagefind/shards.json lists them, and is
   // empty for a small one): each is merged into the main index, and one search runs over all.
+  // All at once, not one after the other: on a phone each shard waits for its own round trips.
+  // Pagefind adds the shards in the order they are asked for, so results keep one order.
   async function mergeShards(bundle, baseUrl) {
     var response = await fetch(new URL("shards.json", bundle).href);
     if (!response.ok) return;
     var manifest = await response.json();
-    for (var i = 0; i < manifest.shards.length; i++) {
-      await pagefind.mergeIndex(new URL(manifest.shards[i], bundle).href, { baseUrl: baseUrl });
-    }
+    await Promise.all(manifest.shards.map(function (shard) {
+      return pagefind.mergeIndex(new URL(shard, bundle).href, { baseUrl: baseUrl });
+    }));
   }
 
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href);
