@@ -65,7 +65,9 @@ def _wait_for_old_site(site: Path, timeout_s: float = 600) -> float:
     started = time.perf_counter()
     while any(site.parent.glob(f".{site.name}.previous-*")):
         if time.perf_counter() - started > timeout_s:
-            raise SystemExit(f"the site {site} replaced is still being deleted after {timeout_s:.0f} s")
+            # The next build deletes what is left (site.py); only the figures may suffer.
+            print(f"warning: an old copy of {site} was not deleted within {timeout_s:.0f} s", file=sys.stderr)
+            break
         time.sleep(0.2)
     return round(time.perf_counter() - started, 1)
 

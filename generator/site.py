@@ -132,8 +132,8 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache 
 def swap_in(staging: Path, out: Path, *, wait: bool = True) -> None:
     """Replace `out` by `staging` with two renames, so readers never see a half-written site.
     The old site is deleted after; without `wait`, by a process of its own: the new site is in
-    place already, and deleting a national portal's hundred thousand files takes about twenty
-    seconds that nobody needs to wait for."""
+    place already, and deleting a national portal's hundred thousand files takes twenty to
+    fifty seconds that nobody needs to wait for."""
     previous = out.parent / f".{out.name}.previous-{os.getpid()}"
     if out.exists():
         out.rename(previous)

@@ -232,8 +232,7 @@
 
   // A large portal's record pages are indexed in shards (pagefind/shards.json lists them, and is
   // empty for a small one): each is merged into the main index, and one search runs over all.
-  // All at once, not one after the other: on a phone each shard waits for its own round trips.
-  // Pagefind adds the shards in the order they are asked for, so results keep one order.
+  // All at once, not one after the other: on a phone each shard waited for its own round trips.
   async function mergeShards(bundle, baseUrl) {
     var response = await fetch(new URL("shards.json", bundle).href);
     if (!response.ok) return;
