@@ -151,9 +151,11 @@ def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile
         with open(file, "rb") as stream:  # noqa: PTH123 - a str is read as it is, no Path made
             size = os.fstat(stream.fileno()).st_size
             # A file over the cap is refused by its size: never read into memory, however large.
-            # (Not read(MAX_FILE_BYTES + 1): that allocates a megabyte for each file, which made
-            # reading 50,000 files a second slower. One that grows while read is refused below.)
-            raw = stream.read() if size <= MAX_FILE_BYTES else b""
+            # Read to one byte past its size, not to one past the cap: read(MAX_FILE_BYTES + 1)
+            # allocates a megabyte for each file, a second more for 50,000 files.
+            raw = stream.read(size + 1) if size <= MAX_FILE_BYTES else b""
+            if len(raw) > size:  # it grew while read: the rest, up to one byte past the cap
+                raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as error:
         source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
         return source
