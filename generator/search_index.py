@@ -23,6 +23,7 @@ from generator.build_cache import BuildCache, copy_tree, link_or_copy
 from generator.errors import StageFailed
 from generator.portal import Portal
 from generator.render import page_url
+from generator.scratch import Scratch
 from generator.search_canonical import canonicalise_bundle
 
 BUNDLE_FOLDER = "pagefind"
@@ -62,20 +63,28 @@ def write_search_index(
     names = list(shards)
     jobs = [IndexJob("", main_pages, names)]
     jobs += [IndexJob(name, pages, []) for name, pages in shards.items()]
+    # The search copies go to memory when there is room; the bundles are written beside the
+    # site, to be moved into it (from memory they would have to be written to disk again).
+    copies = Scratch(site_dir.parent, PARALLEL_RUNS)
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
 
         def index(number: int) -> tuple[str, bool]:
             """Build (or copy) one bundle; return its input's digest, and whether it was copied."""
             job = jobs[number]
             bundle = Path(scratch) / f"bundle-{number}"
+            size = sum((site_dir / page).stat().st_size for page in job.pages)  # the copies hold less
             digest = ""
             if cache is not None:
-                digest = cache.index_digest(job.pages, page_digests, " ".join(job.shard_names))
+                # Where the copies are written changes the bundle's bytes (scratch.py).
+                inputs = " ".join([copies.place(size), *job.shard_names])
+                digest = cache.index_digest(job.pages, page_digests, inputs)
                 published = cache.site / BUNDLE_FOLDER / job.name
                 if cache.reusable_index(job.name, digest, published):
                     copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
                     return digest, True
-            _index_pages(site_dir, Path(scratch) / str(number), job.pages, bundle)
+            with copies.folder(size, prefix=".portal-search-copies-") as folder:
+                _search_copies(site_dir, folder, job.pages)
+                _run_pagefind(folder, bundle)
             return digest, False
 
         # Two Pagefind runs side by side keep two cores busy (one run uses about one and a
@@ -111,12 +120,6 @@ def _other_bundles(folder: str, names: list[str]) -> list[str]:
     if Path(folder).name != BUNDLE_FOLDER:
         return []
     return [name for name in names if name in (SHARD_FOLDER, SHARD_MANIFEST)]
-
-
-def _index_pages(site_dir: Path, folder: Path, pages: list[str], bundle: Path) -> None:
-    _search_copies(site_dir, folder, pages)
-    _run_pagefind(folder, bundle)
-    shutil.rmtree(folder)
 
 
 def shard_pages() -> int:

@@ -18,6 +18,7 @@ import pytest
 
 import generator.search_index
 from generator.errors import InvalidRecords, ToolFailed
+from generator.scratch import Scratch
 from generator.site import build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,15 +77,18 @@ def test_pagefind_gives_the_same_index_from_the_search_copies(
         for path in site.rglob("*.html")
         if not path.relative_to(site).as_posix().startswith("pagefind/")
     )
-    whole, copies = tmp_path / "whole", tmp_path / "copies"
-    for page in pages:
-        (whole / page).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(site / page, whole / page)
-    generator.search_index._search_copies(site, copies, pages)
-    cut = [page for page in pages if (copies / page).stat().st_size < (site / page).stat().st_size]
-    assert len(cut) > 40, "the record pages and lists are cut to their article"
-    for folder in (whole, copies):
-        generator.search_index._run_pagefind(folder, tmp_path / f"{folder.name}-bundle")
+    # Where the build wrote its copies: Pagefind's page order depends on the place (scratch.py).
+    size = sum((site / page).stat().st_size for page in pages)
+    with Scratch(tmp_path, generator.search_index.PARALLEL_RUNS).folder(size, prefix=".test-") as place:
+        whole, copies = place / "whole", place / "copies"
+        for page in pages:
+            (whole / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / page, whole / page)
+        generator.search_index._search_copies(site, copies, pages)
+        cut = [page for page in pages if (copies / page).stat().st_size < (site / page).stat().st_size]
+        assert len(cut) > 40, "the record pages and lists are cut to their article"
+        for folder in (whole, copies):
+            generator.search_index._run_pagefind(folder, tmp_path / f"{folder.name}-bundle")
     assert tree_hashes(tmp_path / "whole-bundle") == tree_hashes(tmp_path / "copies-bundle")
     published = tree_hashes(site / "pagefind")
     del published["shards.json"]  # the search page's list of shards, written beside the bundle
