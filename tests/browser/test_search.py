@@ -171,3 +171,30 @@ def test_on_a_phone_results_come_first_and_filters_fold_behind_one_button(
     page.locator("#portal-search-filter-toggle").click()
     assert page.locator("#portal-search-filters").is_visible()
     assert page.locator("#portal-search-filter-toggle").get_attribute("aria-expanded") == "true"
+
+
+def test_the_first_results_do_not_wait_for_the_filter_index(browser: Any, site_url: str) -> None:
+    """At a national portal's size the filter files take seconds to reach a phone: the results
+    show without them, and the facets, with their counts, follow once they come."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    held: list[Any] = []
+    released: list[bool] = []
+
+    def hold(route: Any) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/*.pf_filter", hold)
+    page.goto(f"{site_url}search/?q=稀土")
+    _wait_until_shown(page)
+    assert page.locator(".portal-search-result").count() > 0
+    assert page.locator(".portal-search-page").get_attribute("data-facets") is None
+    assert page.locator("#portal-search-filters").inner_text() == "筛选条件载入中……"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(".portal-search-page[data-facets='ready']", state="attached", timeout=20_000)
+    counts = page.eval_on_selector_all(".portal-filter label", "els => els.map(e => e.textContent)")
+    assert counts and all(re.search(r"（\d+）$", text) for text in counts)

@@ -116,11 +116,12 @@ class Visitor:
         self.errors.clear()
         self.page.goto(url, wait_until="load")
         self.page.wait_for_timeout(50)  # autofocus and load handlers would have run by now
-        # The search page builds its filters once Pagefind has loaded, however long that takes:
-        # both sites are compared as they are then, not at whatever point the loading reached.
+        # The search page builds its filters once Pagefind and then its filter index have loaded,
+        # however long that takes: both sites are compared as they are then, not at whatever
+        # point the loading reached.
         if self.page.locator(".portal-search-page").count():
             self.page.wait_for_selector(
-                '.portal-search-page[data-state="done"], .portal-search-page[data-state="failed"]',
+                '.portal-search-page[data-facets="ready"], .portal-search-page[data-state="failed"]',
                 state="attached",
                 timeout=15_000,
             )

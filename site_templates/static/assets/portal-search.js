@@ -29,6 +29,7 @@
   var shown = [];
   var shownCount = 0;
   var generation = 0;
+  var facetsLoaded = false;
 
   var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
@@ -157,24 +158,10 @@
     setState("done");
   }
 
-  async function run() {
-    var query = input.value.trim();
-    var current = ++generation;
-    list.innerHTML = "";
-    moreButton.hidden = true;
-    if (!pagefind) return;
-    setState("searching");
-    var options = { filters: activeFilters() };
-    if (sortSelect.value === "date") options.sort = { date: "desc" };
-    if (!query) {
-      statusLine.textContent = "";
-      renderFilters(await pagefind.filters());
-      setState("done");
-      return;
-    }
-    statusLine.textContent = "正在搜索“" + query + "”……";
+  // The query searched in each of its segmentations, united: the results (by score, or in
+  // Pagefind's date order) and, once the filter index is loaded, each facet value's count.
+  async function searchAll(query, options) {
     var searches = await Promise.all(variants(query).map(function (text) { return pagefind.search(text, options); }));
-    if (current !== generation) return;
     var byId = {};
     var order = [];
     var facets = {};
@@ -192,11 +179,49 @@
       });
     });
     var merged = order.map(function (id) { return byId[id]; });
-    if (sortSelect.value !== "date") merged.sort(function (a, b) { return b.score - a.score; });
-    else merged.sort(function (a, b) { return a.rank - b.rank; });
-    shown = merged.map(function (entry) { return entry.result; });
-    shownCount = 0;
+    if (options.sort) merged.sort(function (a, b) { return a.rank - b.rank; });
+    else merged.sort(function (a, b) { return b.score - a.score; });
+    return { results: merged.map(function (entry) { return entry.result; }), facets: facets };
+  }
+
+  function searchOptions() {
+    var options = { filters: activeFilters() };
+    if (sortSelect.value === "date") options.sort = { date: "desc" };
+    return options;
+  }
+
+  // The facets of what is on screen, once the filter index has come: the first results do not
+  // wait for it (on a phone, a large portal's filter files take seconds to arrive).
+  async function showFacets() {
+    var current = generation;
+    var query = input.value.trim();
+    var facets = query ? (await searchAll(query, searchOptions())).facets : await pagefind.filters();
+    if (current !== generation) return;  // a newer search shows its own
     renderFilters(facets);
+    root.setAttribute("data-facets", "ready");
+  }
+
+  async function run() {
+    var query = input.value.trim();
+    var current = ++generation;
+    list.innerHTML = "";
+    moreButton.hidden = true;
+    if (!pagefind) return;
+    setState("searching");
+    var withFacets = facetsLoaded;
+    if (!query) {
+      statusLine.textContent = "";
+      if (withFacets) renderFilters(await pagefind.filters());
+      setState("done");
+      return;
+    }
+    statusLine.textContent = "正在搜索“" + query + "”……";
+    var found = await searchAll(query, searchOptions());
+    if (current !== generation) return;
+    shown = found.results;
+    shownCount = 0;
+    if (withFacets) renderFilters(found.facets);
+    else if (facetsLoaded) showFacets();  // the filter index came while this search ran
     if (!shown.length) {
       statusLine.textContent = "没有找到与“" + query + "”相关的内容。请换一个词，或只输入成果名称中的两三个字、专利号的数字部分；也可以取消左侧的筛选条件。";
       setState("done");
@@ -249,11 +274,22 @@
     await pagefind.options({ baseUrl: baseUrl });
     await pagefind.init();
     await mergeShards(bundle, baseUrl);
-    // Pagefind fills a search's filter counts only once the filter index is loaded.
-    await pagefind.filters();
-    run();
+    // Pagefind fills a search's filter counts only once the filter index is loaded. On a phone
+    // its files (half a megabyte at 50,000 records) took the line the search's own few needed:
+    // they are asked for once the first results are on screen, and the facets follow.
+    // data-facets="ready" says they are.
+    await run();
+    try {
+      await pagefind.filters();
+    } catch (error) {
+      filtersBox.textContent = "筛选条件加载失败，请刷新页面再试。";
+      return;
+    }
+    facetsLoaded = true;
+    await showFacets();
   }).catch(function () {
     statusLine.textContent = "搜索索引加载失败，请稍后再试，或在“全部公示”中浏览。";
+    filtersBox.textContent = "";
     setState("failed");
   });
 })();
