@@ -82,7 +82,7 @@ def write_search_index(
                 if cache.reusable_index(job.name, digest, published):
                     copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
                     return digest, True
-            with copies.folder(size, prefix=".portal-search-copies-") as folder:
+            with copies.folder(size) as folder:
                 _search_copies(site_dir, folder, job.pages)
                 _run_pagefind(folder, bundle)
             return digest, False

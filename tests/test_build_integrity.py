@@ -79,7 +79,7 @@ def test_pagefind_gives_the_same_index_from_the_search_copies(
     )
     # Where the build wrote its copies: Pagefind's page order depends on the place (scratch.py).
     size = sum((site / page).stat().st_size for page in pages)
-    with Scratch(tmp_path, generator.search_index.PARALLEL_RUNS).folder(size, prefix=".test-") as place:
+    with Scratch(tmp_path, generator.search_index.PARALLEL_RUNS).folder(size) as place:
         whole, copies = place / "whole", place / "copies"
         for page in pages:
             (whole / page).parent.mkdir(parents=True, exist_ok=True)

@@ -3,11 +3,13 @@ there, and beside the site otherwise; each is gone once its job ends, failed or 
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.scratch import PLACE_VARIABLE, Scratch
+from generator.scratch import PLACE_VARIABLE, PREFIX, STALE_AFTER_S, Scratch
 
 
 @pytest.fixture
@@ -22,8 +24,8 @@ def test_a_job_that_fits_writes_in_memory_and_leaves_nothing(places: tuple[Path,
     memory, beside = places
     scratch = Scratch(beside, 2, memory)
     assert scratch.place(1000) == "memory"
-    with scratch.folder(1000, prefix=".copies-") as folder:
-        assert folder.parent == memory and folder.name.startswith(".copies-")
+    with scratch.folder(1000) as folder:
+        assert folder.parent == memory and folder.name.startswith(PREFIX)
         (folder / "page").mkdir()
         (folder / "page" / "index.html").write_text("<html></html>", encoding="utf-8")
     assert not any(memory.iterdir()) and not any(beside.iterdir())
@@ -34,16 +36,16 @@ def test_each_job_at_once_has_an_equal_share_of_half_the_room(places: tuple[Path
     alone, two = Scratch(beside, 1, memory), Scratch(beside, 2, memory)
     assert 0 < two.room_per_job <= alone.room_per_job // 2 + 1
     share = two.room_per_job
-    with two.folder(share, prefix=".a-") as first, two.folder(share, prefix=".b-") as second:
+    with two.folder(share) as first, two.folder(share) as second:
         assert first.parent == second.parent == memory
-    with two.folder(share + 1, prefix=".c-") as third:
+    with two.folder(share + 1) as third:
         assert third.parent == beside and two.place(share + 1) == "disk"
 
 
 def test_a_failed_job_leaves_nothing(places: tuple[Path, Path]) -> None:
     memory, beside = places
     scratch = Scratch(beside, 2, memory)
-    with pytest.raises(RuntimeError), scratch.folder(1000, prefix=".copies-") as folder:
+    with pytest.raises(RuntimeError), scratch.folder(1000) as folder:
         (folder / "copy.html").write_text("x", encoding="utf-8")
         raise RuntimeError("pagefind failed")
     assert not any(memory.iterdir())
@@ -56,5 +58,18 @@ def test_without_a_memory_folder_or_when_told_everything_goes_beside(
     assert Scratch(beside, 2, memory / "missing").room_per_job == 0
     monkeypatch.setenv(PLACE_VARIABLE, "disk")
     scratch = Scratch(beside, 2, memory)
-    with scratch.folder(1, prefix=".copies-") as folder:
+    with scratch.folder(1) as folder:
         assert folder.parent == beside
+
+
+def test_a_folder_a_killed_build_left_is_deleted_a_day_later(places: tuple[Path, Path]) -> None:
+    memory, beside = places
+    old, recent, other = memory / f"{PREFIX}old", memory / f"{PREFIX}recent", memory / "someone-elses"
+    for folder in (old, recent, other):
+        (folder / "page").mkdir(parents=True)
+        (folder / "page" / "index.html").write_text("<html></html>", encoding="utf-8")
+    a_day_ago = time.time() - STALE_AFTER_S - 60
+    for folder in (old, other):
+        os.utime(folder, (a_day_ago, a_day_ago))
+    Scratch(beside, 2, memory)
+    assert sorted(path.name for path in memory.iterdir()) == sorted([recent.name, other.name])
