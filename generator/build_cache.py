@@ -161,11 +161,12 @@ class BuildCache:
             return None
         return path, entry
 
-    def index_digest(self, pages: Iterable[str], page_digests: Mapping[str, str], shards: str) -> str:
+    def index_digest(self, pages: Iterable[str], page_digests: Mapping[str, str], inputs: str) -> str:
         """The digest of a search index's input: each page's path and bytes' digest (the record
-        pages' from this build's entries, the others' from `page_digests`), and the shards the
-        main index lists. The tool's version is in the code digest."""
-        digest = hashlib.sha256(shards.encode("utf-8") + b"\0")
+        pages' from this build's entries, the others' from `page_digests`), and the other
+        `inputs`: where its pages' copies were written (scratch.py) and the shards the main
+        index lists. The tool's version is in the code digest."""
+        digest = hashlib.sha256(inputs.encode("utf-8") + b"\0")
         for page in pages:
             known = self.pages.get(page.removesuffix("index.html"))
             sha = known.sha256 if known else page_digests[page]

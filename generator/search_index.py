@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from generator.build_cache import BuildCache, copy_tree, link_or_copy
@@ -63,29 +64,30 @@ def write_search_index(
     names = list(shards)
     jobs = [IndexJob("", main_pages, names)]
     jobs += [IndexJob(name, pages, []) for name, pages in shards.items()]
-    # The search copies go to memory when there is room; the bundles are written beside the
-    # site, to be moved into it (from memory they would have to be written to disk again).
-    copies = Scratch(site_dir.parent, PARALLEL_RUNS)
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
+        # The search copies go to memory when there is room, else here; the bundles are written
+        # here, to be moved into the site (from memory they would be written to disk again).
+        copies = Scratch(Path(scratch), PARALLEL_RUNS)
 
         def index(number: int) -> tuple[str, bool]:
             """Build (or copy) one bundle; return its input's digest, and whether it was copied."""
             job = jobs[number]
             bundle = Path(scratch) / f"bundle-{number}"
-            size = sum((site_dir / page).stat().st_size for page in job.pages)  # the copies hold less
-            digest = ""
-            if cache is not None:
+            size = copies_size(site_dir, job.pages)
+
+            def digest(place: str) -> str:
                 # Where the copies are written changes the bundle's bytes (scratch.py).
-                inputs = " ".join([copies.place(size), *job.shard_names])
-                digest = cache.index_digest(job.pages, page_digests, inputs)
-                published = cache.site / BUNDLE_FOLDER / job.name
-                if cache.reusable_index(job.name, digest, published):
+                inputs = " ".join([place, *job.shard_names])
+                return cache.index_digest(job.pages, page_digests, inputs) if cache is not None else ""
+
+            if cache is not None:
+                published, expected = cache.site / BUNDLE_FOLDER / job.name, digest(copies.place(size))
+                if cache.reusable_index(job.name, expected, published):
                     copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
-                    return digest, True
-            with copies.folder(size) as folder:
-                _search_copies(site_dir, folder, job.pages)
+                    return expected, True
+            with copies.filled(size, partial(_search_copies, site_dir, pages=job.pages)) as (folder, place):
                 _run_pagefind(folder, bundle)
-            return digest, False
+            return digest(place), False
 
         # Two Pagefind runs side by side keep two cores busy (one run uses about one and a
         # half); memory stays within two shards' worth. Each writes a bundle of its own, moved
@@ -201,6 +203,11 @@ def _indexed_pages(site_dir: Path, pages: list[str]) -> dict[str, str]:
         if BODY_MARK in content:
             marked[page] = digests[page]
     return marked or digests
+
+
+def copies_size(site_dir: Path, pages: Iterable[str]) -> int:
+    """About what the search copies of these pages take: their pages' size (they hold less)."""
+    return sum((site_dir / page).stat().st_size for page in pages)
 
 
 def _search_copies(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:

@@ -1,8 +1,9 @@
-"""Scratch folders go to memory when what they will hold fits in a job's share of the room
-there, and beside the site otherwise; each is gone once its job ends, failed or not."""
+"""Scratch folders go to memory when what they will hold fits in a job's share there, and on
+disk otherwise or when memory fills up meanwhile; each is gone once its job ends, failed or not."""
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from pathlib import Path
@@ -13,63 +14,92 @@ from generator.scratch import PLACE_VARIABLE, PREFIX, STALE_AFTER_S, Scratch
 
 
 @pytest.fixture
-def places(tmp_path: Path) -> tuple[Path, Path]:
-    memory, beside = tmp_path / "memory", tmp_path / "beside"
+def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.delenv(PLACE_VARIABLE, raising=False)
+    memory, disk = tmp_path / "memory", tmp_path / "disk"
     memory.mkdir()
-    beside.mkdir()
-    return memory, beside
+    disk.mkdir()
+    return memory, disk
+
+
+def write_page(folder: Path) -> None:
+    (folder / "page").mkdir()
+    (folder / "page" / "index.html").write_text("<html></html>", encoding="utf-8")
 
 
 def test_a_job_that_fits_writes_in_memory_and_leaves_nothing(places: tuple[Path, Path]) -> None:
-    memory, beside = places
-    scratch = Scratch(beside, 2, memory)
-    assert scratch.place(1000) == "memory"
-    with scratch.folder(1000) as folder:
+    memory, disk = places
+    scratch = Scratch(disk, 2, memory)
+    with scratch.filled(1000, write_page) as (folder, place):
         assert folder.parent == memory and folder.name.startswith(PREFIX)
-        (folder / "page").mkdir()
-        (folder / "page" / "index.html").write_text("<html></html>", encoding="utf-8")
-    assert not any(memory.iterdir()) and not any(beside.iterdir())
+        assert place == f"memory {os.uname().release}" == scratch.place(1000)
+        assert (folder / "page" / "index.html").is_file()
+    assert not any(memory.iterdir()) and not any(disk.iterdir())
 
 
-def test_each_job_at_once_has_an_equal_share_of_half_the_room(places: tuple[Path, Path]) -> None:
-    memory, beside = places
-    alone, two = Scratch(beside, 1, memory), Scratch(beside, 2, memory)
+def test_each_job_at_once_has_an_equal_share(places: tuple[Path, Path]) -> None:
+    memory, disk = places
+    alone, two = Scratch(disk, 1, memory), Scratch(disk, 2, memory)
     assert 0 < two.room_per_job <= alone.room_per_job // 2 + 1
     share = two.room_per_job
-    with two.folder(share) as first, two.folder(share) as second:
-        assert first.parent == second.parent == memory
-    with two.folder(share + 1) as third:
-        assert third.parent == beside and two.place(share + 1) == "disk"
+    with two.filled(share, write_page) as (first, _), two.filled(share + 1, write_page) as (second, place):
+        assert (first.parent, second.parent, place) == (memory, disk, "disk")
 
 
-def test_a_failed_job_leaves_nothing(places: tuple[Path, Path]) -> None:
-    memory, beside = places
-    scratch = Scratch(beside, 2, memory)
-    with pytest.raises(RuntimeError), scratch.folder(1000) as folder:
-        (folder / "copy.html").write_text("x", encoding="utf-8")
+def test_copies_that_fill_the_memory_up_are_written_again_on_disk(places: tuple[Path, Path]) -> None:
+    memory, disk = places
+    tried: list[Path] = []
+
+    def fill(folder: Path) -> None:
+        tried.append(folder)
+        write_page(folder)
+        if folder.parent == memory:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with Scratch(disk, 2, memory).filled(1000, fill) as (folder, place):
+        assert (folder.parent, place) == (disk, "disk")
+        assert [path.parent for path in tried] == [memory, disk]
+        assert not any(memory.iterdir())
+
+
+def test_a_failed_job_leaves_nothing_and_only_a_full_memory_means_a_second_try(
+    places: tuple[Path, Path],
+) -> None:
+    memory, disk = places
+    scratch = Scratch(disk, 2, memory)
+    with pytest.raises(RuntimeError), scratch.filled(1000, write_page):
         raise RuntimeError("pagefind failed")
-    assert not any(memory.iterdir())
+    tried: list[Path] = []
+
+    def refused(folder: Path) -> None:
+        tried.append(folder)
+        write_page(folder)
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    with pytest.raises(PermissionError), scratch.filled(1000, refused):
+        pass
+    assert len(tried) == 1
+    assert not any(memory.iterdir()) and not any(disk.iterdir())
 
 
-def test_without_a_memory_folder_or_when_told_everything_goes_beside(
+def test_without_a_memory_folder_or_when_told_everything_goes_on_disk(
     places: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memory, beside = places
-    assert Scratch(beside, 2, memory / "missing").room_per_job == 0
+    memory, disk = places
+    assert Scratch(disk, 2, memory / "missing").place(1) == "disk"
     monkeypatch.setenv(PLACE_VARIABLE, "disk")
-    scratch = Scratch(beside, 2, memory)
-    with scratch.folder(1) as folder:
-        assert folder.parent == beside
+    with Scratch(disk, 2, memory).filled(1, write_page) as (folder, place):
+        assert (folder.parent, place) == (disk, "disk")
 
 
 def test_a_folder_a_killed_build_left_is_deleted_a_day_later(places: tuple[Path, Path]) -> None:
-    memory, beside = places
+    memory, disk = places
     old, recent, other = memory / f"{PREFIX}old", memory / f"{PREFIX}recent", memory / "someone-elses"
     for folder in (old, recent, other):
-        (folder / "page").mkdir(parents=True)
-        (folder / "page" / "index.html").write_text("<html></html>", encoding="utf-8")
+        folder.mkdir()
+        write_page(folder)
     a_day_ago = time.time() - STALE_AFTER_S - 60
     for folder in (old, other):
         os.utime(folder, (a_day_ago, a_day_ago))
-    Scratch(beside, 2, memory)
+    Scratch(disk, 2, memory)
     assert sorted(path.name for path in memory.iterdir()) == sorted([recent.name, other.name])

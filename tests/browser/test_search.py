@@ -198,3 +198,9 @@ def test_the_first_results_do_not_wait_for_the_filter_index(browser: Any, site_u
     page.wait_for_selector(".portal-search-page[data-facets='ready']", state="attached", timeout=20_000)
     counts = page.eval_on_selector_all(".portal-filter label", "els => els.map(e => e.textContent)")
     assert counts and all(re.search(r"（\d+）$", text) for text in counts)
+    # The counts are those of the query's results, not of the whole index.
+    unit_facet = page.locator("fieldset.portal-filter", has=page.locator("legend", has_text="单位"))
+    units = unit_facet.locator("label")
+    label = units.first.inner_text()
+    units.first.click()
+    assert len(_result_urls(page)) == int(re.search(r"（(\d+)）$", label).group(1))

@@ -121,7 +121,7 @@ class Visitor:
         # point the loading reached.
         if self.page.locator(".portal-search-page").count():
             self.page.wait_for_selector(
-                '.portal-search-page[data-facets="ready"], .portal-search-page[data-state="failed"]',
+                ".portal-search-page[data-facets], .portal-search-page[data-state='failed']",
                 state="attached",
                 timeout=15_000,
             )

@@ -30,6 +30,7 @@
   var shownCount = 0;
   var generation = 0;
   var facetsLoaded = false;
+  var searched = { query: "", options: {} };  // what the results on screen answer
 
   var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
@@ -139,10 +140,12 @@
   function setState(state) { root.setAttribute("data-state", state); }
 
   async function showMore() {
+    var current = generation;
     setState("loading");
     var batch = shown.slice(shownCount, shownCount + PAGE_SIZE);
     shownCount += batch.length;
     var data = await Promise.all(batch.map(function (result) { return result.data(); }));
+    if (current !== generation) return;  // a newer search shows its own
     data.forEach(function (item) {
       var meta = item.meta || {};
       var facts = [meta.kind, meta.institution, meta.period, meta.status].filter(Boolean);
@@ -190,12 +193,22 @@
     return options;
   }
 
-  // The facets of what is on screen, once the filter index has come: the first results do not
-  // wait for it (on a phone, a large portal's filter files take seconds to arrive).
+  function facetsFailed() {
+    filtersBox.textContent = "筛选条件加载失败，请刷新页面再试。";
+    root.setAttribute("data-facets", "failed");
+  }
+
+  // The facets of the results on screen, once the filter index has come: the first results do
+  // not wait for it (on a phone, a large portal's filter files take seconds to arrive).
   async function showFacets() {
     var current = generation;
-    var query = input.value.trim();
-    var facets = query ? (await searchAll(query, searchOptions())).facets : await pagefind.filters();
+    var facets;
+    try {
+      facets = searched.query ? (await searchAll(searched.query, searched.options)).facets : await pagefind.filters();
+    } catch (error) {
+      facetsFailed();
+      return;
+    }
     if (current !== generation) return;  // a newer search shows its own
     renderFilters(facets);
     root.setAttribute("data-facets", "ready");
@@ -209,14 +222,20 @@
     if (!pagefind) return;
     setState("searching");
     var withFacets = facetsLoaded;
+    var options = searchOptions();
+    searched = { query: query, options: options };
     if (!query) {
       statusLine.textContent = "";
-      if (withFacets) renderFilters(await pagefind.filters());
+      if (withFacets) {
+        var all = await pagefind.filters();
+        if (current !== generation) return;
+        renderFilters(all);
+      }
       setState("done");
       return;
     }
     statusLine.textContent = "正在搜索“" + query + "”……";
-    var found = await searchAll(query, searchOptions());
+    var found = await searchAll(query, options);
     if (current !== generation) return;
     shown = found.results;
     shownCount = 0;
@@ -282,7 +301,7 @@
     try {
       await pagefind.filters();
     } catch (error) {
-      filtersBox.textContent = "筛选条件加载失败，请刷新页面再试。";
+      facetsFailed();
       return;
     }
     facetsLoaded = true;
