@@ -45,10 +45,7 @@ _Reading = tuple[SourceFile | None, str, bool, dict[str, Any] | None]
 _NOTHING_READ: _Reading = (None, "", False, None)
 
 
-def _source_of(reading: _Reading, record_file: RecordFile) -> SourceFile | None:
-    source, digest, _, data = reading
-    if data is None:
-        return source
+def _source_of_data(record_file: RecordFile, digest: str, data: dict[str, Any]) -> SourceFile:
     source = SourceFile(record_file.display, data)
     source.reread = rereader(record_file.location, record_file.display, digest)
     return source
@@ -140,8 +137,9 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
     )
     results: list[tuple[Parsed | None, str]] = []
     for record_file, reading in zip(files, (one for part in parts for one in part), strict=True):
-        _, digest, cached, _ = reading
-        source = _source_of(reading, record_file)
+        source, digest, cached, data = reading
+        if data is not None:
+            source = _source_of_data(record_file, digest, data)
         if cache is not None and digest:
             key = RecordCache.key(record_file.kind, record_file.display, digest)
             if cached:
