@@ -8,7 +8,10 @@ Python process (so one N's memory does not inflate the next), and prints a table
 - `build`: a full `portal build` from nothing (an empty build cache);
 - `check-cached`: `portal check` again, reading the records the build cached (record_cache.py);
 - `rebuild`: the same build after one notice's title changed (incremental, build_cache.py);
-- `next-day`: the same build for the next day, when statuses and days left move.
+- `next-day`: the same build for the next day, when statuses and days left move;
+- `rebuild-again`: on that day, another notice's title changed. From the third build on, a build
+  starts from the folders of the site two builds back (generator/recycling.py), as every build
+  of a portal in use does; `rebuild` is the first after a build from nothing, which has none.
 Phases: load (read and parse YAML), check (the rules), derive (the view
 model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
 changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
@@ -40,7 +43,8 @@ if str(REPOSITORY) not in sys.path:
 from benchmarks.synthetic import EXAMPLE_DATE, write_portal  # noqa: E402
 
 FEEDS_AND_DATA = ("feeds", "changes", "calendars", "exports")
-COMMANDS = ("check", "build", "check-cached", "rebuild", "next-day")
+NEXT_DAY = ("next-day", "rebuild-again")
+COMMANDS = ("check", "build", "check-cached", "rebuild", "next-day", "rebuild-again")
 
 
 def measure(command: str, portal: Path, out: Path) -> dict[str, Any]:
@@ -63,7 +67,9 @@ def _wait_for_old_site(site: Path, timeout_s: float = 600) -> float:
     generator/site.py, swap_in). Waiting for that here keeps the deletion, seconds of disk work
     at 50,000 records, out of the next command's figures. Returns the seconds waited."""
     started = time.perf_counter()
-    while any(site.parent.glob(f".{site.name}.previous-*")):
+    while any(site.parent.glob(f".{site.name}.previous-*")) or any(
+        site.parent.glob(f".{site.name}.recycled-*")
+    ):
         if time.perf_counter() - started > timeout_s:
             # The next build deletes what is left (site.py); only the figures may suffer.
             print(f"warning: an old copy of {site} was not deleted within {timeout_s:.0f} s", file=sys.stderr)
@@ -80,7 +86,7 @@ def _child(command: str, portal: Path, site: Path) -> None:
     from generator.site import build_site
     from generator.timing import peak_rss_mb, recording
 
-    today = date.fromisoformat(EXAMPLE_DATE) + timedelta(days=1 if command == "next-day" else 0)
+    today = date.fromisoformat(EXAMPLE_DATE) + timedelta(days=1 if command in NEXT_DAY else 0)
     cache: dict[str, int] = {}
     started = time.perf_counter()
     with recording() as recorder:
@@ -116,9 +122,9 @@ def cache_folder(site: Path) -> Path:
     return site.parent / f"{site.name}.cache"
 
 
-def change_one_notice(portal: Path) -> None:
-    """What a pull request does: one notice's title is corrected."""
-    notice = min((portal / "notices").rglob("*.yml"))
+def change_one_notice(portal: Path, *, last: bool = False) -> None:
+    """What a pull request does: one notice's title is corrected (the first, or the `last`)."""
+    notice = (max if last else min)((portal / "notices").rglob("*.yml"))
     text = notice.read_text(encoding="utf-8")
     notice.write_text(
         re.sub(r"^title: ", "title: 更正：", text, count=1, flags=re.MULTILINE), encoding="utf-8"
@@ -141,8 +147,8 @@ def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
         site = work / f"site-{size}"
         shutil.rmtree(cache_folder(site), ignore_errors=True)  # `build` starts from nothing
         for command in COMMANDS:
-            if command == "rebuild":
-                change_one_notice(portal)
+            if command in ("rebuild", "rebuild-again"):
+                change_one_notice(portal, last=command == "rebuild-again")
             entry[command] = measure(command, portal, site)
             _print_run(size, command, entry[command])
         results.append(entry)

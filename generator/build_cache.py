@@ -125,6 +125,8 @@ class BuildCache:
     indexes: dict[str, str] = field(default_factory=dict)
     reused_pages: int = 0
     reused_indexes: int = 0
+    # The site the build before the published one replaced, taken for its folders (recycling.py).
+    recycled: Path | None = None
 
     @classmethod
     def open(cls, folder: Path, site: Path) -> BuildCache:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
+from generator.recycling import adopt_folders, clear_stale, clear_strays, link_in_place, write_in_place
 from generator.render import Page, Renderer, page_url
 
 SHELL_NAME = "portal-shell"
@@ -66,16 +67,20 @@ class Shell:
     def digest(self) -> str:
         return text_digest(self.before, self.after)
 
-    def write(self, site_dir: Path, page: Page) -> tuple[Path, str]:
-        """Write the page; return its file and the SHA-256 of its bytes."""
+    def write(self, site_dir: Path, page: Page, *, recycled: bool = False) -> tuple[Path, str]:
+        """Write the page; return its file and the SHA-256 of its bytes. In a `recycled` folder
+        the file there is replaced, not written into (recycling.py)."""
         title = html.escape(page.title)
         shell_url = f"{self.folder}/{SHELL_NAME}/"
         head = self.before.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
         tail = self.after.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
         target = site_dir / page.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = (head + page.body_html.strip() + tail).encode("utf-8")
-        target.write_bytes(data)
+        if recycled:
+            write_in_place(target, data)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         return target, hashlib.sha256(data).hexdigest()
 
 
@@ -88,9 +93,13 @@ def pour_record_pages(
     published site already has, unchanged, is linked from there instead (build_cache.py)."""
     if not folders:
         return {}
+    recycled = cache.recycled if cache is not None else None
+    # The folders of the site two builds back, in place of fresh ones: most pages are there already.
+    engine_written = adopt_folders(site_dir, recycled, folders) if recycled is not None else {}
     shells = {folder: Shell.load(site_dir, folder) for folder in folders}
     workers = worker_count(renderer.portal.record_count)
-    job = _Job(renderer, shells, site_dir, cache, {folder: shell.digest for folder, shell in shells.items()})
+    shell_digests = {folder: shell.digest for folder, shell in shells.items()}
+    job = _Job(renderer, shells, site_dir, cache, shell_digests, recycled=recycled is not None)
     parts = run_forked([partial(job.pour, (index, workers)) for index in range(workers)], workers)
     urls: dict[str, list[str]] = {folder: [] for folder in folders}
     for part in parts:
@@ -100,6 +109,9 @@ def pour_record_pages(
                 cache.pages[url] = entry
                 cache.reused_pages += reused
     for folder in folders:
+        if recycled is not None:
+            written = {url.removeprefix(f"{folder}/").split("/", 1)[0] for url in urls[folder]}
+            clear_stale(site_dir / folder, written | engine_written[folder])
         shutil.rmtree(site_dir / folder / SHELL_NAME)
         urls[folder].sort()
     return urls
@@ -112,6 +124,7 @@ class _Job:
     site_dir: Path
     cache: BuildCache | None
     shell_digests: dict[str, str]
+    recycled: bool = False  # the folders come from the spare (recycling.py)
 
     def pour(self, part: tuple[int, int]) -> list[tuple[str, str, PageEntry, bool]]:
         """Each page of the part: its folder, URL, cache entry, and whether it was reused."""
@@ -127,11 +140,18 @@ class _Job:
                 if published is not None:
                     path, entry = published
                     target = self.site_dir / url / "index.html"
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    link_or_copy(path, target)
+                    if self.recycled:
+                        link_in_place(path, target)
+                        clear_strays(target.parent)
+                    else:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        link_or_copy(path, target)
                     written.append((folder, url, PageEntry.of_file(key, target, entry.sha256), True))
                     continue
-            target, sha256 = self.shells[folder].write(self.site_dir, self.renderer.record_page(src_uri))
+            page = self.renderer.record_page(src_uri)
+            target, sha256 = self.shells[folder].write(self.site_dir, page, recycled=self.recycled)
+            if self.recycled:
+                clear_strays(target.parent)
             written.append((folder, url, PageEntry.of_file(key, target, sha256), False))
         return written
 

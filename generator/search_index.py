@@ -23,6 +23,7 @@ from pathlib import Path
 from generator.build_cache import BuildCache, copy_tree, link_or_copy
 from generator.errors import StageFailed
 from generator.portal import Portal
+from generator.recycling import same_tree
 from generator.render import page_url
 from generator.scratch import Scratch
 from generator.search_canonical import canonicalise_bundle
@@ -83,7 +84,11 @@ def write_search_index(
             if cache is not None:
                 published, expected = cache.site / BUNDLE_FOLDER / job.name, digest(copies.place(size))
                 if cache.reusable_index(job.name, expected, published):
-                    copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
+                    recycled = _recycled_shard(cache, job.name, published)
+                    if recycled is not None:
+                        recycled.rename(bundle)  # thousands of files in one rename
+                    else:
+                        copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
                     return expected, True
             with copies.filled(size, partial(_search_copies, site_dir, pages=job.pages)) as (folder, place):
                 _run_pagefind(folder, bundle)
@@ -115,6 +120,15 @@ class IndexJob:
     name: str
     pages: list[str]
     shard_names: list[str]  # the main index's bundle holds the shards and their list
+
+
+def _recycled_shard(cache: BuildCache, name: str, published: Path) -> Path | None:
+    """The shard in the site two builds back, when its files are the published shard's own
+    (recycling.py). Not the main bundle, which holds the shards: it is small, and copied."""
+    if not name or cache.recycled is None:
+        return None
+    candidate = cache.recycled / BUNDLE_FOLDER / name
+    return candidate if same_tree(candidate, published) else None
 
 
 def _other_bundles(folder: str, names: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator import recycling
 from generator.build_cache import BuildCache, default_cache_folder
 from generator.check import check_portal
 from generator.clock import TODAY_ENVIRONMENT_VARIABLE
@@ -23,6 +24,7 @@ from generator.collector import loading_once
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
 from generator.mkdocs_plugin import FROZEN_ENVIRONMENT_VARIABLE, hand_over
 from generator.portal import Portal, build_portal
+from generator.recycling import take_spare
 from generator.report import as_text
 from generator.timing import phase
 
@@ -90,17 +92,19 @@ def build_site(
     cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     _remove(staging)
-    for stale in out.parent.glob(f".{out.name}.previous-*"):  # an old site whose deletion was cut short
-        if wait_for_old_site:
-            _remove(stale)
-        else:
-            remove_in_background(stale)
+    # An old site whose deletion was cut short, or the remains of a spare a build was cut short in.
+    for stale in [*out.parent.glob(f".{out.name}.previous-*"), *out.parent.glob(f".{out.name}.recycled-*")]:
+        _discard(stale, wait=wait_for_old_site)
+    if cache is not None:
+        cache.recycled = take_spare(out)  # the site two builds back, for its folders (recycling.py)
     try:
         _mkdocs_build(root, portal, staging, cache)
-        with phase("swap"):  # the old site's files are deleted here: seconds for a national portal
-            swap_in(staging, out, wait=wait_for_old_site)
+        with phase("swap"):
+            swap_in(staging, out, wait=wait_for_old_site, keep_as_spare=cache is not None)
     finally:
         _remove(staging)
+        if cache is not None and cache.recycled is not None:
+            _discard(cache.recycled, wait=wait_for_old_site)  # what this build did not take from it
     if cache is not None:
         cache.save()
     return BuildResult(out, portal, warnings, cache)
@@ -129,19 +133,25 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache 
         raise ToolFailed("mkdocs", command, str(error)) from error
 
 
-def swap_in(staging: Path, out: Path, *, wait: bool = True) -> None:
+def swap_in(staging: Path, out: Path, *, wait: bool = True, keep_as_spare: bool = False) -> None:
     """Replace `out` by `staging` with two renames, so readers never see a half-written site.
-    The old site is deleted after; without `wait`, by a process of its own: the new site is in
-    place already, and deleting a national portal's hundred thousand files takes twenty to
-    fifty seconds that nobody needs to wait for."""
+    The old site is kept as the next build's spare (`keep_as_spare`, recycling.py) or deleted;
+    without `wait`, by a process of its own: the new site is in place already, and deleting a
+    national portal's hundred thousand files takes twenty to fifty seconds that nobody needs to
+    wait for."""
     previous = out.parent / f".{out.name}.previous-{os.getpid()}"
     if out.exists():
         out.rename(previous)
     staging.rename(out)
+    if previous.exists() and not (keep_as_spare and recycling.keep_as_spare(previous, out)):
+        _discard(previous, wait=wait)
+
+
+def _discard(path: Path, *, wait: bool) -> None:
     if wait:
-        _remove(previous)
+        _remove(path)
     else:
-        remove_in_background(previous)
+        remove_in_background(path)
 
 
 def remove_in_background(path: Path) -> None:

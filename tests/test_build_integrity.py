@@ -19,6 +19,7 @@ import pytest
 
 import generator.search_index
 from generator.errors import InvalidRecords, ToolFailed
+from generator.recycling import spare_folder
 from generator.scratch import Scratch
 from generator.site import build_site
 
@@ -36,8 +37,13 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 
 def leftovers(out: Path) -> list[str]:
-    """Staging or previous-site folders a build left beside its output."""
-    return sorted(path.name for path in out.parent.iterdir() if path.name.startswith(f".{out.name}."))
+    """Staging or previous-site folders a build left beside its output; not the spare, the site
+    it replaced, which is kept for the next build on purpose (generator/recycling.py)."""
+    return sorted(
+        path.name
+        for path in out.parent.iterdir()
+        if path.name.startswith(f".{out.name}.") and path != spare_folder(out)
+    )
 
 
 @pytest.fixture(scope="module")

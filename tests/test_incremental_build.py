@@ -21,6 +21,7 @@ from generator.calendars import in_calendar
 from generator.errors import ToolFailed
 from generator.fragments import Fragments
 from generator.portal import NoticeView
+from generator.recycling import spare_folder
 from generator.scratch import PLACE_VARIABLE, Scratch
 from generator.search_index import PARALLEL_RUNS, SHARD_PAGES_VARIABLE
 from generator.site import BuildResult, build_site
@@ -28,6 +29,7 @@ from tests.test_build_integrity import RECORD_FOLDERS, REPO, leftovers, tree_has
 
 EXAMPLE_DATE = date(2025, 9, 22)
 NOTICE = "notices/jhust/2024/jhust-2024-n01.yml"
+ACHIEVEMENT = "gnas-2024-001"
 ACHIEVEMENTS = 43
 NOTICES = 34
 
@@ -203,4 +205,58 @@ def test_the_command_leaves_the_old_site_to_a_process_of_its_own(portal: Path, t
     while leftovers(out) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert leftovers(out) == []
+    assert spare_folder(out).is_dir()  # the replaced site, kept for the next build's folders
     assert_same_as_clean_build(portal, out)
+
+
+def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(portal: Path, tmp_path: Path) -> None:
+    """The replaced site is the next build's spare (recycling.py): its record folders and search
+    shards are taken as they are, and what a clean build would not have is cleared from them."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    build(portal, out)
+    spare = spare_folder(out)
+    kept_page = spare / "achievements" / ACHIEVEMENT / "index.html"
+    shards = sorted((spare / "pagefind" / "shards").iterdir())
+    folder_inodes = {kept_page.parent.stat().st_ino, *(shard.stat().st_ino for shard in shards)}
+    # What a clean build would not write: a stray file in a record folder, a record folder of a
+    # record since removed, a page replaced by hand in the spare, a file beside the pages.
+    (kept_page.parent / "notes.txt").write_text("left here", encoding="utf-8")
+    shutil.copytree(spare / "notices" / "jhust-2024-n01", spare / "notices" / "removed-2024-n01")
+    replaced = spare / "notices" / "gnas-2025-n01" / "index.html"
+    replaced.unlink()
+    replaced.write_text("<p>changed</p>", encoding="utf-8")
+    (spare / "notices" / "stray.html").write_text("<p>stray</p>", encoding="utf-8")
+    altered_shard = spare / "pagefind" / "shards" / "achievements-2"  # none of its pages changes
+    fragment = next((altered_shard / "fragment").iterdir())
+    fragment.unlink()
+    fragment.write_bytes(b"altered")
+    edit(portal, NOTICE, "title: ", "title: 修订后的标题：")
+    (portal / "notices/gnas/2025/gnas-2025-n06.yml").unlink()
+    result = build(portal, out)
+    assert result.cache is not None and result.cache.reused_pages > NOTICES + ACHIEVEMENTS - 6
+    assert not spare.exists() or spare.stat().st_ino not in folder_inodes
+    taken = {(out / "achievements" / ACHIEVEMENT).stat().st_ino}
+    taken |= {(out / "pagefind" / "shards" / shard.name).stat().st_ino for shard in shards}
+    assert len(taken & folder_inodes) > 2  # the record folder and unchanged shards were taken
+    assert (out / "pagefind" / "shards" / altered_shard.name).stat().st_ino not in folder_inodes
+    assert not (out / "notices" / "removed-2024-n01").exists()
+    assert leftovers(out) == []
+    assert_same_as_clean_build(portal, out)
+
+
+def test_a_failed_build_never_writes_into_the_published_files_it_shares_with_the_spare(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare's unchanged pages are the published site's own files (hard links): a page
+    rendered again replaces the spare's file, and the published site keeps its bytes."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    build(portal, out)
+    published = tree_hashes(out)
+    edit(portal, NOTICE, "title: ", "title: 修订后的标题：")
+    monkeypatch.setenv(SHARD_PAGES_VARIABLE, "not a number")  # the search stage fails, after the pages
+    with pytest.raises(ToolFailed):
+        build(portal, out)
+    assert tree_hashes(out) == published
+    assert leftovers(out) == []

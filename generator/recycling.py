@@ -1,0 +1,147 @@
+"""The site a build replaces is kept beside the new one, and the next build reuses its folders.
+
+A national portal has fifty thousand record pages, each in a folder of its own
+(`notices/<id>/index.html`), and Pagefind shards of thousands of files. A build into a fresh
+folder makes every one of those folders again and links every unchanged file, and the replaced
+site's hundred thousand files are deleted after: tens of seconds of disk work for a rebuild in
+which one record changed. So the replaced site is kept as the spare (`.<site>.spare`), and the
+next build starts its record folders and search shards from it:
+- a record page whose file in the spare is the very file (the same inode) the build would link
+  from the published site is kept as it is; any other is replaced, never written into, because
+  its file may be the published site's too (build_cache.link_or_copy);
+- record folders the build does not write, and files it does not write inside a record folder,
+  are deleted;
+- a search shard is taken whole when every file of it is the published shard's own file.
+Only what the inode proves identical is kept, so the site is the bytes a clean build gives
+(tests/test_incremental_build.py). A build that fails consumes the spare and never touches the
+published site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.build_cache import link_or_copy
+
+PAGE_FILE = "index.html"
+
+
+def spare_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.spare"
+
+
+def take_spare(out: Path) -> Path | None:
+    """Claim the spare for this build (a rename: two builds cannot both take it); None if there is none."""
+    spare = spare_folder(out)
+    taken = out.parent / f".{out.name}.recycled-{os.getpid()}"
+    remove(taken)
+    try:
+        spare.rename(taken)
+    except OSError:
+        return None
+    return taken
+
+
+def keep_as_spare(previous: Path, out: Path) -> bool:
+    """Make the replaced site the next build's spare; False when one is there already (it was
+    not taken, as in a build without the cache), and the caller deletes `previous`."""
+    try:
+        previous.rename(spare_folder(out))
+    except OSError:
+        return False
+    return True
+
+
+def adopt_folders(site_dir: Path, recycled: Path, folders: Iterable[str]) -> dict[str, set[str]]:
+    """Put the spare's record folders in place of those the site engine started, and move into
+    them what the engine wrote there (the list page, the shell). Returns, for each folder, the
+    names the engine wrote, which are not records and are not to be cleared as stale."""
+    written: dict[str, set[str]] = {}
+    for folder in folders:
+        started, kept = site_dir / folder, recycled / folder
+        written[folder] = {entry.name for entry in started.iterdir()} if started.is_dir() else set()
+        if not kept.is_dir() or kept.is_symlink():
+            continue
+        for name in written[folder]:
+            remove(kept / name)
+            (started / name).rename(kept / name)
+        if started.is_dir():
+            started.rmdir()
+        kept.rename(started)
+    return written
+
+
+def link_in_place(source: Path, target: Path) -> None:
+    """Make `target` the file `source` is: kept when it already is (a recycled folder), else replaced."""
+    if not _same_file(source, target):
+        _make_room(target)
+        link_or_copy(source, target)
+
+
+def write_in_place(target: Path, data: bytes) -> None:
+    """Write a new file, never into the one there: a recycled file may be the published site's too."""
+    _make_room(target)
+    target.write_bytes(data)
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    try:
+        kept = target.lstat()  # a link to the right file is not the file a clean build writes
+        wanted = source.stat()
+    except OSError:
+        return False
+    return (kept.st_ino, kept.st_dev) == (wanted.st_ino, wanted.st_dev)
+
+
+def _make_room(target: Path) -> None:
+    """No file at `target`, and a folder of its own above it (a recycled tree may hold anything)."""
+    folder = target.parent
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        remove(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    remove(target)
+
+
+def clear_strays(page_folder: Path) -> None:
+    """Delete what a recycled record folder holds besides its page: a clean build has nothing else."""
+    for entry in page_folder.iterdir():
+        if entry.name != PAGE_FILE:
+            remove(entry)
+
+
+def clear_stale(folder: Path, keep: set[str]) -> int:
+    """Delete the entries of a recycled folder that this build did not write; return how many."""
+    stale = [entry for entry in folder.iterdir() if entry.name not in keep]
+    for entry in stale:
+        remove(entry)
+    return len(stale)
+
+
+def same_tree(candidate: Path, reference: Path) -> bool:
+    """Whether `candidate` holds exactly the files of `reference`, each the same file (inode)."""
+    if not candidate.is_dir() or candidate.is_symlink():
+        return False
+    names = _files_under(reference)
+    return names == _files_under(candidate) and all(
+        _same_file(reference / name, candidate / name) for name in names
+    )
+
+
+def _files_under(folder: Path) -> set[str]:
+    found: set[str] = set()
+    for base, folders, files in os.walk(folder):
+        here = Path(base)
+        # A link to a folder is listed, not followed: the reference has none, so it differs.
+        links = [name for name in folders if (here / name).is_symlink()]
+        found.update((here / name).relative_to(folder).as_posix() for name in (*files, *links))
+    return found
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
