@@ -32,7 +32,7 @@ from generator.fragments import Fragments
 CACHE_VARIABLE = "PORTAL_CACHE_DIR"
 FRAGMENT_FOLDER = "fragments"
 MANIFEST = "build.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 PROJECT_FOLDER = Path(__file__).resolve().parent.parent
 # The code a page's bytes depend on: ours, and the libraries that turn records into HTML.
 CODE_FOLDERS = ("generator", "site_templates")
@@ -125,8 +125,20 @@ class BuildCache:
     indexes: dict[str, str] = field(default_factory=dict)
     reused_pages: int = 0
     reused_indexes: int = 0
-    # The site the build before the published one replaced, taken for its folders (recycling.py).
+    # Each record page's folder as a build left it (modification time), so that a folder taken
+    # from the spare (recycling.py) is known to hold nothing else without being listed: for the
+    # published site, the spare (the site it replaced), and this build. A tree is named by its
+    # root folder's inode, which renames keep.
+    previous_folders: dict[str, int] = field(default_factory=dict)
+    previous_tree: int | None = None
+    spare_folders: dict[str, int] = field(default_factory=dict)
+    spare_tree: int | None = None
+    folders: dict[str, int] = field(default_factory=dict)
+    tree: int | None = None
+    # The spare, taken by this build for its folders (recycling.py); whether the site this build
+    # replaced became the next spare.
     recycled: Path | None = None
+    kept_spare: bool = False
 
     @classmethod
     def open(cls, folder: Path, site: Path) -> BuildCache:
@@ -145,9 +157,39 @@ class BuildCache:
         try:
             cache.previous_pages = {url: PageEntry(*entry) for url, entry in manifest["pages"].items()}
             cache.previous_indexes = {name: str(digest) for name, digest in manifest["indexes"].items()}
-        except (KeyError, TypeError, AttributeError):
+            if manifest["tree"] == _tree_of(cache.site):  # else another build replaced the site since
+                cache.previous_tree, cache.previous_folders = manifest["tree"], _folders(manifest["folders"])
+            spare = manifest.get("spare") or {}
+            cache.spare_tree, cache.spare_folders = spare.get("tree"), _folders(spare.get("folders", {}))
+        except (KeyError, TypeError, AttributeError, ValueError):
             cache.previous_pages, cache.previous_indexes = {}, {}
+            cache.previous_tree, cache.previous_folders, cache.spare_tree, cache.spare_folders = (
+                None,
+                {},
+                None,
+                {},
+            )
         return cache
+
+    def take(self, recycled: Path | None) -> None:
+        """Take the spare (recycling.take_spare); its folders are known if it is the tree described."""
+        self.recycled = recycled
+        if recycled is None or _tree_of(recycled) != self.spare_tree:
+            self.spare_folders = {}
+
+    def folder_as_left(self, url: str, folder: Path) -> bool:
+        """Whether the spare's folder of the page at `url` is as its build left it: the same
+        modification time, and no subfolder (a folder's link count is 2 plus its subfolders)."""
+        try:
+            status = folder.stat()
+        except OSError:
+            return False
+        return status.st_nlink == 2 and self.spare_folders.get(url) == status.st_mtime_ns
+
+    def note_folders(self, site_dir: Path) -> None:
+        """Once every stage has written: each record page's folder's modification time."""
+        self.tree = _tree_of(site_dir)
+        self.folders = {url: (site_dir / url).stat().st_mtime_ns for url in self.pages}
 
     def reusable_page(self, url: str, key: str) -> tuple[Path, PageEntry] | None:
         """The published file of the page at `url`, when it is what `key` would render."""
@@ -194,11 +236,26 @@ class BuildCache:
                 for url, entry in sorted(self.pages.items())
             },
             "indexes": dict(sorted(self.indexes.items())),
+            "tree": self.tree,
+            "folders": dict(sorted(self.folders.items())),
         }
+        if self.kept_spare and self.previous_tree is not None:  # the published site is the spare now
+            manifest["spare"] = {"tree": self.previous_tree, "folders": self.previous_folders}
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
         temporary.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
         temporary.replace(self.folder / MANIFEST)
+
+
+def _tree_of(site: Path) -> int | None:
+    try:
+        return site.stat().st_ino
+    except OSError:
+        return None
+
+
+def _folders(entries: Mapping[str, int]) -> dict[str, int]:
+    return {str(url): int(mtime_ns) for url, mtime_ns in entries.items()}
 
 
 def link_or_copy(source: Path, target: Path) -> None:

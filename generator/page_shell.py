@@ -141,16 +141,23 @@ class _Job:
                     path, entry = published
                     target = self.site_dir / url / "index.html"
                     if self.recycled:
+                        as_left = self.cache.folder_as_left(url, target.parent)  # before it changes
                         link_in_place(path, target)
-                        clear_strays(target.parent)
+                        if not as_left:
+                            clear_strays(target.parent)
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         link_or_copy(path, target)
                     written.append((folder, url, PageEntry.of_file(key, target, entry.sha256), True))
                     continue
             page = self.renderer.record_page(src_uri)
+            as_left = (
+                self.recycled
+                and self.cache is not None
+                and self.cache.folder_as_left(url, self.site_dir / url)
+            )
             target, sha256 = self.shells[folder].write(self.site_dir, page, recycled=self.recycled)
-            if self.recycled:
+            if self.recycled and not as_left:
                 clear_strays(target.parent)
             written.append((folder, url, PageEntry.of_file(key, target, sha256), False))
         return written

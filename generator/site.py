@@ -96,11 +96,15 @@ def build_site(
     for stale in [*out.parent.glob(f".{out.name}.previous-*"), *out.parent.glob(f".{out.name}.recycled-*")]:
         _discard(stale, wait=wait_for_old_site)
     if cache is not None:
-        cache.recycled = take_spare(out)  # the site two builds back, for its folders (recycling.py)
+        cache.take(take_spare(out))  # the site two builds back, for its folders (recycling.py)
     try:
         _mkdocs_build(root, portal, staging, cache)
         with phase("swap"):
-            swap_in(staging, out, wait=wait_for_old_site, keep_as_spare=cache is not None)
+            if cache is not None:
+                cache.note_folders(staging)
+            kept = swap_in(staging, out, wait=wait_for_old_site, keep_as_spare=cache is not None)
+            if cache is not None:
+                cache.kept_spare = kept
     finally:
         _remove(staging)
         if cache is not None and cache.recycled is not None:
@@ -133,18 +137,22 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache 
         raise ToolFailed("mkdocs", command, str(error)) from error
 
 
-def swap_in(staging: Path, out: Path, *, wait: bool = True, keep_as_spare: bool = False) -> None:
+def swap_in(staging: Path, out: Path, *, wait: bool = True, keep_as_spare: bool = False) -> bool:
     """Replace `out` by `staging` with two renames, so readers never see a half-written site.
     The old site is kept as the next build's spare (`keep_as_spare`, recycling.py) or deleted;
     without `wait`, by a process of its own: the new site is in place already, and deleting a
     national portal's hundred thousand files takes twenty to fifty seconds that nobody needs to
-    wait for."""
+    wait for. Returns whether the old site was kept as the spare."""
     previous = out.parent / f".{out.name}.previous-{os.getpid()}"
     if out.exists():
         out.rename(previous)
     staging.rename(out)
-    if previous.exists() and not (keep_as_spare and recycling.keep_as_spare(previous, out)):
-        _discard(previous, wait=wait)
+    if not previous.exists():
+        return False
+    if keep_as_spare and recycling.keep_as_spare(previous, out):
+        return True
+    _discard(previous, wait=wait)
+    return False
 
 
 def _discard(path: Path, *, wait: bool) -> None:

@@ -8,6 +8,7 @@ change in between, builds the same records once more from nothing, and compares 
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from datetime import date
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import generator.page_shell
+import generator.recycling
 import generator.scratch
 from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache
 from generator.calendars import in_calendar
@@ -209,7 +212,9 @@ def test_the_command_leaves_the_old_site_to_a_process_of_its_own(portal: Path, t
     assert_same_as_clean_build(portal, out)
 
 
-def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(portal: Path, tmp_path: Path) -> None:
+def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The replaced site is the next build's spare (recycling.py): its record folders and search
     shards are taken as they are, and what a clean build would not have is cleared from them."""
     out = tmp_path / "incremental" / "site"
@@ -219,9 +224,15 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(portal: Pat
     kept_page = spare / "achievements" / ACHIEVEMENT / "index.html"
     shards = sorted((spare / "pagefind" / "shards").iterdir())
     folder_inodes = {kept_page.parent.stat().st_ino, *(shard.stat().st_ino for shard in shards)}
-    # What a clean build would not write: a stray file in a record folder, a record folder of a
-    # record since removed, a page replaced by hand in the spare, a file beside the pages.
-    (kept_page.parent / "notes.txt").write_text("left here", encoding="utf-8")
+    # What a clean build would not write: a stray file in a record folder, a folder in another
+    # one whose time is then put back, a record folder of a record since removed, a page
+    # replaced by hand, a file beside the pages, a file of a search shard.
+    (spare / "achievements" / "gnas-2024-002" / "notes.txt").write_text("left here", encoding="utf-8")
+    hidden = spare / "achievements" / "gnas-2024-003"
+    status = hidden.stat()
+    (hidden / "versions").mkdir()
+    (hidden / "versions" / "0123abc.txt").write_text("an old version", encoding="utf-8")
+    os.utime(hidden, ns=(status.st_atime_ns, status.st_mtime_ns))
     shutil.copytree(spare / "notices" / "jhust-2024-n01", spare / "notices" / "removed-2024-n01")
     replaced = spare / "notices" / "gnas-2025-n01" / "index.html"
     replaced.unlink()
@@ -233,9 +244,17 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(portal: Pat
     fragment.write_bytes(b"altered")
     edit(portal, NOTICE, "title: ", "title: 修订后的标题：")
     (portal / "notices/gnas/2025/gnas-2025-n06.yml").unlink()
+    listed: list[str] = []
+
+    def clear_strays(folder: Path) -> None:
+        listed.append(folder.name)
+        generator.recycling.clear_strays(folder)
+
+    monkeypatch.setattr(generator.page_shell, "clear_strays", clear_strays)
     result = build(portal, out)
     assert result.cache is not None and result.cache.reused_pages > NOTICES + ACHIEVEMENTS - 6
-    assert not spare.exists() or spare.stat().st_ino not in folder_inodes
+    # Only the folders changed since their build are listed; the others are known by their time.
+    assert sorted(listed) == ["gnas-2024-002", "gnas-2024-003", "gnas-2025-n01"]
     taken = {(out / "achievements" / ACHIEVEMENT).stat().st_ino}
     taken |= {(out / "pagefind" / "shards" / shard.name).stat().st_ino for shard in shards}
     assert len(taken & folder_inodes) > 2  # the record folder and unchanged shards were taken
