@@ -171,11 +171,21 @@ class BuildCache:
             )
         return cache
 
-    def take(self, recycled: Path | None) -> None:
-        """Take the spare (recycling.take_spare); its folders are known if it is the tree described."""
-        self.recycled = recycled
-        if recycled is None or _tree_of(recycled) != self.spare_tree:
+    def take(self, spare: Path | None) -> Path | None:
+        """Take the spare (recycling.take_spare) when it is the tree the manifest describes;
+        return it otherwise, to be deleted. A spare not described (left by another version, or
+        by a build without this cache) would have every folder listed and every file looked up,
+        cold: slower than making the folders afresh."""
+        if spare is None or _tree_of(spare) != self.spare_tree:
             self.spare_folders = {}
+            return spare
+        self.recycled = spare
+        return None
+
+    @property
+    def keeps_spare(self) -> bool:
+        """Whether the site this build replaces can be the next one's spare: this manifest describes it."""
+        return self.previous_tree is not None
 
     def folder_as_left(self, url: str, folder: Path) -> bool:
         """Whether the spare's folder of the page at `url` is as its build left it: the same

@@ -96,13 +96,17 @@ def build_site(
     for stale in [*out.parent.glob(f".{out.name}.previous-*"), *out.parent.glob(f".{out.name}.recycled-*")]:
         _discard(stale, wait=wait_for_old_site)
     if cache is not None:
-        cache.take(take_spare(out))  # the site two builds back, for its folders (recycling.py)
+        not_taken = cache.take(take_spare(out))  # the site two builds back, for its folders (recycling.py)
+        if not_taken is not None:
+            _discard(not_taken, wait=wait_for_old_site)
     try:
         _mkdocs_build(root, portal, staging, cache)
         with phase("swap"):
             if cache is not None:
                 cache.note_folders(staging)
-            kept = swap_in(staging, out, wait=wait_for_old_site, keep_as_spare=cache is not None)
+            kept = swap_in(
+                staging, out, wait=wait_for_old_site, keep_as_spare=cache is not None and cache.keeps_spare
+            )
             if cache is not None:
                 cache.kept_spare = kept
     finally:

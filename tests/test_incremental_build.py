@@ -199,10 +199,13 @@ def test_the_command_leaves_the_old_site_to_a_process_of_its_own(portal: Path, t
     build(portal, out)
     stale = out.parent / ".site.previous-1"  # a deletion cut short by an earlier build
     shutil.copytree(out / "notices", stale)
+    # A spare no manifest describes (another version left it, or a copy): deleted, not taken.
+    shutil.copytree(out / "notices", spare_folder(out) / "notices")
     edit(portal, NOTICE, "title: ", "title: 修订后的标题：")
-    build_site(
+    result = build_site(
         portal, today=EXAMPLE_DATE, out=out, cache_folder=out.parent / "cache", wait_for_old_site=False
     )
+    assert result.cache is not None and result.cache.recycled is None
     assert "修订后的标题" in (out / "notices" / "jhust-2024-n01" / "index.html").read_text(encoding="utf-8")
     deadline = time.monotonic() + 60
     while leftovers(out) and time.monotonic() < deadline:
