@@ -10,6 +10,11 @@ all have the bytes they had is copied from the published site instead of being i
 Anything in doubt (no manifest, another version of the code, a file touched by hand) is simply
 built again: the output is byte for byte a clean build's (tests/test_incremental_build.py).
 
+The manifest also notes, for the published site and for the spare (the site it replaced,
+recycling.py), each record page folder's modification time as its build left it, and names
+each tree by its root folder's modification time: renames keep it, and so does a POSIX tar
+(GitHub's cache), where inode numbers would change.
+
 The cache lives outside the portal's repository, under the user's cache folder: it holds
 pickled records (record_cache.py), and a pull request must never be able to plant one.
 """
@@ -20,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -127,8 +133,8 @@ class BuildCache:
     reused_indexes: int = 0
     # Each record page's folder as a build left it (modification time), so that a folder taken
     # from the spare (recycling.py) is known to hold nothing else without being listed: for the
-    # published site, the spare (the site it replaced), and this build. A tree is named by its
-    # root folder's inode, which renames keep.
+    # published site, the spare (the site it replaced), and this build; and each tree's name
+    # (its root folder's modification time).
     previous_folders: dict[str, int] = field(default_factory=dict)
     previous_tree: int | None = None
     spare_folders: dict[str, int] = field(default_factory=dict)
@@ -163,13 +169,11 @@ class BuildCache:
             cache.spare_tree, cache.spare_folders = spare.get("tree"), _folders(spare.get("folders", {}))
         except (KeyError, TypeError, AttributeError, ValueError):
             cache.previous_pages, cache.previous_indexes = {}, {}
-            cache.previous_tree, cache.previous_folders, cache.spare_tree, cache.spare_folders = (
-                None,
-                {},
-                None,
-                {},
-            )
+            cache.forget_folders()
         return cache
+
+    def forget_folders(self) -> None:
+        self.previous_tree, self.previous_folders, self.spare_tree, self.spare_folders = None, {}, None, {}
 
     def take(self, spare: Path | None) -> Path | None:
         """Take the spare (recycling.take_spare) when it is the tree the manifest describes;
@@ -188,13 +192,19 @@ class BuildCache:
         return self.previous_tree is not None
 
     def folder_as_left(self, url: str, folder: Path) -> bool:
-        """Whether the spare's folder of the page at `url` is as its build left it: the same
-        modification time, and no subfolder (a folder's link count is 2 plus its subfolders)."""
+        """Whether the spare's folder of the page at `url` is as its build left it: a real folder
+        (not a link), the same modification time, and no subfolder (on ext4 and most Linux file
+        systems a folder's link count is 2 plus its subfolders; where it is not, every folder is
+        listed). A notice's `versions/` is a subfolder: its folder is listed every build."""
         try:
-            status = folder.stat()
+            status = folder.lstat()
         except OSError:
             return False
-        return status.st_nlink == 2 and self.spare_folders.get(url) == status.st_mtime_ns
+        return (
+            stat.S_ISDIR(status.st_mode)
+            and status.st_nlink == 2
+            and self.spare_folders.get(url) == status.st_mtime_ns
+        )
 
     def note_folders(self, site_dir: Path) -> None:
         """Once every stage has written: each record page's folder's modification time."""
@@ -235,7 +245,8 @@ class BuildCache:
         return Fragments.open(self.folder / FRAGMENT_FOLDER / f"{name}.pickle", self.code)
 
     def save(self) -> None:
-        """Written only once the new site is in place: the manifest always describes the published site."""
+        """Written only once the new site is in place: the manifest describes the published site
+        (and the spare, the site it replaced)."""
         manifest = {
             "format": MANIFEST_FORMAT,
             "code": self.code,
@@ -258,8 +269,10 @@ class BuildCache:
 
 
 def _tree_of(site: Path) -> int | None:
+    """A built site's name: its root folder's modification time, which nothing changes once the
+    build has ended (renames in one folder, tar, and the next builds that read it keep it)."""
     try:
-        return site.stat().st_ino
+        return site.stat().st_mtime_ns
     except OSError:
         return None
 

@@ -20,6 +20,10 @@ from pydantic import BaseModel
 # Each record's file digest, by the record's identity (id()). The record is held beside its
 # digest, so its identity cannot pass to another object while the map lives.
 RecordDigests = Mapping[int, tuple[object, str]]
+# Values written as they are (checked first, by their exact type: most values are these), and
+# each dataclass's field names, by type (see _dataclass_fields).
+_WRITTEN_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), date, datetime})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def key_text(value: object, record_digests: RecordDigests) -> str:
@@ -42,10 +46,6 @@ def _stand_in(value: object, record_digests: RecordDigests) -> object:
     if isinstance(value, dict):
         return tuple((key, _stand_in(item, record_digests)) for key, item in value.items())
     return value
-
-
-_WRITTEN_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), date, datetime})
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _dataclass_fields(kind: type) -> tuple[str, ...] | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
-from generator.recycling import adopt_folders, clear_stale, clear_strays, link_in_place, write_in_place
+from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
 from generator.render import Page, Renderer, page_url
 
 SHELL_NAME = "portal-shell"
@@ -67,20 +67,20 @@ class Shell:
     def digest(self) -> str:
         return text_digest(self.before, self.after)
 
-    def write(self, site_dir: Path, page: Page, *, recycled: bool = False) -> tuple[Path, str]:
-        """Write the page; return its file and the SHA-256 of its bytes. In a `recycled` folder
-        the file there is replaced, not written into (recycling.py)."""
+    def fill(self, page: Page) -> bytes:
+        """The page's bytes: the shell with its title and article."""
         title = html.escape(page.title)
         shell_url = f"{self.folder}/{SHELL_NAME}/"
         head = self.before.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
         tail = self.after.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
+        return (head + page.body_html.strip() + tail).encode("utf-8")
+
+    def write(self, site_dir: Path, page: Page) -> tuple[Path, str]:
+        """Write the page into a fresh folder; return its file and the SHA-256 of its bytes."""
         target = site_dir / page.url / "index.html"
-        data = (head + page.body_html.strip() + tail).encode("utf-8")
-        if recycled:
-            write_in_place(target, data)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        data = self.fill(page)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         return target, hashlib.sha256(data).hexdigest()
 
 
@@ -132,6 +132,11 @@ class _Job:
         for src_uri in self.renderer.record_page_uris(part):
             folder = src_uri.split("/", 1)[0]
             url = page_url(src_uri)
+            target = self.site_dir / url / "index.html"
+            # In a folder from the spare, nothing is written into a file there (recycling.py).
+            as_left = (
+                self.cache is not None and self.recycled and self.cache.folder_as_left(url, target.parent)
+            )
             key = ""
             if self.cache is not None:
                 inputs = self.renderer.record_page_inputs(src_uri)
@@ -139,26 +144,20 @@ class _Job:
                 published = self.cache.reusable_page(url, key)
                 if published is not None:
                     path, entry = published
-                    target = self.site_dir / url / "index.html"
                     if self.recycled:
-                        as_left = self.cache.folder_as_left(url, target.parent)  # before it changes
-                        link_in_place(path, target)
-                        if not as_left:
-                            clear_strays(target.parent)
+                        place_link(path, target, folder_as_left=as_left)
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         link_or_copy(path, target)
                     written.append((folder, url, PageEntry.of_file(key, target, entry.sha256), True))
                     continue
             page = self.renderer.record_page(src_uri)
-            as_left = (
-                self.recycled
-                and self.cache is not None
-                and self.cache.folder_as_left(url, self.site_dir / url)
-            )
-            target, sha256 = self.shells[folder].write(self.site_dir, page, recycled=self.recycled)
-            if self.recycled and not as_left:
-                clear_strays(target.parent)
+            if self.recycled:
+                data = self.shells[folder].fill(page)
+                place_bytes(target, data, folder_as_left=as_left)
+                sha256 = hashlib.sha256(data).hexdigest()
+            else:
+                target, sha256 = self.shells[folder].write(self.site_dir, page)
             written.append((folder, url, PageEntry.of_file(key, target, sha256), False))
         return written
 

@@ -34,7 +34,7 @@ def spare_folder(out: Path) -> Path:
 
 
 def take_spare(out: Path) -> Path | None:
-    """Claim the spare for this build (a rename: two builds cannot both take it); None if there is none."""
+    """Claim the spare for this build (a rename, so only one build gets it); None if there is none."""
     spare = spare_folder(out)
     taken = out.parent / f".{out.name}.recycled-{os.getpid()}"
     remove(taken)
@@ -74,17 +74,30 @@ def adopt_folders(site_dir: Path, recycled: Path, folders: Iterable[str]) -> dic
     return written
 
 
-def link_in_place(source: Path, target: Path) -> None:
-    """Make `target` the file `source` is: kept when it already is (a recycled folder), else replaced."""
+def place_link(source: Path, target: Path, *, folder_as_left: bool) -> None:
+    """Make `target`, in a recycled folder, the file `source` is: kept when it already is, else
+    replaced. A folder not as its build left it (BuildCache.folder_as_left) is first made a real
+    folder (a link in the spare could lead into the published site) and after holds nothing else."""
+    folder = target.parent
+    if not folder_as_left:
+        _real_folder(folder)
     if not _same_file(source, target):
-        _make_room(target)
+        remove(target)
         link_or_copy(source, target)
+    if not folder_as_left:
+        clear_strays(folder)
 
 
-def write_in_place(target: Path, data: bytes) -> None:
-    """Write a new file, never into the one there: a recycled file may be the published site's too."""
-    _make_room(target)
+def place_bytes(target: Path, data: bytes, *, folder_as_left: bool) -> None:
+    """Write a page into a recycled folder as `place_link` does: a new file, never into the one
+    there, which may be the published site's too."""
+    folder = target.parent
+    if not folder_as_left:
+        _real_folder(folder)
+    remove(target)
     target.write_bytes(data)
+    if not folder_as_left:
+        clear_strays(folder)
 
 
 def _same_file(source: Path, target: Path) -> bool:
@@ -96,13 +109,11 @@ def _same_file(source: Path, target: Path) -> bool:
     return (kept.st_ino, kept.st_dev) == (wanted.st_ino, wanted.st_dev)
 
 
-def _make_room(target: Path) -> None:
-    """No file at `target`, and a folder of its own above it (a recycled tree may hold anything)."""
-    folder = target.parent
+def _real_folder(folder: Path) -> None:
+    """A folder of its own at `folder`: not a link, not a file."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         remove(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    remove(target)
 
 
 def clear_strays(page_folder: Path) -> None:
@@ -120,18 +131,27 @@ def clear_stale(folder: Path, keep: set[str]) -> int:
     return len(stale)
 
 
-def same_tree(candidate: Path, reference: Path) -> bool:
-    """Whether `candidate` holds exactly the files of `reference`, each the same file (inode).
-    The inodes come from the folder listings: no file is looked up, which in a shard of
-    thousands of files not read since two builds back took seconds."""
-    if not candidate.is_dir() or candidate.is_symlink():
+def same_tree(candidate: Path, root: Path, reference: Path) -> bool:
+    """Whether `candidate`, a folder under `root` reached through no link, holds exactly the
+    files and folders of `reference`, each file the same (inode). The inodes come from the
+    folder listings: no file is looked up, which in a shard of thousands of files not read since
+    two builds back took seconds."""
+    if not _reached_directly(candidate, root):
         return False
-    found = _inodes_under(candidate)
-    return found is not None and found == _inodes_under(reference)
+    found = _entries_under(candidate)
+    return found is not None and found == _entries_under(reference)
 
 
-def _inodes_under(folder: Path) -> dict[str, int] | None:
-    """Each file's path and inode; None if there is anything but files and folders."""
+def _reached_directly(folder: Path, root: Path) -> bool:
+    """A real folder, and no link on the way to it from `root` (one could lead into the published site)."""
+    try:
+        return folder.is_dir() and folder.resolve() == root.resolve() / folder.relative_to(root)
+    except (OSError, ValueError):
+        return False
+
+
+def _entries_under(folder: Path) -> dict[str, int] | None:
+    """Each file's path and inode, and each folder's path (ending in "/"); None if there is a link."""
     found: dict[str, int] = {}
     pending = [("", str(folder))]
     while pending:
@@ -141,6 +161,7 @@ def _inodes_under(folder: Path) -> dict[str, int] | None:
                 if entry.is_symlink():
                     return None
                 if entry.is_dir():
+                    found[f"{prefix}{entry.name}/"] = 0
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                 else:
                     found[prefix + entry.name] = entry.inode()

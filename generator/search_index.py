@@ -128,7 +128,7 @@ def _recycled_shard(cache: BuildCache, name: str, published: Path) -> Path | Non
     if not name or cache.recycled is None:
         return None
     candidate = cache.recycled / BUNDLE_FOLDER / name
-    return candidate if same_tree(candidate, published) else None
+    return candidate if same_tree(candidate, cache.recycled, published) else None
 
 
 def _other_bundles(folder: str, names: list[str]) -> list[str]:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator import recycling
 from generator.build_cache import BuildCache, default_cache_folder
 from generator.check import check_portal
 from generator.clock import TODAY_ENVIRONMENT_VARIABLE
@@ -24,7 +23,7 @@ from generator.collector import loading_once
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
 from generator.mkdocs_plugin import FROZEN_ENVIRONMENT_VARIABLE, hand_over
 from generator.portal import Portal, build_portal
-from generator.recycling import take_spare
+from generator.recycling import keep_as_spare, remove, take_spare
 from generator.report import as_text
 from generator.timing import phase
 
@@ -91,7 +90,7 @@ def build_site(
     portal, warnings = prepare(root, today, strict=strict, frozen=frozen, cache_folder=records_cache)
     cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
-    _remove(staging)
+    remove(staging)
     # An old site whose deletion was cut short, or the remains of a spare a build was cut short in.
     for stale in [*out.parent.glob(f".{out.name}.previous-*"), *out.parent.glob(f".{out.name}.recycled-*")]:
         _discard(stale, wait=wait_for_old_site)
@@ -105,12 +104,12 @@ def build_site(
             if cache is not None:
                 cache.note_folders(staging)
             kept = swap_in(
-                staging, out, wait=wait_for_old_site, keep_as_spare=cache is not None and cache.keeps_spare
+                staging, out, wait=wait_for_old_site, spare=cache is not None and cache.keeps_spare
             )
             if cache is not None:
                 cache.kept_spare = kept
     finally:
-        _remove(staging)
+        remove(staging)
         if cache is not None and cache.recycled is not None:
             _discard(cache.recycled, wait=wait_for_old_site)  # what this build did not take from it
     if cache is not None:
@@ -141,29 +140,33 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache 
         raise ToolFailed("mkdocs", command, str(error)) from error
 
 
-def swap_in(staging: Path, out: Path, *, wait: bool = True, keep_as_spare: bool = False) -> bool:
-    """Replace `out` by `staging` with two renames, so readers never see a half-written site.
-    The old site is kept as the next build's spare (`keep_as_spare`, recycling.py) or deleted;
-    without `wait`, by a process of its own: the new site is in place already, and deleting a
-    national portal's hundred thousand files takes twenty to fifty seconds that nobody needs to
-    wait for. Returns whether the old site was kept as the spare."""
+def swap_in(staging: Path, out: Path, *, wait: bool = True, spare: bool = False) -> bool:
+    """Replace `out` by `staging` with renames, so readers never see a half-written site. The
+    old site is kept as the next build's `spare` (recycling.py) or deleted; without `wait`, by a
+    process of its own: the new site is in place already, and deleting a national portal's
+    hundred thousand files takes twenty to fifty seconds that nobody needs to wait for. Returns
+    whether the old site was kept as the spare."""
     previous = out.parent / f".{out.name}.previous-{os.getpid()}"
     if out.exists():
         out.rename(previous)
     staging.rename(out)
     if not previous.exists():
         return False
-    if keep_as_spare and recycling.keep_as_spare(previous, out):
+    if spare and keep_as_spare(previous, out):
         return True
     _discard(previous, wait=wait)
     return False
 
 
 def _discard(path: Path, *, wait: bool) -> None:
-    if wait:
-        _remove(path)
-    else:
+    """Delete an old site; errors are ignored (another process may be deleting it too): the next
+    build deletes what is left."""
+    if not wait:
         remove_in_background(path)
+    elif path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def remove_in_background(path: Path) -> None:
@@ -180,14 +183,7 @@ def remove_in_background(path: Path) -> None:
             start_new_session=True,
         )
     except OSError:
-        _remove(path)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
+        _discard(path, wait=True)
 
 
 def _quiet_mkdocs() -> None:
