@@ -66,6 +66,18 @@ def test_a_two_character_word_from_an_achievement_title_finds_its_notice(
     assert "gnas-2025-n03" in _ids(urls, "notices")
 
 
+def test_an_excerpt_keeps_a_fact_apart_from_its_label(browser: Any, site_url: str) -> None:
+    """A page's facts are a definition list; Pagefind joins the text of adjacent tags, so without
+    a space between term and value an excerpt read "所属单位赣南科学院（示例）成果类型专利权"."""
+    page = _search_page(browser, site_url, "赣南科学院")
+    _wait_until_shown(page)
+    excerpts = page.eval_on_selector_all(
+        ".portal-search-result__excerpt", "els => els.map(e => e.textContent)"
+    )
+    assert any("所属单位 赣南科学院" in excerpt for excerpt in excerpts)
+    assert not any("所属单位赣南" in excerpt for excerpt in excerpts)
+
+
 def test_a_counterparty_name_finds_its_deal(browser: Any, site_url: str, example_build: BuildResult) -> None:
     deals = [view for view in example_build.portal.notices.values() if view.record.deal]
     target = next(
