@@ -75,14 +75,6 @@ class Shell:
         tail = self.after.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
         return (head + page.body_html.strip() + tail).encode("utf-8")
 
-    def write(self, site_dir: Path, page: Page) -> tuple[Path, str]:
-        """Write the page into a fresh folder; return its file and the SHA-256 of its bytes."""
-        target = site_dir / page.url / "index.html"
-        data = self.fill(page)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return target, hashlib.sha256(data).hexdigest()
-
 
 def pour_record_pages(
     renderer: Renderer, site_dir: Path, folders: Sequence[str], cache: BuildCache | None = None
@@ -151,14 +143,15 @@ class _Job:
                         link_or_copy(path, target)
                     written.append((folder, url, PageEntry.of_file(key, target, entry.sha256), True))
                     continue
-            page = self.renderer.record_page(src_uri)
+            data = self.shells[folder].fill(self.renderer.record_page(src_uri))
             if self.recycled:
-                data = self.shells[folder].fill(page)
                 place_bytes(target, data, folder_as_left=as_left)
-                sha256 = hashlib.sha256(data).hexdigest()
             else:
-                target, sha256 = self.shells[folder].write(self.site_dir, page)
-            written.append((folder, url, PageEntry.of_file(key, target, sha256), False))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            written.append(
+                (folder, url, PageEntry.of_file(key, target, hashlib.sha256(data).hexdigest()), False)
+            )
         return written
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.build_cache import link_or_copy
@@ -76,27 +77,30 @@ def adopt_folders(site_dir: Path, recycled: Path, folders: Iterable[str]) -> dic
 
 def place_link(source: Path, target: Path, *, folder_as_left: bool) -> None:
     """Make `target`, in a recycled folder, the file `source` is: kept when it already is, else
-    replaced. A folder not as its build left it (BuildCache.folder_as_left) is first made a real
-    folder (a link in the spare could lead into the published site) and after holds nothing else."""
-    folder = target.parent
-    if not folder_as_left:
-        _real_folder(folder)
-    if not _same_file(source, target):
-        remove(target)
-        link_or_copy(source, target)
-    if not folder_as_left:
-        clear_strays(folder)
+    replaced."""
+    with _page_folder(target.parent, folder_as_left):
+        if not _same_file(source, target):
+            remove(target)
+            link_or_copy(source, target)
 
 
 def place_bytes(target: Path, data: bytes, *, folder_as_left: bool) -> None:
-    """Write a page into a recycled folder as `place_link` does: a new file, never into the one
-    there, which may be the published site's too."""
-    folder = target.parent
-    if not folder_as_left:
+    """Write a page into a recycled folder: a new file, never into the one there, which may be
+    the published site's too."""
+    with _page_folder(target.parent, folder_as_left):
+        remove(target)
+        target.write_bytes(data)
+
+
+@contextmanager
+def _page_folder(folder: Path, as_left: bool) -> Iterator[None]:
+    """Around putting a page into a recycled record folder: a folder not as its build left it
+    (BuildCache.folder_as_left) is first made a real folder (a link in the spare could lead into
+    the published site), and after holds nothing but the page."""
+    if not as_left:
         _real_folder(folder)
-    remove(target)
-    target.write_bytes(data)
-    if not folder_as_left:
+    yield
+    if not as_left:
         clear_strays(folder)
 
 
@@ -123,12 +127,10 @@ def clear_strays(page_folder: Path) -> None:
             remove(entry)
 
 
-def clear_stale(folder: Path, keep: set[str]) -> int:
-    """Delete the entries of a recycled folder that this build did not write; return how many."""
-    stale = [entry for entry in folder.iterdir() if entry.name not in keep]
-    for entry in stale:
+def clear_stale(folder: Path, keep: set[str]) -> None:
+    """Delete the entries of a recycled folder that this build did not write."""
+    for entry in [entry for entry in folder.iterdir() if entry.name not in keep]:
         remove(entry)
-    return len(stale)
 
 
 def same_tree(candidate: Path, root: Path, reference: Path) -> bool:
