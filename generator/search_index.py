@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -225,11 +226,11 @@ def copies_size(site_dir: Path, pages: Iterable[str]) -> int:
 
 
 def _search_copies(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
-    """A folder holding these pages as Pagefind needs them: each page's head and the article it
-    indexes, without the theme's header, navigation and footer (a sixth of Pagefind's time
-    went into reading them). Pagefind reads nothing else of a page that marks its body, and
-    gives the same index, byte for byte (a test builds both). A page whose article cannot be
-    cut out cleanly is linked whole."""
+    """A folder holding these pages as Pagefind needs them: each page's title and the article
+    it indexes, without the theme's stylesheets, scripts, header, navigation and footer (a
+    sixth of Pagefind's time went into reading them). Pagefind reads nothing else of a page
+    that marks its body, and gives the same index, byte for byte (a test builds both). A page
+    whose article cannot be cut out cleanly is linked whole."""
     for page in pages:
         source, target = site_dir / page, folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -242,8 +243,10 @@ def _search_copies(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
 
 
 def indexed_part(content: bytes) -> bytes | None:
-    """The page's head and the `<article data-pagefind-body>` element in an otherwise empty
-    body; None when the page has no such article, or one holding another article."""
+    """The page's opening `<html>` tag (Pagefind reads the language there), its `<title>`, and
+    the `<article data-pagefind-body>` element in an otherwise empty body; None when the page
+    has no such article, or one holding another article, or a head that could tell Pagefind
+    something more (a data-pagefind attribute)."""
     mark = content.find(BODY_MARK)
     body = content.find(b"<body")
     start = content.rfind(b"<article", 0, mark)
@@ -252,7 +255,26 @@ def indexed_part(content: bytes) -> bytes | None:
     end = content.find(b"</article>", mark)
     if end < 0 or content.find(b"<article", start + 1, end) >= 0:
         return None
-    return content[:body] + b"<body>" + content[start : end + len(b"</article>")] + b"</body></html>\n"
+    head = content[:body]
+    html = _HTML_TAG.search(head)
+    if html is None or b"data-pagefind" in head:
+        return None
+    title = _TITLE.search(head)
+    return b"".join(
+        [
+            b"<!doctype html>\n",
+            html.group(0),
+            b"<head>",
+            title.group(0) if title is not None else b"",
+            b"</head><body>",
+            content[start : end + len(b"</article>")],
+            b"</body></html>\n",
+        ]
+    )
+
+
+_HTML_TAG = re.compile(rb"<html\b[^>]*>")
+_TITLE = re.compile(rb"<title>[^<]*</title>")
 
 
 def _run_pagefind(site: Path, output: Path) -> None:

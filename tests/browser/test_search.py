@@ -119,12 +119,26 @@ def test_nonsense_shows_the_empty_result_message(browser: Any, site_url: str) ->
     assert "没有找到" in page.locator("#portal-search-status").inner_text()
 
 
+def test_the_portals_own_wording_on_every_notice_is_not_searched(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    """Every notice page gives its deadline in 北京时间 and says how to object, in the portal's
+    words: matching them would list every notice, and their excerpts would hide what the
+    institution wrote. (No record of the example says 北京时间.)"""
+    term = "北京时间"
+    assert not any("/notices/" in page for page in _pages_containing(example_build.out, term))
+    notice_page = example_build.out / "notices" / "gnas-2024-n01" / "index.html"
+    assert term in notice_page.read_text(encoding="utf-8")
+    assert _ids(_result_urls(_search_page(browser, site_url, term)), "notices") == set()
+
+
 class _BodyText(HTMLParser):
-    """The text inside data-pagefind-body, as Pagefind sees it."""
+    """The text inside data-pagefind-body, as Pagefind sees it: without what data-pagefind-ignore marks."""
 
     def __init__(self) -> None:
         super().__init__()
         self.depth = 0
+        self.ignored_at = 0  # the depth of the ignored element the parser is inside, or 0
         self.parts: list[str] = []
 
     VOID = frozenset(
@@ -134,17 +148,22 @@ class _BodyText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.VOID:  # no end tag follows: counting it would never leave the body
             return
+        names = {name for name, _ in attrs}
         if self.depth:
             self.depth += 1
-        elif any(name == "data-pagefind-body" for name, _ in attrs):
+            if not self.ignored_at and "data-pagefind-ignore" in names:
+                self.ignored_at = self.depth
+        elif "data-pagefind-body" in names:
             self.depth = 1
 
     def handle_endtag(self, tag: str) -> None:
         if self.depth:
+            if self.depth == self.ignored_at:
+                self.ignored_at = 0
             self.depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self.depth:
+        if self.depth and not self.ignored_at:
             self.parts.append(data)
 
 
