@@ -38,7 +38,7 @@ from generator.fragments import Fragments
 CACHE_VARIABLE = "PORTAL_CACHE_DIR"
 FRAGMENT_FOLDER = "fragments"
 MANIFEST = "build.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 PROJECT_FOLDER = Path(__file__).resolve().parent.parent
 # The code a page's bytes depend on: ours, and the libraries that turn records into HTML.
 CODE_FOLDERS = ("generator", "site_templates")
@@ -104,18 +104,20 @@ def text_digest(*parts: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageEntry:
-    """A record page as a build wrote it: its key, its bytes' digest, and how to tell that the
-    file is still the one written (size and modification time)."""
+    """A record page as a build wrote it: its key, its bytes' digest, how to tell that the file
+    is still the one written (size and modification time), and the digest of what the search
+    index reads of it (search_copies.py), which a search index is keyed on."""
 
     key: str
     sha256: str
     size: int
     mtime_ns: int
+    searched: str
 
     @classmethod
-    def of_file(cls, key: str, path: Path, sha256: str) -> PageEntry:
+    def of_file(cls, key: str, path: Path, sha256: str, searched: str) -> PageEntry:
         status = path.stat()
-        return cls(key, sha256, status.st_size, status.st_mtime_ns)
+        return cls(key, sha256, status.st_size, status.st_mtime_ns, searched)
 
 
 @dataclass
@@ -226,14 +228,14 @@ class BuildCache:
         return path, entry
 
     def index_digest(self, pages: Iterable[str], page_digests: Mapping[str, str], inputs: str) -> str:
-        """The digest of a search index's input: each page's path and bytes' digest (the record
-        pages' from this build's entries, the others' from `page_digests`), and the other
-        `inputs`: where its pages' copies were written (scratch.py) and the shards the main
-        index lists. The tool's version is in the code digest."""
+        """The digest of a search index's input: each page's path and the digest of what Pagefind
+        reads of it (the record pages' from this build's entries, the others' from
+        `page_digests`), and the other `inputs`: where its pages' copies were written
+        (scratch.py) and the shards the main index lists. The tool's version is in the code digest."""
         digest = hashlib.sha256(inputs.encode("utf-8") + b"\0")
         for page in pages:
             known = self.pages.get(page.removesuffix("index.html"))
-            sha = known.sha256 if known else page_digests[page]
+            sha = known.searched if known else page_digests[page]
             digest.update(f"{page}\0{sha}\0".encode())
         return digest.hexdigest()
 
@@ -253,7 +255,7 @@ class BuildCache:
             "site": str(self.site),
             # Field by field: dataclasses.astuple deep-copies, seconds for fifty thousand pages.
             "pages": {
-                url: (entry.key, entry.sha256, entry.size, entry.mtime_ns)
+                url: (entry.key, entry.sha256, entry.size, entry.mtime_ns, entry.searched)
                 for url, entry in sorted(self.pages.items())
             },
             "indexes": dict(sorted(self.indexes.items())),

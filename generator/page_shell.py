@@ -26,6 +26,7 @@ from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_dige
 from generator.forked import run_forked, worker_count
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
 from generator.render import Page, Renderer, page_url
+from generator.search_copies import search_digest
 
 SHELL_NAME = "portal-shell"
 # Tokens the theme passes through unchanged: plain letters for the title (it may be escaped or
@@ -141,7 +142,8 @@ class _Job:
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         link_or_copy(path, target)
-                    written.append((folder, url, PageEntry.of_file(key, target, entry.sha256), True))
+                    reused = PageEntry.of_file(key, target, entry.sha256, entry.searched)
+                    written.append((folder, url, reused, True))
                     continue
             data = self.shells[folder].fill(self.renderer.record_page(src_uri))
             if self.recycled:
@@ -150,7 +152,12 @@ class _Job:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             written.append(
-                (folder, url, PageEntry.of_file(key, target, hashlib.sha256(data).hexdigest()), False)
+                (
+                    folder,
+                    url,
+                    PageEntry.of_file(key, target, hashlib.sha256(data).hexdigest(), search_digest(data)),
+                    False,
+                )
             )
         return written
 

@@ -7,10 +7,8 @@ finds nothing; only the extended build segments Chinese words.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -28,6 +26,7 @@ from generator.recycling import same_tree
 from generator.render import page_url
 from generator.scratch import Scratch
 from generator.search_canonical import canonicalise_bundle
+from generator.search_copies import BODY_MARK, search_copy, search_digest
 
 BUNDLE_FOLDER = "pagefind"
 SHARD_FOLDER = "shards"  # inside the bundle: pagefind/shards/notices-2025-1/, achievements-1/, …
@@ -35,7 +34,6 @@ SHARD_MANIFEST = "shards.json"  # the shards the search page merges
 DEFAULT_SHARD_PAGES = 5000
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
 PARALLEL_RUNS = 2
-BODY_MARK = b"data-pagefind-body"
 
 
 def extended_binary() -> Path:
@@ -56,7 +54,7 @@ def write_search_index(
     of at most `shard_pages()` record pages each, which the search page merges in the browser
     (Pagefind's mergeIndex). Pagefind's memory grows with the pages of one run (about 160 KB a
     page), so shards keep a national portal's build within bounds. With a build cache, an index
-    whose pages all have the bytes they had in the published site is copied from there."""
+    whose pages give Pagefind what they gave it (search_copies.py) is taken from the published site."""
     shards = {
         f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
     }
@@ -207,14 +205,14 @@ def _html_pages(site_dir: Path, record_pages: set[str]) -> list[str]:
 
 
 def _indexed_pages(site_dir: Path, pages: list[str]) -> dict[str, str]:
-    """The pages Pagefind would index, with the SHA-256 of each (read once, for the build
-    cache): once one page marks its content with data-pagefind-body, it indexes only pages that
-    do. Leaving the others out (the long archive lists, the statistics) gives it the same index
-    from less reading, and keeps a rebuild's main index when only those lists changed."""
+    """The pages Pagefind would index, with the digest of what it reads of each (read once, for
+    the build cache): once one page marks its content with data-pagefind-body, it indexes only
+    pages that do. Leaving the others out (the long archive lists, the statistics) gives it the
+    same index from less reading, and keeps a rebuild's main index when only those lists changed."""
     digests, marked = {}, {}
     for page in pages:
         content = (site_dir / page).read_bytes()
-        digests[page] = hashlib.sha256(content).hexdigest()
+        digests[page] = search_digest(content)
         if BODY_MARK in content:
             marked[page] = digests[page]
     return marked or digests
@@ -226,55 +224,17 @@ def copies_size(site_dir: Path, pages: Iterable[str]) -> int:
 
 
 def _search_copies(site_dir: Path, folder: Path, pages: Iterable[str]) -> None:
-    """A folder holding these pages as Pagefind needs them: each page's title and the article
-    it indexes, without the theme's stylesheets, scripts, header, navigation and footer (a
-    sixth of Pagefind's time went into reading them). Pagefind reads nothing else of a page
-    that marks its body, and gives the same index, byte for byte (a test builds both). A page
-    whose article cannot be cut out cleanly is linked whole."""
+    """A folder holding these pages as Pagefind reads them (search_copies.py): a sixth of its
+    time went into reading the theme's header, navigation and footer. A page whose article
+    cannot be cut out cleanly is linked whole."""
     for page in pages:
         source, target = site_dir / page, folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        content = source.read_bytes()
-        indexed = indexed_part(content)
-        if indexed is None:
+        copy = search_copy(source.read_bytes())
+        if copy is None:
             link_or_copy(source, target)
         else:
-            target.write_bytes(indexed)
-
-
-def indexed_part(content: bytes) -> bytes | None:
-    """The page's opening `<html>` tag (Pagefind reads the language there), its `<title>`, and
-    the `<article data-pagefind-body>` element in an otherwise empty body; None when the page
-    has no such article, or one holding another article, or a head that could tell Pagefind
-    something more (a data-pagefind attribute)."""
-    mark = content.find(BODY_MARK)
-    body = content.find(b"<body")
-    start = content.rfind(b"<article", 0, mark)
-    if mark < 0 or body < 0 or start < body or content.find(b">", start) < mark:
-        return None
-    end = content.find(b"</article>", mark)
-    if end < 0 or content.find(b"<article", start + 1, end) >= 0:
-        return None
-    head = content[:body]
-    html = _HTML_TAG.search(head)
-    if html is None or b"data-pagefind" in head:
-        return None
-    title = _TITLE.search(head)
-    return b"".join(
-        [
-            b"<!doctype html>\n",
-            html.group(0),
-            b"<head>",
-            title.group(0) if title is not None else b"",
-            b"</head><body>",
-            content[start : end + len(b"</article>")],
-            b"</body></html>\n",
-        ]
-    )
-
-
-_HTML_TAG = re.compile(rb"<html\b[^>]*>")
-_TITLE = re.compile(rb"<title>[^<]*</title>")
+            target.write_bytes(copy)
 
 
 def _run_pagefind(site: Path, output: Path) -> None:
