@@ -213,8 +213,9 @@ class BuildCache:
         self.tree = _tree_of(site_dir)
         self.folders = {url: (site_dir / url).stat().st_mtime_ns for url in self.pages}
 
-    def reusable_page(self, url: str, key: str) -> tuple[Path, PageEntry] | None:
-        """The published file of the page at `url`, when it is what `key` would render."""
+    def reusable_page(self, url: str, key: str) -> tuple[Path, PageEntry, os.stat_result] | None:
+        """The published file of the page at `url`, when it is what `key` would render; its
+        entry (which the file matches), and its status."""
         entry = self.previous_pages.get(url)
         if entry is None or entry.key != key:
             return None
@@ -225,7 +226,7 @@ class BuildCache:
             return None
         if status.st_size != entry.size or status.st_mtime_ns != entry.mtime_ns:
             return None
-        return path, entry
+        return path, entry, status
 
     def index_digest(self, pages: Iterable[str], page_digests: Mapping[str, str], inputs: str) -> str:
         """The digest of a search index's input: each page's path and the digest of what Pagefind
@@ -283,13 +284,15 @@ def _folders(entries: Mapping[str, int]) -> dict[str, int]:
     return {str(url): int(mtime_ns) for url, mtime_ns in entries.items()}
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> bool:
     """A hard link where the file system allows it (nothing ever writes into a published file),
-    else a copy."""
+    else a copy. Whether it is a link: the very file, its size and modification time with it."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+        return False
+    return True
 
 
 def copy_tree(

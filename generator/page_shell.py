@@ -136,13 +136,14 @@ class _Job:
                 key = text_digest(self.cache.code, self.shell_digests[folder], inputs)
                 published = self.cache.reusable_page(url, key)
                 if published is not None:
-                    path, entry = published
+                    path, entry, status = published
                     if self.recycled:
-                        place_link(path, target, folder_as_left=as_left)
+                        linked = place_link(path, status, target, folder_as_left=as_left)
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        link_or_copy(path, target)
-                    reused = PageEntry.of_file(key, target, entry.sha256, entry.searched)
+                        linked = link_or_copy(path, target)
+                    # A link is the published file, whose size and time its entry has; a copy has its own.
+                    reused = entry if linked else PageEntry.of_file(key, target, entry.sha256, entry.searched)
                     written.append((folder, url, reused, True))
                     continue
             data = self.shells[folder].fill(self.renderer.record_page(src_uri))

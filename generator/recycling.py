@@ -75,13 +75,14 @@ def adopt_folders(site_dir: Path, recycled: Path, folders: Iterable[str]) -> dic
     return written
 
 
-def place_link(source: Path, target: Path, *, folder_as_left: bool) -> None:
-    """Make `target`, in a recycled folder, the file `source` is: kept when it already is, else
-    replaced."""
+def place_link(source: Path, source_status: os.stat_result, target: Path, *, folder_as_left: bool) -> bool:
+    """Make `target`, in a recycled folder, the file `source` is (`source_status`: its status):
+    kept when it already is, else replaced. Whether it is that file, not a copy of it."""
     with _page_folder(target.parent, folder_as_left):
-        if not _same_file(source, target):
-            remove(target)
-            link_or_copy(source, target)
+        if _same_file(source_status, target):
+            return True
+        remove(target)
+        return link_or_copy(source, target)
 
 
 def place_bytes(target: Path, data: bytes, *, folder_as_left: bool) -> None:
@@ -104,10 +105,9 @@ def _page_folder(folder: Path, as_left: bool) -> Iterator[None]:
         clear_strays(folder)
 
 
-def _same_file(source: Path, target: Path) -> bool:
+def _same_file(wanted: os.stat_result, target: Path) -> bool:
     try:
         kept = target.lstat()  # a link to the right file is not the file a clean build writes
-        wanted = source.stat()
     except OSError:
         return False
     return (kept.st_ino, kept.st_dev) == (wanted.st_ino, wanted.st_dev)

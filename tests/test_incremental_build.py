@@ -8,6 +8,7 @@ change in between, builds the same records once more from nothing, and compares 
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -393,4 +394,24 @@ def test_a_site_and_spare_restored_from_a_tar_archive_are_still_recycled(
     result = build(portal, out)
     assert result.cache is not None and result.cache.recycled is not None
     assert result.cache.reused_pages > NOTICES + ACHIEVEMENTS - 6
+    assert_same_as_clean_build(portal, out)
+
+
+def test_where_files_cannot_be_linked_pages_are_copied_and_still_kept(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of a published page has a time of its own: the next build must know it by that,
+    or it would render every page again."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+
+    def no_links(source: object, target: object, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "no hard links on this file system")
+
+    monkeypatch.setattr(os, "link", no_links)
+    for _ in range(2):  # from the published site, then from the spare too
+        result = build(portal, out)
+        assert result.cache is not None and result.cache.reused_pages == NOTICES + ACHIEVEMENTS
+    page = out / "notices" / "jhust-2024-n01" / "index.html"
+    assert page.stat().st_nlink == 1
     assert_same_as_clean_build(portal, out)
