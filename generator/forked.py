@@ -53,17 +53,19 @@ def each_forked(tasks: Sequence[Callable[[], T]], workers: int) -> Iterator[T]:
 
 
 @contextmanager
-def forked_beside(task: Callable[[], T]) -> Iterator[Callable[[], T]]:
-    """Start `task` in a forked process, to run while the body of the `with` does other work;
-    the body calls what it is given to wait for the task's result (the task's exception is
-    raised there). Leaving the body early waits for the task, whose result is dropped."""
+def forked_beside(*tasks: Callable[[], T]) -> Iterator[list[Callable[[], T]]]:
+    """Start each task in a forked process of its own, to run while the body of the `with` does
+    other work; the body calls what it is given for a task to wait for its result (the task's
+    exception is raised there). Leaving the body early waits for the tasks, whose results are
+    dropped."""
     global _tasks
-    _tasks = [task]
+    _tasks = tasks
     try:
-        with _pool(1) as pool:
-            pending = pool.submit(_run_task, 0)  # the process is forked here
+        with _pool(len(tasks)) as pool:
+            # Every process is forked at the first submit, before the pool starts a thread.
+            pending = [pool.submit(_run_task, index) for index in range(len(tasks))]
             _tasks = None
-            yield pending.result
+            yield [future.result for future in pending]
     finally:
         _tasks = None
 

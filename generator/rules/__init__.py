@@ -37,7 +37,7 @@ def check_rules(catalog: Catalog, today: date) -> list[Problem]:
     if worker_count(len(catalog.achievements) + len(catalog.notices)) == 1:
         return _run(RULES, catalog, today)
     here = tuple(rule for rule in RULES if rule not in BESIDE)
-    with forked_beside(lambda: _run_beside(catalog, today)) as beside:
+    with forked_beside(lambda: _run_beside(catalog, today)) as (beside,):
         problems = _run(here, catalog, today)
         found, read_again = beside()
     sources = {source.path: source for source in _sources(catalog)}
