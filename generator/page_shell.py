@@ -91,6 +91,8 @@ def pour_record_pages(
     engine_written = adopt_folders(site_dir, recycled, folders) if recycled is not None else {}
     shells = {folder: Shell.load(site_dir, folder) for folder in folders}
     workers = worker_count(renderer.portal.record_count)
+    if workers > 1:
+        renderer.compile_templates()
     shell_digests = {folder: shell.digest for folder, shell in shells.items()}
     job = _Job(renderer, shells, site_dir, cache, shell_digests, recycled=recycled is not None)
     parts = run_forked([partial(job.pour, (index, workers)) for index in range(workers)], workers)

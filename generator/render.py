@@ -206,10 +206,17 @@ class Renderer:
         from generator.statistics_pages import statistics_pages
 
         reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
-        parts = run_forked(
-            [self._lists, lambda: list(statistics_pages(self))], worker_count(self.portal.record_count)
-        )
+        workers = worker_count(self.portal.record_count)
+        if workers > 1:
+            self.compile_templates()
+        parts = run_forked([self._lists, lambda: list(statistics_pages(self))], workers)
         return [page for part in parts for page in part]
+
+    def compile_templates(self) -> None:
+        """Compile every page template once, before processes are forked: each would otherwise
+        compile those it renders (0.4 s for all of them)."""
+        for name in self.environment.list_templates(filter_func=_is_page_template):
+            self.environment.get_template(name)
 
     def _lists(self) -> list[Page]:
         pages = [*self.listing_pages(), *self.unit_pages()]
@@ -577,6 +584,10 @@ def price_band(price_yuan: int) -> str:
         if price_yuan < limit:
             return label
     return "500万元及以上"
+
+
+def _is_page_template(name: str) -> bool:
+    return name.startswith(("pages/", "partials/")) and name.endswith(".j2")
 
 
 def _record_of(src_uri: str) -> tuple[str, str]:

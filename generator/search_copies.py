@@ -18,9 +18,11 @@ from functools import cache
 BODY_MARK = b"data-pagefind-body"
 _HTML_TAG = re.compile(rb"<html\b[^>]*>")
 _TITLE = re.compile(rb"<title>[^<]*</title>")
-# An element whose content is left out of the index (data-pagefind-ignore, or ="index": the
+IGNORE_MARK = b"data-pagefind-ignore"
+_TAG = re.compile(rb"<([a-z][a-z0-9]*)\b[^<>]*>")
+# What leaves an element's content out of the index (data-pagefind-ignore, or ="index": the
 # default); "all" also drops filters and metadata inside it, which a copy must keep.
-_IGNORED = re.compile(rb'<([a-z][a-z0-9]*)\b[^>]*?\sdata-pagefind-ignore(?:="index")?(?=[\s>/])[^>]*>')
+_IGNORE_ATTRIBUTE = re.compile(rb'\sdata-pagefind-ignore(?:="index")?(?=[\s>/])')
 _VOID = frozenset(
     {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"wbr"}
 )
@@ -71,14 +73,15 @@ def _without_ignored(article: bytes) -> bytes:
     tag to its matching end tag; one that cannot be matched, or holds what Pagefind reads even
     there, is left in (Pagefind ignores it itself)."""
     parts, position = [], 0
-    for match in _IGNORED.finditer(article):
-        if match.start() < position:
-            continue  # inside an element already cut out
-        end = _element_end(article, match.group(1), match.end())
-        if end is None or _READ_EVEN_IF_IGNORED.search(article, match.end(), end):
-            continue
-        parts.append(article[position : match.start()])
-        position = end
+    mark = article.find(IGNORE_MARK)
+    while mark >= 0:
+        tag = _TAG.match(article, article.rfind(b"<", 0, mark))
+        if tag is not None and tag.end() > mark and _IGNORE_ATTRIBUTE.search(tag.group(0)):
+            end = _element_end(article, tag.group(1), tag.end())
+            if end is not None and not _READ_EVEN_IF_IGNORED.search(article, tag.end(), end):
+                parts.append(article[position : tag.start()])
+                position = end
+        mark = article.find(IGNORE_MARK, max(position, mark + 1))
     parts.append(article[position:])
     return b"".join(parts)
 
