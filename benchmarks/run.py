@@ -16,7 +16,7 @@ Phases: load (read and parse YAML), check (the rules), derive (the view
 model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
 changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
 highest resident memory of the process (or of Pagefind, for the search phase) by the phase's end.
-From 200 records on, the feeds-and-data phases run in a process of their own beside the search
+From 200 records on, the feeds-and-data phases run in two processes of their own beside the search
 phase (generator/stages.py): their wall times overlap it, and `total` is the wall time of the whole.
 A build deletes the site it replaced after it returns, in the background; the benchmark waits
 for that before the next command (`old_site_removed_after_s`), so one does not slow the next.

@@ -6,7 +6,8 @@ of everything the page shows (Renderer.record_page_inputs). A page whose key is 
 previous build wrote down for it, and whose file in the published site is still the file that
 build wrote (same size and modification time), is linked from the published site instead of
 being rendered again. The search index is built in shards of record pages; a shard whose pages
-all have the bytes they had is copied from the published site instead of being indexed again.
+give Pagefind what they gave it (search_copies.py) is taken from the published site instead of
+being indexed again.
 Anything in doubt (no manifest, another version of the code, a file touched by hand) is simply
 built again: the output is byte for byte a clean build's (tests/test_incremental_build.py).
 

@@ -78,13 +78,19 @@ def _triggers(md: markdown.Markdown) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(text) for text in sorted(set(needed))))
 
 
-def _converter() -> markdown.Markdown:
+def python_markdown() -> markdown.Markdown:
+    """Python-Markdown as the portal reads records, with its own inline step."""
     md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     # Markdown must not pass raw HTML through, sanitised or not: without its HTML block and
     # inline HTML rules every '<' is text, escaped once, inside code too (`<b>` shows as <b>,
     # not as &lt;b&gt;). Autolinks (<https://…>) are rules of their own and keep working.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    return md
+
+
+def _converter() -> markdown.Markdown:
+    md = python_markdown()
     md.treeprocessors.register(_InlineSkippingPlainText(md, _triggers(md)), "inline", 20)
     return md
 

@@ -19,10 +19,11 @@ BODY_MARK = b"data-pagefind-body"
 _HTML_TAG = re.compile(rb"<html\b[^>]*>")
 _TITLE = re.compile(rb"<title>[^<]*</title>")
 IGNORE_MARK = b"data-pagefind-ignore"
-_TAG = re.compile(rb"<([a-z][a-z0-9]*)\b[^<>]*>")
-# What leaves an element's content out of the index (data-pagefind-ignore, or ="index": the
-# default); "all" also drops filters and metadata inside it, which a copy must keep.
-_IGNORE_ATTRIBUTE = re.compile(rb'\sdata-pagefind-ignore(?:="index")?(?=[\s>/])')
+_TAG = re.compile(rb"<([a-z][a-z0-9]*)((?:\s[^<>]*)?)>")
+_ATTRIBUTE = re.compile(rb"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+# The values of data-pagefind-ignore that leave an element's content out of the index ("index",
+# the default); "all" also drops filters and metadata inside it, which a copy must keep.
+_IGNORED_FOR_INDEX = frozenset({None, b"", b"index"})
 _VOID = frozenset(
     {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"wbr"}
 )
@@ -75,8 +76,9 @@ def _without_ignored(article: bytes) -> bytes:
     parts, position = [], 0
     mark = article.find(IGNORE_MARK)
     while mark >= 0:
+        # The mark may be an attribute's name, or text inside a value or between tags.
         tag = _TAG.match(article, article.rfind(b"<", 0, mark))
-        if tag is not None and tag.end() > mark and _IGNORE_ATTRIBUTE.search(tag.group(0)):
+        if tag is not None and tag.end() > mark and _only_ignored(tag.group(2)):
             end = _element_end(article, tag.group(1), tag.end())
             if end is not None and not _READ_EVEN_IF_IGNORED.search(article, tag.end(), end):
                 parts.append(article[position : tag.start()])
@@ -84,6 +86,19 @@ def _without_ignored(article: bytes) -> bytes:
         mark = article.find(IGNORE_MARK, max(position, mark + 1))
     parts.append(article[position:])
     return b"".join(parts)
+
+
+def _only_ignored(attributes: bytes) -> bool:
+    """Whether a start tag's attributes leave its element out of the index, and give Pagefind
+    nothing of their own (an id, a filter, metadata)."""
+    ignored = False
+    for match in _ATTRIBUTE.finditer(attributes):
+        name, value = match.group(1).lower(), match.group(2)
+        if name == IGNORE_MARK:
+            ignored = (value.strip(b"\"'") if value is not None else None) in _IGNORED_FOR_INDEX
+        elif name == b"id" or name.startswith(b"data-pagefind-"):
+            return False
+    return ignored
 
 
 def _element_end(html: bytes, name: bytes, after_open: int) -> int | None:

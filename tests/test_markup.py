@@ -15,15 +15,7 @@ from generator import markup
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
-def _stock() -> markdown.Markdown:
-    """Python-Markdown as the portal configures it, with its own inline step."""
-    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
-STOCK = _stock()
+STOCK = markup.python_markdown()  # with its own inline step
 
 # Text made of what Markdown reads (every character an inline rule starts from, table pipes,
 # list marks, indents, blank lines) and of Chinese, so that runs with and without them mix.
@@ -82,7 +74,7 @@ def test_a_rule_the_module_does_not_know_turns_the_shortcut_off() -> None:
         markdown.inlinepatterns.SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "del", 75
     )
     assert markup._triggers(md) is None
-    changed = _stock()
+    changed = markup.python_markdown()
     changed.inlinePatterns.deregister("entity")
     changed.inlinePatterns.register(
         markdown.inlinepatterns.HtmlInlineProcessor(r"(%[a-z]+;)", changed), "entity", 80

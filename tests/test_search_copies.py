@@ -33,6 +33,7 @@ def test_the_copy_is_the_html_tag_the_title_and_the_article() -> None:
 def test_ignored_elements_are_cut_out_with_what_they_hold_nested() -> None:
     inner = (
         "<h1>标题</h1>"
+        "<p data-pagefind-ignore=''>空值</p><p data-pagefind-ignore=\"index\">默认</p>"
         '<div class="status" data-pagefind-ignore><div>已办结</div><div>还剩 3 天</div></div>'
         '<p>正文<small data-pagefind-ignore="index">截止时间</small>。</p>'
         '<ul data-pagefind-ignore><li><a href="x">另一项公示</a></li></ul>'
@@ -42,7 +43,7 @@ def test_ignored_elements_are_cut_out_with_what_they_hold_nested() -> None:
     assert copy is not None
     text = copy.decode("utf-8")
     assert "<h1>标题</h1><p>正文。</p><p>后文</p>" in text
-    for gone in ("已办结", "还剩", "截止时间", "另一项公示", "data-pagefind-ignore"):
+    for gone in ("已办结", "还剩", "截止时间", "另一项公示", "空值", "默认", "data-pagefind-ignore"):
         assert gone not in text
 
 
@@ -55,6 +56,11 @@ def test_what_pagefind_reads_even_inside_an_ignored_element_keeps_it_in() -> Non
         '<div data-pagefind-ignore="all"><span>全部</span></div>',
         "<div data-pagefind-ignore><div>未闭合</div>",
         "<br data-pagefind-ignore><span data-pagefind-ignore/>",
+        '<span data-pagefind-ignore data-pagefind-filter="状态:已办结">已办结</span>',
+        '<h2 id="objections" data-pagefind-ignore>异议受理</h2>',
+        # The mark as text: in a link's title (Markdown keeps titles), and in a body.
+        '<p>正文<a href="https://e.cn/" title="说明 data-pagefind-ignore 说明">链接</a>后文</p>',
+        "<p>写 data-pagefind-ignore 的元素不被索引</p>",
     ]
     for element in kept:
         copy = search_copy(page(article("<h1>标题</h1>" + element)))
