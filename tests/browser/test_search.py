@@ -130,6 +130,11 @@ def test_the_portals_own_wording_on_every_notice_is_not_searched(
     notice_page = example_build.out / "notices" / "gnas-2024-n01" / "index.html"
     assert term in notice_page.read_text(encoding="utf-8")
     assert _ids(_result_urls(_search_page(browser, site_url, term)), "notices") == set()
+    # Whom to write to is the institution's own: it is searched.
+    person = example_build.portal.notices["gnas-2024-n01"].record.objections.person
+    assert person and "gnas-2024-n01" in _ids(
+        _result_urls(_search_page(browser, site_url, person)), "notices"
+    )
 
 
 class _BodyText(HTMLParser):
