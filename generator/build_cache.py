@@ -39,7 +39,7 @@ from generator.fragments import Fragments
 CACHE_VARIABLE = "PORTAL_CACHE_DIR"
 FRAGMENT_FOLDER = "fragments"
 MANIFEST = "build.json"
-MANIFEST_FORMAT = 3
+MANIFEST_FORMAT = 4
 PROJECT_FOLDER = Path(__file__).resolve().parent.parent
 # The code a page's bytes depend on: ours, and the libraries that turn records into HTML.
 CODE_FOLDERS = ("generator", "site_templates")
@@ -105,20 +105,19 @@ def text_digest(*parts: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageEntry:
-    """A record page as a build wrote it: its key, its bytes' digest, how to tell that the file
-    is still the one written (size and modification time), and the digest of what the search
-    index reads of it (search_copies.py), which a search index is keyed on."""
+    """A record page as a build wrote it: its key, how to tell that the file is still the one
+    written (size and modification time), and the digest of what the search index reads of it
+    (search_copies.py), which a search index is keyed on."""
 
     key: str
-    sha256: str
     size: int
     mtime_ns: int
     searched: str
 
     @classmethod
-    def of_file(cls, key: str, path: Path, sha256: str, searched: str) -> PageEntry:
+    def of_file(cls, key: str, path: Path, searched: str) -> PageEntry:
         status = path.stat()
-        return cls(key, sha256, status.st_size, status.st_mtime_ns, searched)
+        return cls(key, status.st_size, status.st_mtime_ns, searched)
 
 
 @dataclass
@@ -257,7 +256,7 @@ class BuildCache:
             "site": str(self.site),
             # Field by field: dataclasses.astuple deep-copies, seconds for fifty thousand pages.
             "pages": {
-                url: (entry.key, entry.sha256, entry.size, entry.mtime_ns, entry.searched)
+                url: (entry.key, entry.size, entry.mtime_ns, entry.searched)
                 for url, entry in sorted(self.pages.items())
             },
             "indexes": dict(sorted(self.indexes.items())),

@@ -13,7 +13,6 @@ can render the shell.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import html
 import re
 import shutil
@@ -145,7 +144,7 @@ class _Job:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         linked = link_or_copy(path, target)
                     # A link is the published file, whose size and time its entry has; a copy has its own.
-                    reused = entry if linked else PageEntry.of_file(key, target, entry.sha256, entry.searched)
+                    reused = entry if linked else PageEntry.of_file(key, target, entry.searched)
                     written.append((folder, url, reused, True))
                     continue
             data = self.shells[folder].fill(self.renderer.record_page(src_uri))
@@ -154,14 +153,7 @@ class _Job:
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-            written.append(
-                (
-                    folder,
-                    url,
-                    PageEntry.of_file(key, target, hashlib.sha256(data).hexdigest(), search_digest(data)),
-                    False,
-                )
-            )
+            written.append((folder, url, PageEntry.of_file(key, target, search_digest(data)), False))
         return written
 
 
