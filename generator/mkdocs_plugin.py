@@ -5,6 +5,8 @@ this file and mkdocs.yml only."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from generator.paths import RECORD_FOLDERS
 from generator.portal import Portal, build_portal
 from generator.render import RECORD_PAGE_FOLDERS, Renderer
 from generator.report import as_text
-from generator.stages import run_post_build_stages
+from generator.stages import stages_around_pages
 from generator.timing import phase
 
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
@@ -48,6 +50,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.renderer: Renderer | None = None
         self.bodies: dict[str, str] = {}  # each generated page's HTML, until MkDocs asks for it
         self.cache: BuildCache | None = None
+        # The post-build stages, started once the engine's pages are rendered (stages.py): they
+        # run beside MkDocs and the record pages, and are finished after those.
+        self.stages = ExitStack()
+        self.finish_stages: Callable[[], None] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).resolve()
@@ -90,6 +96,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 self.bodies[page.src_uri] = page.body_html.strip()
         for asset in renderer.assets():
             files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
+        self.stages.close()  # a build of `mkdocs serve` that failed before its end left them open
+        self.finish_stages = self.stages.enter_context(
+            stages_around_pages(self.portal, Path(config.site_dir), config.site_url or "/", self.cache)
+        )
         return files
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -107,10 +117,16 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.portal is not None and self.renderer is not None
+        assert self.portal is not None and self.renderer is not None and self.finish_stages is not None
         site_dir = Path(config.site_dir)
-        with phase("render"):
-            poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
-            for folder, urls in poured.items():
-                add_to_sitemap(site_dir, folder, urls)
-        run_post_build_stages(self.portal, site_dir, config.site_url or "/", self.cache)
+        with self.stages:
+            with phase("render"):
+                poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
+                for folder, urls in poured.items():
+                    add_to_sitemap(site_dir, folder, urls)
+            self.finish_stages()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # The stages started with the pages are waited for, and whatever they made is dropped
+        # with the unfinished site.
+        self.stages.close()

@@ -1,10 +1,11 @@
-"""What runs over the built site after MkDocs: each stage has a name, so a failure says which
-stage failed, and the build is swapped in only when every stage succeeded."""
+"""What the build writes besides the pages: each stage has a name, so a failure says which stage
+failed, and the build is swapped in only when every stage succeeded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -48,40 +49,58 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
     ]
 
 
-# The data stages in two processes beside the search index. When a rebuild has little for Pagefind
-# to index again, they are the longer part: at 50,000 records, 13 s in one process, the exports
-# 5–7 s of it.
-DATA_STAGE_GROUPS = (("exports", "statistics", "versions"),)  # and the others in a second
+# The stages that need only the portal: for a large portal they start as soon as the pages do, in
+# two forked processes, beside MkDocs (which keeps one core busy) and the record pages. At 50,000
+# records they take 13 s in one process, the exports 5–8 s of it; started with the search index
+# instead, a rebuild waited 8 s for them after Pagefind was done. The other stages read what the
+# pages made: `versions` writes into the notices' page folders, which pouring the record pages
+# clears of strays (recycling.py), and `search` reads every page.
+DATA_STAGES = ("feeds", "changes", "calendars", "exports", "statistics")
+DATA_STAGE_GROUPS = (("exports", "statistics"),)  # and the others in a second
 
 
-def run_post_build_stages(
+@contextmanager
+def stages_around_pages(
     portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None
-) -> None:
-    """The stages in order; for a large portal, the data stages in forked processes beside the
-    search index, which is most of a build's time: none of them writes a page Pagefind reads
-    (feeds, calendars, data files, version texts), and each writes only its own files."""
+) -> Iterator[Callable[[], None]]:
+    """The post-build stages, around the writing of the pages: the body of the `with` writes the
+    pages, then calls what it is given, which runs the stages that read them and waits for the
+    others. A small portal runs them all then, in order; a large one starts the data stages at
+    once, in processes of their own (none of them reads or writes a page: feeds, calendars, data
+    files), and writes the version texts beside the search index. A stage's failure is raised by
+    the call; should the body fail, the processes are waited for and their results dropped."""
     stages = post_build_stages(cache)
-    search = next(stage for stage in stages if stage.name == "search")
-    data_stages = [stage for stage in stages if stage is not search]
     if worker_count(portal.record_count) == 1:
-        for stage in stages:
-            _run_stage(stage, portal, site_dir, site_url)
+        yield partial(_run_in_order, stages, portal, site_dir, site_url)
         return
-    groups = [[stage for stage in data_stages if stage.name in names] for names in DATA_STAGE_GROUPS]
-    groups.append([stage for stage in data_stages if not any(stage in group for group in groups)])
+    early = [stage for stage in stages if stage.name in DATA_STAGES]
+    search = next(stage for stage in stages if stage.name == "search")
+    late = [stage for stage in stages if stage not in early and stage is not search]
+    groups = [[stage for stage in early if stage.name in names] for names in DATA_STAGE_GROUPS]
+    groups.append([stage for stage in early if not any(stage in group for group in groups)])
     tasks = [partial(_run_measured, group, portal, site_dir, site_url) for group in groups if group]
-    try:
-        with forked_beside(*tasks) as data_phases:
+
+    def finish() -> None:
+        with forked_beside(partial(_run_measured, late, portal, site_dir, site_url)) as late_phases:
             _run_stage(search, portal, site_dir, site_url)
             with phase("waiting for the data stages"):
-                measured = [timing for wait in data_phases for timing in wait()]
+                measured = [timing for wait in [*data_phases, *late_phases] for timing in wait()]
+        order = {stage.name: index for index, stage in enumerate(stages)}
+        add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
+
+    try:
+        with forked_beside(*tasks) as data_phases:
+            yield finish
     except BrokenProcessPool as error:  # killed (out of memory?) before it could say why
-        names = "、".join(stage.name for stage in data_stages)
+        names = "、".join(stage.name for stage in [*early, *late])
         raise StageFailed(
             names, f"生成数据文件的进程意外终止 (the process writing them was stopped): {error}"
         ) from error
-    order = {stage.name: index for index, stage in enumerate(data_stages)}
-    add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
+
+
+def _run_in_order(stages: list[Stage], portal: Portal, site_dir: Path, site_url: str) -> None:
+    for stage in stages:
+        _run_stage(stage, portal, site_dir, site_url)
 
 
 def _run_measured(stages: list[Stage], portal: Portal, site_dir: Path, site_url: str) -> list[PhaseTiming]:

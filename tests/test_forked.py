@@ -4,14 +4,18 @@ of records; here the example portal is made to fork by asking for two workers.""
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+import generator.exports
 import generator.feeds
+import generator.mkdocs_plugin
 from generator import catalog, page_shell, record_cache, render, rules, stages
 from generator.catalog import load_catalog
 from generator.check import check_portal
@@ -138,5 +142,32 @@ def test_a_data_stage_failing_beside_the_search_index_fails_the_build(
     with pytest.raises(ToolFailed) as failure:
         build_site(example, today=date(2025, 10, 20), out=site, incremental=False)
     assert failure.value.stage == "feeds" and "disk full (injected)" in str(failure.value)
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["portal", "site"]
+
+
+def test_a_build_failing_while_the_data_stages_run_leaves_nothing_behind(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data stages start with the pages (stages.py) and write into the unfinished site: when
+    the record pages fail meanwhile, the build waits for them before the unfinished site is
+    removed, so nothing is left beside the published site, which stays as it was."""
+    split_in(2, monkeypatch)
+    site = build_site(example, today=TODAY, out=tmp_path / "site", incremental=False).out
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+
+    def failing_pour(*arguments: object, **options: object) -> None:
+        raise RuntimeError("record pages: disk full (injected)")
+
+    def slow_exports(portal: object, site_dir: Path, site_url: str) -> None:
+        time.sleep(1)  # still writing when the record pages fail
+        write_exports(portal, site_dir, site_url)
+
+    write_exports = generator.exports.write_exports
+    monkeypatch.setattr(generator.mkdocs_plugin, "pour_record_pages", failing_pour)
+    monkeypatch.setattr(generator.exports, "write_exports", slow_exports)
+    with pytest.raises(RuntimeError, match="injected"):
+        build_site(example, today=date(2025, 10, 20), out=site, incremental=False)
+    assert multiprocessing.active_children() == [], "the data stages' processes were waited for"
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["portal", "site"]
