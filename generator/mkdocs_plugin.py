@@ -18,10 +18,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.build_cache import BuildCache
 from generator.check import check_portal
 from generator.clock import resolve_today
-from generator.page_shell import add_to_sitemap, pour_record_pages, shell_page
+from generator.page_shell import (
+    SHELL_NAME,
+    add_to_sitemap,
+    list_shell_page,
+    pour_list_pages,
+    pour_record_pages,
+    pours_into_list_shell,
+    shell_page,
+)
 from generator.paths import RECORD_FOLDERS
 from generator.portal import Portal, build_portal
-from generator.render import RECORD_PAGE_FOLDERS, Renderer
+from generator.render import RECORD_PAGE_FOLDERS, Page, Renderer
 from generator.report import as_text
 from generator.stages import stages_around_pages
 from generator.timing import phase
@@ -29,6 +37,9 @@ from generator.timing import phase
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
 # Where the many record pages go: one shell page each, rendered by MkDocs (see page_shell.py).
 POURED_FOLDERS = RECORD_PAGE_FOLDERS
+# Whether the list pages out of the navigation are poured into a shell too (a test turns it off
+# to have MkDocs render them, and compares).
+POUR_LIST_PAGES = True
 # What MkDocs sees for each of our pages' bodies; on_page_content gives it our HTML instead.
 ENGINE_BODY_TOKEN = "<!-- portal-page-body -->"
 
@@ -49,6 +60,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.root = Path()
         self.renderer: Renderer | None = None
         self.bodies: dict[str, str] = {}  # each generated page's HTML, until MkDocs asks for it
+        self.list_pages: list[Page] = []  # poured into shells after MkDocs (page_shell.py)
         self.cache: BuildCache | None = None
         # The post-build stages, started once the engine's pages are rendered (stages.py): they
         # run beside MkDocs and the record pages, and are finished after those.
@@ -87,8 +99,16 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         assert self.portal is not None
         self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root, self.cache)
         with phase("render"):
-            shells = [shell_page(folder) for folder in POURED_FOLDERS]
-            for page in (*renderer.engine_pages(), *shells):
+            engine_pages = list(renderer.engine_pages())
+            self.list_pages = [
+                page for page in engine_pages if POUR_LIST_PAGES and pours_into_list_shell(page)
+            ]
+            depths = sorted({page.url.count("/") for page in self.list_pages})
+            shells = [shell_page(folder) for folder in POURED_FOLDERS] + [
+                list_shell_page(depth) for depth in depths
+            ]
+            poured = {page.src_uri for page in self.list_pages}
+            for page in (*(page for page in engine_pages if page.src_uri not in poured), *shells):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 # MkDocs sees a token for a body; on_page_content puts our HTML back (see there).
                 content = page.markdown(body=ENGINE_BODY_TOKEN)
@@ -123,7 +143,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             with phase("render"):
                 poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
                 for folder, urls in poured.items():
-                    add_to_sitemap(site_dir, folder, urls)
+                    add_to_sitemap(site_dir, f"{folder}/{SHELL_NAME}/", urls)
+                pour_list_pages(site_dir, self.list_pages)
             self.finish_stages()
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from generator.archive import ARCHIVE_FOLDER
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
@@ -34,12 +35,27 @@ SHELL_NAME = "portal-shell"
 # a heading to a page whose content has none, and every article brings its own.
 TITLE_TOKEN = "PortalShellTitle7c1e"
 BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
+LIST_PAGE_HIDES = ("toc",)  # a list page shows the site's navigation
 _SITEMAP_ENTRY = re.compile(r"<url>(?:(?!</url>).)*?</url>\s*", re.DOTALL)
 
 
 def shell_page(folder: str) -> Page:
     """The page the engine renders once for `folder`; its URL has the records' depth."""
     return Page(f"{folder}/{SHELL_NAME}.md", TITLE_TOKEN, BODY_TOKEN, hide=("navigation", "toc"))
+
+
+def list_shell_page(depth: int) -> Page:
+    """The page the engine renders once for the list pages `depth` folders deep (archive.py):
+    they show the site's navigation, as every list page does, and lie at several depths."""
+    parts = [ARCHIVE_FOLDER, f"{SHELL_NAME}-{depth}", *["x"] * (depth - 2)]
+    return Page("/".join(parts) + ".md", TITLE_TOKEN, BODY_TOKEN, hide=LIST_PAGE_HIDES)
+
+
+def pours_into_list_shell(page: Page) -> bool:
+    """Whether a page goes into a list shell: a list page out of the navigation (a page in it is
+    marked as the current one in the navigation) at least two folders deep (a shell sits in
+    archive/)."""
+    return page.poured and not page.in_nav and page.hide == LIST_PAGE_HIDES and page.url.count("/") >= 2
 
 
 class ShellError(RuntimeError):
@@ -50,18 +66,22 @@ class ShellError(RuntimeError):
 class Shell:
     """A folder's shell page, cut at the body token."""
 
-    folder: str
+    url: str  # the shell's own, which each page's replaces
     before: str
     after: str
 
     @classmethod
     def load(cls, site_dir: Path, folder: str) -> Shell:
-        shell_file = site_dir / folder / SHELL_NAME / "index.html"
+        return cls.at(site_dir, f"{folder}/{SHELL_NAME}/")
+
+    @classmethod
+    def at(cls, site_dir: Path, url: str) -> Shell:
+        shell_file = site_dir / url / "index.html"
         text = shell_file.read_text(encoding="utf-8")
         if text.count(BODY_TOKEN) != 1:
             raise ShellError(f"{shell_file}: the theme did not keep the body token exactly once")
         before, after = text.split(BODY_TOKEN)
-        return cls(folder, before, after)
+        return cls(url, before, after)
 
     @property
     def digest(self) -> str:
@@ -70,9 +90,8 @@ class Shell:
     def fill(self, page: Page) -> bytes:
         """The page's bytes: the shell with its title and article."""
         title = html.escape(page.title)
-        shell_url = f"{self.folder}/{SHELL_NAME}/"
-        head = self.before.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
-        tail = self.after.replace(TITLE_TOKEN, title).replace(shell_url, page.url)
+        head = self.before.replace(TITLE_TOKEN, title).replace(self.url, page.url)
+        tail = self.after.replace(TITLE_TOKEN, title).replace(self.url, page.url)
         return (head + page.body_html.strip() + tail).encode("utf-8")
 
 
@@ -157,13 +176,30 @@ class _Job:
         return written
 
 
-def add_to_sitemap(site_dir: Path, folder: str, urls: list[str]) -> None:
+def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> None:
+    """Put each list page out of the navigation into the shell of its depth (list_shell_page):
+    Material took 6 ms a page around our HTML, and a national portal has a thousand of them
+    (its lists, each institution's lists, 200 entries a page). Their bodies were rendered with
+    the other engine pages, and kept (Renderer.archive): pouring them is a few seconds' less."""
+    by_depth: dict[int, list[Page]] = {}
+    for page in pages:
+        by_depth.setdefault(page.url.count("/"), []).append(page)
+    for depth, poured in sorted(by_depth.items()):
+        shell = Shell.at(site_dir, list_shell_page(depth).url)
+        for page in poured:
+            target = site_dir / page.url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(shell.fill(page))
+        add_to_sitemap(site_dir, shell.url, sorted(page.url for page in poured))
+        shutil.rmtree(site_dir / ARCHIVE_FOLDER / f"{SHELL_NAME}-{depth}")
+
+
+def add_to_sitemap(site_dir: Path, shell_url: str, urls: list[str]) -> None:
     """Give each poured page the sitemap entry the engine wrote for the shell, and drop the shell's."""
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.is_file():
         return
     text = sitemap.read_text(encoding="utf-8")
-    shell_url = f"{folder}/{SHELL_NAME}/"
     entry = next((match for match in _SITEMAP_ENTRY.finditer(text) if shell_url in match.group(0)), None)
     if entry is None:
         return

@@ -71,8 +71,9 @@ class Page:
     in_nav: bool = False
     hide: tuple[str, ...] = ()
     meta: Mapping[str, Any] | None = None  # more front matter, e.g. the page's own `feeds`
-    # One of the many record pages (notices, achievements): poured into a page the engine
-    # rendered once (generator/page_shell.py) instead of each going through the engine.
+    # One of the many pages (notices, achievements, the list pages out of the navigation): poured
+    # into a page the engine rendered once (generator/page_shell.py) instead of each going
+    # through the engine.
     poured: bool = False
 
     @property
@@ -249,7 +250,8 @@ class Renderer:
             html = self.archive_bodies.get(inputs, partial(self._archive_body, page.src_uri, context)).decode(
                 "utf-8"
             )
-            yield Page(page.src_uri, title, html, in_nav and page.number == 1, ("toc",))
+            first_in_nav = in_nav and page.number == 1
+            yield Page(page.src_uri, title, html, first_in_nav, ("toc",), poured=not first_in_nav)
 
     def listing_pages(self) -> Iterator[Page]:
         portal = self.portal

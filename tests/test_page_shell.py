@@ -32,17 +32,31 @@ def _record_pages(site: Path) -> dict[str, bytes]:
     }
 
 
+def _list_pages(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for folder in ("archive", "deals")
+        for path in (site / folder).rglob("index.html")
+    }
+
+
 def test_poured_pages_are_byte_for_byte_what_mkdocs_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     poured = build_site(REPO, today=TODAY, out=tmp_path / "poured").out
     monkeypatch.setattr(mkdocs_plugin, "POURED_FOLDERS", ())
+    monkeypatch.setattr(mkdocs_plugin, "POUR_LIST_PAGES", False)
     monkeypatch.setattr(Renderer, "engine_pages", _every_page_through_mkdocs)
     through_mkdocs = build_site(REPO, today=TODAY, out=tmp_path / "mkdocs").out
 
     expected = _record_pages(through_mkdocs)
     assert len(expected) == 34 + 43  # the example's notices and achievements
     assert _record_pages(poured) == expected
+    lists = _list_pages(through_mkdocs)
+    depths = {page.count("/") for page in lists if page != "deals/index.html"}
+    assert len(lists) > 15 and depths == {3, 4}, "lists at two depths"
+    assert _list_pages(poured) == lists
+    assert not any("portal-shell" in path.name for path in (poured / "archive").iterdir())
     assert not (poured / "notices" / "portal-shell").exists()
     sitemap = (poured / "sitemap.xml").read_text(encoding="utf-8")
     assert "portal-shell" not in sitemap
