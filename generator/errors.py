@@ -26,7 +26,7 @@ class ToolFailed(Exception):
 
 
 class StageFailed(Exception):
-    """A build stage after MkDocs (feeds, data, search index) failed; the previous site is kept."""
+    """A build stage (feeds, data files, search index) failed; the previous site is kept."""
 
     def __init__(self, stage: str, detail: str) -> None:
         super().__init__(f"{stage}: {detail}")

@@ -12,8 +12,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 # Below this many records, one process does it all. At 300 and 1,000 records a build took a fifth
@@ -56,18 +59,65 @@ def each_forked(tasks: Sequence[Callable[[], T]], workers: int) -> Iterator[T]:
 def forked_beside(*tasks: Callable[[], T]) -> Iterator[list[Callable[[], T]]]:
     """Start each task in a forked process of its own, to run while the body of the `with` does
     other work; the body calls what it is given for a task to wait for its result (the task's
-    exception is raised there). Leaving the body early waits for the tasks, whose results are
-    dropped."""
-    global _tasks
-    _tasks = tasks
+    exception is raised there; BrokenProcessPool when its process died without a word). Leaving
+    the body early waits for the tasks, whose results are dropped.
+
+    Plain processes, each with a pipe, and no thread in this process: the body may fork again
+    (a build pours its pages in forked processes while the data stages run), and forking while a
+    thread runs can leave a child waiting on a lock nobody will release."""
+    context = multiprocessing.get_context("fork")
+    started: list[tuple[BaseProcess, Connection]] = []
+    results: dict[int, Any] = {}
     try:
-        with _pool(len(tasks)) as pool:
-            # Every process is forked at the first submit, before the pool starts a thread.
-            pending = [pool.submit(_run_task, index) for index in range(len(tasks))]
-            _tasks = None
-            yield [future.result for future in pending]
+        for task in tasks:
+            receiving, sending = context.Pipe(duplex=False)
+            process: BaseProcess = context.Process(target=_send_result, args=(task, sending))
+            process.start()
+            sending.close()  # the child's end: this process only receives
+            started.append((process, receiving))
+
+        def waiter(index: int) -> Callable[[], T]:
+            def wait() -> T:
+                if index not in results:
+                    results[index] = _receive(*started[index])
+                outcome, value = results[index]
+                if outcome == "raised":
+                    raise value
+                return cast(T, value)
+
+            return wait
+
+        yield [waiter(index) for index in range(len(tasks))]
     finally:
-        _tasks = None
+        for index, (process, receiving) in enumerate(started):
+            if index not in results:
+                _receive(process, receiving)  # read, so that its sending is not left blocked
+            receiving.close()
+            process.join()
+
+
+def _send_result(task: Callable[[], Any], sending: Connection) -> None:
+    try:
+        outcome: tuple[str, Any] = ("returned", task())
+    except BaseException as error:  # any failure travels back, to be raised there
+        outcome = ("raised", error)
+    try:
+        sending.send(outcome)
+    except Exception as error:  # an unpicklable result or exception: say what it was
+        sending.send(
+            ("raised", RuntimeError(f"{type(error).__name__}: {error}; the task gave {outcome[1]!r:.500}"))
+        )
+    finally:
+        sending.close()
+
+
+def _receive(process: BaseProcess, receiving: Connection) -> tuple[str, Any]:
+    try:
+        return cast(tuple[str, Any], receiving.recv())
+    except EOFError:
+        process.join()
+        broken = BrokenProcessPool(f"a forked process ended without a result (exit code {process.exitcode})")
+        return ("raised", broken)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

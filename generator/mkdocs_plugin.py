@@ -21,6 +21,7 @@ from generator.clock import resolve_today
 from generator.page_shell import (
     SHELL_NAME,
     add_to_sitemap,
+    list_shell_of,
     list_shell_page,
     pour_list_pages,
     pour_record_pages,
@@ -103,9 +104,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.list_pages = [
                 page for page in engine_pages if POUR_LIST_PAGES and pours_into_list_shell(page)
             ]
-            depths = sorted({page.url.count("/") for page in self.list_pages})
+            list_shells = sorted({list_shell_of(page) for page in self.list_pages})
             shells = [shell_page(folder) for folder in POURED_FOLDERS] + [
-                list_shell_page(depth) for depth in depths
+                list_shell_page(top, depth) for top, depth in list_shells
             ]
             poured = {page.src_uri for page in self.list_pages}
             for page in (*(page for page in engine_pages if page.src_uri not in poured), *shells):
@@ -116,7 +117,6 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 self.bodies[page.src_uri] = page.body_html.strip()
         for asset in renderer.assets():
             files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
-        self.stages.close()  # a build of `mkdocs serve` that failed before its end left them open
         self.finish_stages = self.stages.enter_context(
             stages_around_pages(self.portal, Path(config.site_dir), config.site_url or "/", self.cache)
         )
@@ -150,4 +150,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_build_error(self, *, error: Exception) -> None:
         # The stages started with the pages are waited for, and whatever they made is dropped
         # with the unfinished site.
+        self.stages.close()
+
+    def on_shutdown(self) -> None:
+        # Interrupted (MkDocs calls on_build_error for an Exception only): the stages' processes
+        # are waited for before the unfinished site is removed (site.py).
         self.stages.close()

@@ -6,6 +6,8 @@ achievements. Every such page is the same theme around a different article, at t
 (`notices/<id>/`), so the engine renders one shell page per folder, with a token for the title
 and one for the article, and each record page is the shell with the two filled in: thousands of
 pages a second, and byte-for-byte what the engine would have written around the same article.
+The list pages out of the navigation (archive.py) are poured the same way, into one shell for
+each first folder and depth: they show the navigation, whose links depend on both.
 Nothing here is MkDocs-specific: any engine that renders a page from a title and an HTML body
 can render the shell.
 """
@@ -21,7 +23,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.archive import ARCHIVE_FOLDER
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
@@ -29,6 +30,7 @@ from generator.render import Page, Renderer, page_url
 from generator.search_copies import search_digest
 
 SHELL_NAME = "portal-shell"
+LIST_SHELL_NAME = f"{SHELL_NAME}-list"
 # Tokens the theme passes through unchanged: plain letters for the title (it may be escaped or
 # stripped of tags), an HTML comment for the body (the shell's body is our HTML, handed to the
 # theme as it is by the plugin's on_page_content). The comment names <h1> because the theme adds
@@ -44,18 +46,30 @@ def shell_page(folder: str) -> Page:
     return Page(f"{folder}/{SHELL_NAME}.md", TITLE_TOKEN, BODY_TOKEN, hide=("navigation", "toc"))
 
 
-def list_shell_page(depth: int) -> Page:
-    """The page the engine renders once for the list pages `depth` folders deep (archive.py):
-    they show the site's navigation, as every list page does, and lie at several depths."""
-    parts = [ARCHIVE_FOLDER, f"{SHELL_NAME}-{depth}", *["x"] * (depth - 2)]
+def list_shell_page(top: str, depth: int) -> Page:
+    """The page the engine renders once for the list pages `depth` folders deep under `top`
+    (archive.py): they show the site's navigation, as every list page does, and lie at several
+    depths. A link in the navigation depends on the folder too (from deals/2/, deals/ is ../)."""
+    parts = [top, LIST_SHELL_NAME, *["x"] * (depth - 2)]
     return Page("/".join(parts) + ".md", TITLE_TOKEN, BODY_TOKEN, hide=LIST_PAGE_HIDES)
 
 
 def pours_into_list_shell(page: Page) -> bool:
     """Whether a page goes into a list shell: a list page out of the navigation (a page in it is
-    marked as the current one in the navigation) at least two folders deep (a shell sits in
-    archive/)."""
-    return page.poured and not page.in_nav and page.hide == LIST_PAGE_HIDES and page.url.count("/") >= 2
+    marked as the current one there), with nothing in its head but its title (no `meta`), at
+    least two folders deep (a shell is the second folder)."""
+    return (
+        page.poured
+        and not page.in_nav
+        and page.meta is None
+        and page.hide == LIST_PAGE_HIDES
+        and page.url.count("/") >= 2
+    )
+
+
+def list_shell_of(page: Page) -> tuple[str, int]:
+    """The list shell a page goes into: its first folder, its depth."""
+    return page.url.split("/", 1)[0], page.url.count("/")
 
 
 class ShellError(RuntimeError):
@@ -177,21 +191,22 @@ class _Job:
 
 
 def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> None:
-    """Put each list page out of the navigation into the shell of its depth (list_shell_page):
-    Material took 6 ms a page around our HTML, and a national portal has a thousand of them
-    (its lists, each institution's lists, 200 entries a page). Their bodies were rendered with
-    the other engine pages, and kept (Renderer.archive): pouring them is a few seconds' less."""
-    by_depth: dict[int, list[Page]] = {}
+    """Put each list page out of the navigation into its shell (list_shell_page): Material took
+    6 ms a page around our HTML, and a national portal has a thousand of them (its lists, each
+    institution's lists, 200 entries a page). Their bodies were rendered with the other engine
+    pages, and kept from build to build (Renderer.archive)."""
+    by_shell: dict[tuple[str, int], list[Page]] = {}
     for page in pages:
-        by_depth.setdefault(page.url.count("/"), []).append(page)
-    for depth, poured in sorted(by_depth.items()):
-        shell = Shell.at(site_dir, list_shell_page(depth).url)
+        by_shell.setdefault(list_shell_of(page), []).append(page)
+    for (top, depth), poured in sorted(by_shell.items()):
+        shell = Shell.at(site_dir, list_shell_page(top, depth).url)
         for page in poured:
             target = site_dir / page.url / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(shell.fill(page))
         add_to_sitemap(site_dir, shell.url, sorted(page.url for page in poured))
-        shutil.rmtree(site_dir / ARCHIVE_FOLDER / f"{SHELL_NAME}-{depth}")
+    for top in sorted({top for top, _ in by_shell}):
+        shutil.rmtree(site_dir / top / LIST_SHELL_NAME)
 
 
 def add_to_sitemap(site_dir: Path, shell_url: str, urls: list[str]) -> None:

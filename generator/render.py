@@ -200,8 +200,9 @@ class Renderer:
         yield from self.record_pages()
 
     def engine_pages(self) -> list[Page]:
-        """The pages the site engine renders one by one: their number does not grow with records,
-        but their length does. The lists and the statistics take about as long as each other:
+        """The pages the site engine renders, one by one or (the list pages out of the navigation)
+        poured into a shell (page_shell.py): their number grows with the records two hundred
+        entries a page, and their length with them. The lists and the statistics take about as long as each other:
         with records enough, they are rendered side by side (forked.py)."""
         from generator.statistics import reports  # they import this module
         from generator.statistics_pages import statistics_pages

@@ -84,15 +84,19 @@ def stages_around_pages(
         with forked_beside(partial(_run_measured, late, portal, site_dir, site_url)) as late_phases:
             _run_stage(search, portal, site_dir, site_url)
             with phase("waiting for the data stages"):
-                measured = [timing for wait in [*data_phases, *late_phases] for timing in wait()]
+                measured = _results([*data_phases, *late_phases], [*early, *late])
         order = {stage.name: index for index, stage in enumerate(stages)}
         add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
 
+    with forked_beside(*tasks) as data_phases:
+        yield finish
+
+
+def _results(waits: list[Callable[[], list[PhaseTiming]]], stages: list[Stage]) -> list[PhaseTiming]:
     try:
-        with forked_beside(*tasks) as data_phases:
-            yield finish
+        return [timing for wait in waits for timing in wait()]
     except BrokenProcessPool as error:  # killed (out of memory?) before it could say why
-        names = "、".join(stage.name for stage in [*early, *late])
+        names = "、".join(stage.name for stage in stages)
         raise StageFailed(
             names, f"生成数据文件的进程意外终止 (the process writing them was stopped): {error}"
         ) from error

@@ -329,7 +329,7 @@ def statistics_files(portal: Portal, site_url: str) -> dict[str, bytes]:
 
 
 def write_statistics(portal: Portal, site_dir: Path, site_url: str) -> None:
-    """The post-build stage: every statistics CSV, beside the pages MkDocs wrote."""
+    """The stage: every statistics CSV, in the folders of the statistics pages."""
     for relative, content in sorted(statistics_files(portal, site_url).items()):
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -126,10 +126,10 @@ def test_a_forked_build_gives_the_same_site(
         assert (alone / relative).read_bytes() == (forked / relative).read_bytes(), relative
 
 
-def test_a_data_stage_failing_beside_the_search_index_fails_the_build(
+def test_a_data_stage_failing_in_its_own_process_fails_the_build(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The data stages run in forked processes beside the search index (stages.py): a failure
+    """The data stages run in forked processes beside the pages (stages.py): a failure
     there is the build's, by the stage's name, and the published site stays as it was."""
     split_in(2, monkeypatch)
     site = build_site(example, today=TODAY, out=tmp_path / "site", incremental=False).out
