@@ -67,7 +67,7 @@ def forked_beside(*tasks: Callable[[], T]) -> Iterator[list[Callable[[], T]]]:
     thread runs can leave a child waiting on a lock nobody will release."""
     context = multiprocessing.get_context("fork")
     started: list[tuple[BaseProcess, Connection]] = []
-    results: dict[int, Any] = {}
+    results: dict[int, tuple[str, Any]] = {}
     try:
         for task in tasks:
             receiving, sending = context.Pipe(duplex=False)

@@ -19,7 +19,6 @@ from generator.build_cache import BuildCache
 from generator.check import check_portal
 from generator.clock import resolve_today
 from generator.page_shell import (
-    SHELL_NAME,
     add_to_sitemap,
     list_shell_of,
     list_shell_page,
@@ -100,16 +99,16 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         assert self.portal is not None
         self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root, self.cache)
         with phase("render"):
-            engine_pages = list(renderer.engine_pages())
-            self.list_pages = [
-                page for page in engine_pages if POUR_LIST_PAGES and pours_into_list_shell(page)
-            ]
+            given: list[Page] = []
+            self.list_pages = []
+            for page in renderer.engine_pages():
+                poured = POUR_LIST_PAGES and pours_into_list_shell(page)
+                (self.list_pages if poured else given).append(page)
             list_shells = sorted({list_shell_of(page) for page in self.list_pages})
             shells = [shell_page(folder) for folder in POURED_FOLDERS] + [
                 list_shell_page(top, depth) for top, depth in list_shells
             ]
-            poured = {page.src_uri for page in self.list_pages}
-            for page in (*(page for page in engine_pages if page.src_uri not in poured), *shells):
+            for page in (*given, *shells):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 # MkDocs sees a token for a body; on_page_content puts our HTML back (see there).
                 content = page.markdown(body=ENGINE_BODY_TOKEN)
@@ -143,7 +142,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             with phase("render"):
                 poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
                 for folder, urls in poured.items():
-                    add_to_sitemap(site_dir, f"{folder}/{SHELL_NAME}/", urls)
+                    add_to_sitemap(site_dir, shell_page(folder).url, urls)
                 pour_list_pages(site_dir, self.list_pages)
             self.finish_stages()
 

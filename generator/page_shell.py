@@ -85,11 +85,7 @@ class Shell:
     after: str
 
     @classmethod
-    def load(cls, site_dir: Path, folder: str) -> Shell:
-        return cls.at(site_dir, f"{folder}/{SHELL_NAME}/")
-
-    @classmethod
-    def at(cls, site_dir: Path, url: str) -> Shell:
+    def load(cls, site_dir: Path, url: str) -> Shell:
         shell_file = site_dir / url / "index.html"
         text = shell_file.read_text(encoding="utf-8")
         if text.count(BODY_TOKEN) != 1:
@@ -121,10 +117,8 @@ def pour_record_pages(
     recycled = cache.recycled if cache is not None else None
     # The folders of the site two builds back, in place of fresh ones: most pages are there already.
     engine_written = adopt_folders(site_dir, recycled, folders) if recycled is not None else {}
-    shells = {folder: Shell.load(site_dir, folder) for folder in folders}
+    shells = {folder: Shell.load(site_dir, shell_page(folder).url) for folder in folders}
     workers = worker_count(renderer.portal.record_count)
-    if workers > 1:
-        renderer.compile_templates()
     shell_digests = {folder: shell.digest for folder, shell in shells.items()}
     job = _Job(renderer, shells, site_dir, cache, shell_digests, recycled=recycled is not None)
     parts = run_forked([partial(job.pour, (index, workers)) for index in range(workers)], workers)
@@ -139,7 +133,7 @@ def pour_record_pages(
         if recycled is not None:
             written = {url.removeprefix(f"{folder}/").split("/", 1)[0] for url in urls[folder]}
             clear_stale(site_dir / folder, written | engine_written[folder])
-        shutil.rmtree(site_dir / folder / SHELL_NAME)
+        shutil.rmtree(site_dir / shell_page(folder).url)
         urls[folder].sort()
     return urls
 
@@ -199,7 +193,7 @@ def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> None:
     for page in pages:
         by_shell.setdefault(list_shell_of(page), []).append(page)
     for (top, depth), poured in sorted(by_shell.items()):
-        shell = Shell.at(site_dir, list_shell_page(top, depth).url)
+        shell = Shell.load(site_dir, list_shell_page(top, depth).url)
         for page in poured:
             target = site_dir / page.url / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -201,24 +201,17 @@ class Renderer:
 
     def engine_pages(self) -> list[Page]:
         """The pages the site engine renders, one by one or (the list pages out of the navigation)
-        poured into a shell (page_shell.py): their number grows with the records two hundred
-        entries a page, and their length with them. The lists and the statistics take about as long as each other:
-        with records enough, they are rendered side by side (forked.py)."""
+        poured into a shell (page_shell.py): their number grows with the records, two hundred
+        entries a page. The lists and the statistics take about as long as each other: with
+        records enough, they are rendered side by side (forked.py)."""
         from generator.statistics import reports  # they import this module
         from generator.statistics_pages import statistics_pages
 
         reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
-        workers = worker_count(self.portal.record_count)
-        if workers > 1:
-            self.compile_templates()
-        parts = run_forked([self._lists, lambda: list(statistics_pages(self))], workers)
+        parts = run_forked(
+            [self._lists, lambda: list(statistics_pages(self))], worker_count(self.portal.record_count)
+        )
         return [page for part in parts for page in part]
-
-    def compile_templates(self) -> None:
-        """Compile every page template once, before processes are forked: each would otherwise
-        compile those it renders (0.4 s for all of them)."""
-        for name in self.environment.list_templates(filter_func=_is_page_template):
-            self.environment.get_template(name)
 
     def _lists(self) -> list[Page]:
         pages = [*self.listing_pages(), *self.unit_pages()]
@@ -587,10 +580,6 @@ def price_band(price_yuan: int) -> str:
         if price_yuan < limit:
             return label
     return "500万元及以上"
-
-
-def _is_page_template(name: str) -> bool:
-    return name.startswith(("pages/", "partials/")) and name.endswith(".j2")
 
 
 def _record_of(src_uri: str) -> tuple[str, str]:
