@@ -15,13 +15,14 @@ can render the shell.
 from __future__ import annotations
 
 import gzip
-import html
 import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+
+from markupsafe import escape
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
@@ -99,7 +100,8 @@ class Shell:
 
     def fill(self, page: Page) -> bytes:
         """The page's bytes: the shell with its title and article."""
-        title = html.escape(page.title)
+        # Escaped as the front matter escapes it (render.py): MkDocs' own page would hold these bytes.
+        title = str(escape(page.title))
         head = self.before.replace(TITLE_TOKEN, title).replace(self.url, page.url)
         tail = self.after.replace(TITLE_TOKEN, title).replace(self.url, page.url)
         return (head + page.body_html.strip() + tail).encode("utf-8")

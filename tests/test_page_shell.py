@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from generator import archive, mkdocs_plugin, render
 from generator.render import Page, Renderer
 from generator.site import build_site
+from tests.conftest import replace
+from tests.test_build_integrity import RECORD_FOLDERS
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2025, 9, 22)
@@ -40,18 +43,33 @@ def _list_pages(site: Path) -> dict[str, bytes]:
     }
 
 
+def _example_with_ascii_quotes(root: Path) -> Path:
+    """The example, with ASCII quotes, an ampersand and angle brackets in a notice's and an
+    achievement's title: the shell escapes a title as the front matter does, or the bytes differ."""
+    for folder in RECORD_FOLDERS:
+        shutil.copytree(REPO / folder, root / folder)
+    notice = "notices/jhust/2024/jhust-2024-n01.yml"
+    replace(root, notice, "关于“一种高稳定性", "关于\"一种 <高稳定性> & 'A' ")
+    replace(root, notice, "及其制备方法”等", '及其制备方法"等')
+    replace(root, "achievements/gnas/gnas-2024-001.yml", "title: 一种离子型", 'title: 一种"离子型"')
+    return root
+
+
 def test_poured_pages_are_byte_for_byte_what_mkdocs_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    root = _example_with_ascii_quotes(tmp_path / "portal")
     # Lists of three entries a page: the example's lists have second pages, deals/2/ among them.
     monkeypatch.setattr(render, "paginate", lambda folder, items: archive.paginate(folder, items, size=3))
-    poured = build_site(REPO, today=TODAY, out=tmp_path / "poured").out
+    poured = build_site(root, today=TODAY, out=tmp_path / "poured").out
     monkeypatch.setattr(mkdocs_plugin, "POURED_FOLDERS", ())
     monkeypatch.setattr(mkdocs_plugin, "POUR_LIST_PAGES", False)
     monkeypatch.setattr(Renderer, "engine_pages", _every_page_through_mkdocs)
-    through_mkdocs = build_site(REPO, today=TODAY, out=tmp_path / "mkdocs").out
+    through_mkdocs = build_site(root, today=TODAY, out=tmp_path / "mkdocs").out
 
     expected = _record_pages(through_mkdocs)
+    quoted = "&#34;一种 &lt;高稳定性&gt; &amp; &#39;A&#39; "
+    assert quoted in expected["notices/jhust-2024-n01/index.html"].decode()
     assert len(expected) == 34 + 43  # the example's notices and achievements
     assert _record_pages(poured) == expected
     lists = _list_pages(through_mkdocs)
