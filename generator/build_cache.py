@@ -56,7 +56,6 @@ LIBRARIES = (
     "mkdocs",
     "mkdocs-material",
     "pagefind-bin-extended",
-    "icalendar",
     "feedgen",
     "chinese-calendar",
 )

@@ -8,13 +8,12 @@ and DTSTAMP is the notice's last change: the same records give byte-identical fi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vText
-
+from generator import ical
 from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
@@ -39,55 +38,50 @@ def site_host(site_url: str) -> str:
     return urlsplit(site_url).hostname or "notice-portal.invalid"
 
 
-def notice_event(view: NoticeView, site_url: str) -> Event:
+def event_bytes(view: NoticeView, site_url: str) -> bytes:
+    """The notice's VEVENT. Its properties are in icalendar's order (ical.py): those it puts first,
+    then the others by name."""
     record = view.record
     url = permalink(site_url, f"notices/{view.id}.md")
+    kind = LABELS["notice_kinds"][record.kind]
     closing = f"{record.period.end_time}截止" if record.period.end_time else "当天24:00截止"
     lines = [
-        f"{LABELS['notice_kinds'][record.kind]}（{view.institution.name}）",
+        f"{kind}（{view.institution.name}）",
         f"公示期：{record.period.start} 至 {record.period.end}，{closing}（北京时间）",
         f"异议受理：{record.objections.department}"
         + (f" {record.objections.phone}" if record.objections.phone else "")
         + (f" {record.objections.email}" if record.objections.email else ""),
         url,
     ]
-    event = Event()
-    event.add("uid", f"{view.id}@{site_host(site_url)}")
-    event.add("dtstamp", china_datetime(view.last_change).astimezone(UTC))
-    event.add("dtstart", record.period.start)
-    event.add("dtend", record.period.end + timedelta(days=1))
-    event.add("summary", f"公示：{record.title}")
-    event.add("description", "\n".join(lines))
-    event.add("url", url)
-    event.add("categories", [LABELS["notice_kinds"][record.kind]])
-    event.add("transp", "TRANSPARENT")
-    if view.status == "withdrawn":
-        event.add("status", "CANCELLED")
-    else:
-        event.add("status", "CONFIRMED")
-    return event
-
-
-def event_bytes(view: NoticeView, site_url: str) -> bytes:
-    content: bytes = notice_event(view, site_url).to_ical()
-    return content
+    return ical.component(
+        "VEVENT",
+        [
+            ("SUMMARY", ical.text(f"公示：{record.title}")),
+            ("DTSTART;VALUE=DATE", ical.day(record.period.start)),
+            ("DTEND;VALUE=DATE", ical.day(record.period.end + timedelta(days=1))),
+            ("DTSTAMP", ical.utc_time(china_datetime(view.last_change))),
+            ("UID", ical.text(f"{view.id}@{site_host(site_url)}")),
+            ("CATEGORIES", ical.text(kind)),
+            ("DESCRIPTION", ical.text("\n".join(lines))),
+            ("STATUS", "CANCELLED" if view.status == "withdrawn" else "CONFIRMED"),
+            ("TRANSP", "TRANSPARENT"),
+            ("URL", url),
+        ],
+    )
 
 
 def calendar_of_events(events: list[bytes], name: str, site_url: str) -> bytes:
     """A calendar around events serialised already: each notice is in two calendars (the site's
-    and its institution's), and serialising an event costs more than everything else here.
-    The envelope is icalendar's own; the events go where it would have put them."""
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{site_host(site_url)}//notice-portal//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    # X-WR-CALNAME is not a standard property: icalendar writes it raw unless told it is text.
-    # One line, escaped, so a name cannot end the line and start properties of its own.
-    calendar.add("x-wr-calname", vText(" ".join(name.split())))
-    calendar.add("x-wr-timezone", "Asia/Shanghai")
-    envelope: bytes = calendar.to_ical()
-    end = envelope.rindex(b"END:VCALENDAR")
-    return envelope[:end] + b"".join(events) + envelope[end:]
+    and its institution's). X-WR-CALNAME is not a standard property, but calendar apps show it:
+    one line, escaped, so a name cannot end the line and start properties of its own."""
+    properties = [
+        ("VERSION", "2.0"),
+        ("PRODID", ical.text(f"-//{site_host(site_url)}//notice-portal//ZH")),
+        ("CALSCALE", "GREGORIAN"),
+        ("X-WR-CALNAME", ical.text(" ".join(name.split()))),
+        ("X-WR-TIMEZONE", "Asia/Shanghai"),
+    ]
+    return ical.component("VCALENDAR", properties, events)
 
 
 def _in_order(views: Iterable[NoticeView]) -> list[NoticeView]:
@@ -95,7 +89,7 @@ def _in_order(views: Iterable[NoticeView]) -> list[NoticeView]:
 
 
 def event_inputs(view: NoticeView, site_url: str, record_digests: RecordDigests) -> str:
-    """Everything notice_event() reads, as text: the key of the event's bytes in the build cache."""
+    """Everything event_bytes() reads, as text: the key of the event's bytes in the build cache."""
     shown = (view.record, view.institution.name, view.status == "withdrawn", view.last_change, site_url)
     return key_text(shown, record_digests)
 
