@@ -1,6 +1,6 @@
 """iCalendar text (RFC 5545), written directly: a calendar's events are a few fixed properties,
-and the icalendar package took half a millisecond to serialise one (12 s of a national portal's
-build from nothing). The bytes are the ones icalendar 7 writes for the same properties
+and the icalendar package took half a millisecond to serialise one (9.8 s of CPU for the 18,200
+events of a 50,000-record portal). The bytes are the ones icalendar 7 writes for the same properties
 (tests/test_ical.py compares them): its escapes, its folds and its order of properties.
 """
 
@@ -18,7 +18,8 @@ _ESCAPE_STARTS = b"\\^"  # a fold never leaves one of these last on a line (an e
 
 def text(value: str) -> str:
     """A TEXT value, escaped as RFC 5545 section 3.3.11 says. Line ends become \\n, whichever
-    they were; the order of the replacements keeps each from escaping another's work."""
+    they were, and so does a written \\N, as icalendar has it; the order of the replacements keeps
+    each from escaping another's work."""
     return (
         value.replace("\\N", "\n")
         .replace("\\", "\\\\")
@@ -36,7 +37,10 @@ def day(value: date) -> str:
 
 
 def utc_time(value: datetime) -> str:
-    """A DATE-TIME value in UTC, to the second."""
+    """A DATE-TIME value in UTC, to the second. A time without a zone is refused: its moment
+    would depend on the machine's zone."""
+    if value.tzinfo is None:
+        raise ValueError(f"a time without a zone: {value}")
     moment = value.astimezone(UTC)
     return f"{day(moment)}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
 
