@@ -38,21 +38,29 @@ def site_host(site_url: str) -> str:
     return urlsplit(site_url).hostname or "notice-portal.invalid"
 
 
+def event_description(view: NoticeView, url: str) -> str:
+    """What a calendar app shows of the notice: its kind and institution, its period and closing
+    time, where objections go, and its page."""
+    record = view.record
+    closing = f"{record.period.end_time}截止" if record.period.end_time else "当天24:00截止"
+    objections = record.objections
+    lines = [
+        f"{LABELS['notice_kinds'][record.kind]}（{view.institution.name}）",
+        f"公示期：{record.period.start} 至 {record.period.end}，{closing}（北京时间）",
+        f"异议受理：{objections.department}"
+        + (f" {objections.phone}" if objections.phone else "")
+        + (f" {objections.email}" if objections.email else ""),
+        url,
+    ]
+    return "\n".join(lines)
+
+
 def event_bytes(view: NoticeView, site_url: str) -> bytes:
     """The notice's VEVENT. Its properties are in icalendar's order (ical.py): those it puts first,
     then the others by name."""
     record = view.record
     url = permalink(site_url, f"notices/{view.id}.md")
     kind = LABELS["notice_kinds"][record.kind]
-    closing = f"{record.period.end_time}截止" if record.period.end_time else "当天24:00截止"
-    lines = [
-        f"{kind}（{view.institution.name}）",
-        f"公示期：{record.period.start} 至 {record.period.end}，{closing}（北京时间）",
-        f"异议受理：{record.objections.department}"
-        + (f" {record.objections.phone}" if record.objections.phone else "")
-        + (f" {record.objections.email}" if record.objections.email else ""),
-        url,
-    ]
     return ical.component(
         "VEVENT",
         [
@@ -62,7 +70,7 @@ def event_bytes(view: NoticeView, site_url: str) -> bytes:
             ("DTSTAMP", ical.utc_time(china_datetime(view.last_change))),
             ("UID", ical.text(f"{view.id}@{site_host(site_url)}")),
             ("CATEGORIES", ical.text(kind)),
-            ("DESCRIPTION", ical.text("\n".join(lines))),
+            ("DESCRIPTION", ical.text(event_description(view, url))),
             ("STATUS", "CANCELLED" if view.status == "withdrawn" else "CONFIRMED"),
             ("TRANSP", "TRANSPARENT"),
             ("URL", url),

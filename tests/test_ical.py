@@ -14,7 +14,7 @@ from icalendar import Calendar, Event, Parameters, vText
 from icalendar.parser import Contentline
 
 from generator import ical
-from generator.calendars import calendar_of_events, event_bytes, site_host
+from generator.calendars import calendar_of_events, event_bytes, event_description, site_host
 from generator.clock import china_datetime
 from generator.feeds import permalink
 from generator.portal import NoticeView, Portal
@@ -28,25 +28,16 @@ TODAY = date(2025, 9, 22)
 
 
 def reference_event(view: NoticeView, site_url: str) -> bytes:
-    """The event as icalendar writes it, property by property as calendars.py gives them."""
+    """The event as icalendar writes it, from the texts calendars.py gives it."""
     record = view.record
     url = permalink(site_url, f"notices/{view.id}.md")
-    closing = f"{record.period.end_time}截止" if record.period.end_time else "当天24:00截止"
-    lines = [
-        f"{LABELS['notice_kinds'][record.kind]}（{view.institution.name}）",
-        f"公示期：{record.period.start} 至 {record.period.end}，{closing}（北京时间）",
-        f"异议受理：{record.objections.department}"
-        + (f" {record.objections.phone}" if record.objections.phone else "")
-        + (f" {record.objections.email}" if record.objections.email else ""),
-        url,
-    ]
     event = Event()
     event.add("uid", f"{view.id}@{site_host(site_url)}")
     event.add("dtstamp", china_datetime(view.last_change).astimezone(UTC))
     event.add("dtstart", record.period.start)
     event.add("dtend", record.period.end + timedelta(days=1))
     event.add("summary", f"公示：{record.title}")
-    event.add("description", "\n".join(lines))
+    event.add("description", event_description(view, url))
     event.add("url", url)
     event.add("categories", [LABELS["notice_kinds"][record.kind]])
     event.add("transp", "TRANSPARENT")
