@@ -31,6 +31,7 @@ from generator.paths import RECORD_FOLDERS
 from generator.portal import Portal, build_portal
 from generator.render import RECORD_PAGE_FOLDERS, Page, Renderer
 from generator.report import as_text
+from generator.sitemap import write_sitemap
 from generator.stages import stages_around_pages
 from generator.timing import phase
 
@@ -144,6 +145,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 for folder, urls in poured.items():
                     add_to_sitemap(site_dir, shell_page(folder).url, urls)
                 pour_list_pages(site_dir, self.list_pages)
+                write_sitemap(site_dir, config.site_url or "/", self.portal)
             self.finish_stages()
 
     def on_build_error(self, *, error: Exception) -> None:
