@@ -19,7 +19,6 @@ from generator.build_cache import BuildCache
 from generator.check import check_portal
 from generator.clock import resolve_today
 from generator.page_shell import (
-    add_to_sitemap,
     list_shell_of,
     list_shell_page,
     pour_list_pages,
@@ -142,10 +141,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         with self.stages:
             with phase("render"):
                 poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
-                for folder, urls in poured.items():
-                    add_to_sitemap(site_dir, shell_page(folder).url, urls)
-                pour_list_pages(site_dir, self.list_pages)
-                write_sitemap(site_dir, config.site_url or "/", self.portal)
+                by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
+                by_shell |= pour_list_pages(site_dir, self.list_pages)
+                write_sitemap(site_dir, config.site_url or "/", self.portal, by_shell)
             self.finish_stages()
 
     def on_build_error(self, *, error: Exception) -> None:

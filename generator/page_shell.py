@@ -14,8 +14,6 @@ can render the shell.
 
 from __future__ import annotations
 
-import gzip
-import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +37,6 @@ LIST_SHELL_NAME = f"{SHELL_NAME}-list"
 TITLE_TOKEN = "PortalShellTitle7c1e"
 BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
 LIST_PAGE_HIDES = ("toc",)  # a list page shows the site's navigation
-_SITEMAP_ENTRY = re.compile(r"<url>(?:(?!</url>).)*?</url>\s*", re.DOTALL)
 
 
 def shell_page(folder: str) -> Page:
@@ -186,12 +183,13 @@ class _Job:
         return written
 
 
-def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> None:
+def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> dict[str, list[str]]:
     """Put each list page out of the navigation into its shell (list_shell_page): Material took
     6 ms a page around our HTML, and a national portal has a thousand of them (its lists, each
     institution's lists, 200 entries a page). Their bodies were rendered with the other engine
-    pages, and kept from build to build (Renderer.archive)."""
+    pages, and kept from build to build (Renderer.archive). Returns their URLs by shell URL."""
     by_shell: dict[tuple[str, int], list[Page]] = {}
+    urls: dict[str, list[str]] = {}  # by shell: the sitemap lists them in its place (sitemap.py)
     for page in pages:
         by_shell.setdefault(list_shell_of(page), []).append(page)
     for (top, depth), poured in sorted(by_shell.items()):
@@ -200,24 +198,7 @@ def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> None:
             target = site_dir / page.url / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(shell.fill(page))
-        add_to_sitemap(site_dir, shell.url, sorted(page.url for page in poured))
+        urls[shell.url] = sorted(page.url for page in poured)
     for top in sorted({top for top, _ in by_shell}):
         shutil.rmtree(site_dir / top / LIST_SHELL_NAME)
-
-
-def add_to_sitemap(site_dir: Path, shell_url: str, urls: list[str]) -> None:
-    """Give each poured page the sitemap entry the engine wrote for the shell, and drop the shell's."""
-    sitemap = site_dir / "sitemap.xml"
-    if not sitemap.is_file():
-        return
-    text = sitemap.read_text(encoding="utf-8")
-    entry = next((match for match in _SITEMAP_ENTRY.finditer(text) if shell_url in match.group(0)), None)
-    if entry is None:
-        return
-    entries = "".join(entry.group(0).replace(shell_url, url) for url in urls)
-    text = text[: entry.start()] + entries + text[entry.end() :]
-    sitemap.write_text(text, encoding="utf-8")
-    compressed = site_dir / "sitemap.xml.gz"
-    if compressed.is_file():
-        # mtime 0: the same sitemap gives the same bytes, build after build.
-        compressed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    return urls

@@ -1,8 +1,8 @@
 """The sitemap for search engines: every page once, with the day it last changed, in files of at
 most 50,000 URLs, the sitemap protocol's limit (a national portal has more pages than that).
 
-The engine lists the pages: its sitemap.xml, with the pages poured into shells put in by
-page_shell.add_to_sitemap. It dates every page with the day of the build by the wall clock,
+The engine lists the pages in its sitemap.xml, where the pages poured into a shell (page_shell.py)
+take the shell's place. It dates every page with the day of the build by the wall clock,
 which would make the site depend on when it was built, and tell search engines that each of
 50,000 pages changed every night. Here a record page is dated by its record instead (the last
 day, up to `today`, on which what it shows changed; none for a notice still to come, whose day of
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -65,18 +65,26 @@ def record_page_days(portal: Portal) -> dict[str, date | None]:
     return days
 
 
-def write_sitemap(site_dir: Path, site_url: str, portal: Portal) -> None:
-    """Date the engine's sitemap's pages (see above), and split it when it has more than
-    MAX_URLS: sitemap.xml then lists the parts (a sitemap index)."""
+def write_sitemap(
+    site_dir: Path, site_url: str, portal: Portal, poured: Mapping[str, Sequence[str]] | None = None
+) -> None:
+    """Write the engine's sitemap again: each shell's URL (relative, a key of `poured`) replaced
+    by those of the pages poured into it, each page dated (see above); split when it has more
+    than MAX_URLS, sitemap.xml then listing the parts (a sitemap index)."""
     sitemap = site_dir / SITEMAP
     if not sitemap.is_file():
         return
     base = site_url.rstrip("/") + "/"
     days = record_page_days(portal)
-    urls = [
-        (loc, days.get(loc.removeprefix(base), portal.today))
-        for loc in _LOC.findall(sitemap.read_text(encoding="utf-8"))
-    ]  # a page that is not a record's shows the whole portal on `today`
+    poured = poured or {}
+    urls: list[tuple[str, date | None]] = []
+    for loc in _LOC.findall(sitemap.read_text(encoding="utf-8")):
+        if not loc.startswith(base):  # not a page of this site's: kept as it is
+            urls.append((loc, portal.today))
+            continue
+        page = loc.removeprefix(base)
+        # A page that is not a record's shows the whole portal on `today`.
+        urls += [(base + url, days.get(url, portal.today)) for url in poured.get(page, (page,))]
     parts = [urls[start : start + MAX_URLS] for start in range(0, len(urls), MAX_URLS)]
     if len(parts) <= 1:
         text = _url_set(urls)
