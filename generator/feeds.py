@@ -361,5 +361,5 @@ EMPTY_SITEMAP = (
 def write_theme_sitemaps(site_dir: Path, catalogue: list[Feed]) -> None:
     """An empty sitemap in each folder that holds a feed the pages link to (see EMPTY_SITEMAP)."""
     for folder in sorted({PurePosixPath(feed.rss).parent for feed in catalogue}):
-        if folder != PurePosixPath("."):  # the site's own sitemap is the engine's
+        if folder != PurePosixPath("."):  # the site's own is the engine's, dated by sitemap.py
             (site_dir / folder / "sitemap.xml").write_bytes(EMPTY_SITEMAP)

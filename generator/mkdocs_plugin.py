@@ -143,7 +143,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
                 by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
                 by_shell |= pour_list_pages(site_dir, self.list_pages)
-                write_sitemap(site_dir, config.site_url or "/", self.portal, by_shell)
+                write_sitemap(site_dir, config.site_url or "", self.portal, by_shell)
             self.finish_stages()
 
     def on_build_error(self, *, error: Exception) -> None:

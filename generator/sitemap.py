@@ -7,16 +7,21 @@ which would make the site depend on when it was built, and tell search engines t
 50,000 pages changed every night. Here a record page is dated by its record instead (the last
 day, up to `today`, on which what it shows changed; none for a notice still to come, whose day of
 publication the records do not hold), and every other page, a view of the whole portal on
-`today`, by `today`.
+`today`, by `today`. A record's day is one its records hold, or the day a commit changed a
+notice's file (the git history read for the notices' pages); a correction to an achievement's
+file that records no event leaves its pages' days as they were.
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from generator.portal import AchievementView, NoticeView, Portal
 
@@ -30,10 +35,15 @@ _LOC = re.compile(r"<loc>([^<]*)</loc>")
 
 def notice_day(view: NoticeView, today: date) -> date | None:
     """The last day, up to `today`, on which the notice's page changed: it opened, was amended,
-    closed or got its outcome. The days counted down while it is open are not counted. None for
-    a notice still to come."""
+    closed (unless its outcome came first: a withdrawal ends it then), or got its outcome. The
+    days counted down while it is open are not counted. None for a notice still to come."""
     record = view.record
-    days = [record.period.start, record.period.end + timedelta(days=1), view.last_change]
+    closed = record.period.end + timedelta(days=1)
+    days = [record.period.start, *(amendment.date for amendment in record.amendments)]
+    if record.outcome is None or closed < record.outcome.date:
+        days.append(closed)
+    if record.outcome is not None:
+        days.append(record.outcome.date)
     return _last(days, today)
 
 
@@ -70,15 +80,17 @@ def write_sitemap(
 ) -> None:
     """Write the engine's sitemap again: each shell's URL (relative, a key of `poured`) replaced
     by those of the pages poured into it, each page dated (see above); split when it has more
-    than MAX_URLS, sitemap.xml then listing the parts (a sitemap index)."""
+    than MAX_URLS, sitemap.xml then listing the parts (a sitemap index). Without the site's
+    address the engine lists no page (a sitemap holds full addresses), and neither does this."""
     sitemap = site_dir / SITEMAP
-    if not sitemap.is_file():
+    if not site_url or not sitemap.is_file():
         return
     base = site_url.rstrip("/") + "/"
     days = record_page_days(portal)
     poured = poured or {}
     urls: list[tuple[str, date | None]] = []
-    for loc in _LOC.findall(sitemap.read_text(encoding="utf-8")):
+    for written in _LOC.findall(sitemap.read_text(encoding="utf-8")):
+        loc = html.unescape(written)
         if not loc.startswith(base):  # not a page of this site's: kept as it is
             urls.append((loc, portal.today))
             continue
@@ -97,10 +109,11 @@ def write_sitemap(
             listed.append((base + name, max((day for _, day in part if day is not None), default=None)))
         text = _index(listed)
     sitemap.write_text(text, encoding="utf-8")
-    if base.startswith(("https://", "http://")):  # a sitemap is named by its full address
-        (site_dir / ROBOTS).write_text(
-            f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n", encoding="utf-8"
-        )
+    # Crawlers read robots.txt at the root of a host only: a site in a sub-folder names its
+    # sitemap in the host's own.
+    if urlsplit(base).scheme in ("http", "https") and urlsplit(base).path == "/":
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n"
+        (site_dir / ROBOTS).write_text(robots, encoding="utf-8")
     # mtime 0: the same sitemap gives the same bytes, build after build.
     (site_dir / f"{SITEMAP}.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
@@ -110,10 +123,10 @@ def _lastmod(day: date | None) -> str:
 
 
 def _url_set(urls: Sequence[tuple[str, date | None]]) -> str:
-    entries = "".join(f"<url><loc>{loc}</loc>{_lastmod(day)}</url>\n" for loc, day in urls)
+    entries = "".join(f"<url><loc>{escape(loc)}</loc>{_lastmod(day)}</url>\n" for loc, day in urls)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NAMESPACE}">\n{entries}</urlset>\n'
 
 
 def _index(parts: Sequence[tuple[str, date | None]]) -> str:
-    entries = "".join(f"<sitemap><loc>{loc}</loc>{_lastmod(day)}</sitemap>\n" for loc, day in parts)
+    entries = "".join(f"<sitemap><loc>{escape(loc)}</loc>{_lastmod(day)}</sitemap>\n" for loc, day in parts)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{_NAMESPACE}">\n{entries}</sitemapindex>\n'

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator import sitemap
+from generator.revision_history import attach_revision_history
 from generator.site import build_site, prepare
 from tests.test_build_integrity import RECORD_FOLDERS, REPO
+from tests.test_revision_history import commit_all, edit, git
 
 TODAY = date(2025, 9, 22)
 SITE_URL = "https://notice-portal.example.cn/"
@@ -65,6 +67,8 @@ def test_pages_are_dated_by_their_records_and_today(site: Path) -> None:
     assert days[SITE_URL + "notices/gnas-2024-n01/"] == "2024-04-23"  # it closed, and had its outcome
     assert days[SITE_URL + "notices/jhust-2024-n01/"] == "2024-04-01"  # amended, then its outcome
     assert days[SITE_URL + "notices/jhust-2025-n05/"] == "2025-09-18"  # open since then: no countdown
+    assert days[SITE_URL + "notices/jhust-2025-n03/"] == "2025-07-20"  # withdrawn before its end
+    assert days[SITE_URL + "notices/gnas-2025-n02/"] == "2025-05-18"
     assert days[SITE_URL + "achievements/gnas-2024-001/"] == "2025-04-24"  # its newest event
 
 
@@ -76,12 +80,16 @@ def test_the_next_day_dates_only_what_changed(records: Path, today: date) -> Non
     before = sitemap.record_page_days(prepare(records, today, strict=False, frozen=False)[0])
     after = sitemap.record_page_days(portal)
     changed = {url for url in after if after[url] != before[url]}
-    # Notices whose period ended the day before close, those that start open, and their
-    # achievements list them; the notices open the day before only count down.
+    # Notices whose period ended the day before close (unless withdrawn already), those that start
+    # open, and their achievements list them; the notices open the day before only count down.
     moved = {
         f"notices/{view.id}/"
         for view in portal.notices.values()
-        if view.record.period.end == today or view.record.period.start == tomorrow
+        if view.record.period.start == tomorrow
+        or (
+            view.record.period.end == today
+            and (view.record.outcome is None or view.record.outcome.date >= tomorrow)
+        )
     }
     assert moved
     assert {url for url in changed if url.startswith("notices/")} == moved
@@ -89,6 +97,37 @@ def test_the_next_day_dates_only_what_changed(records: Path, today: date) -> Non
     to_come = [view for view in portal.notices.values() if view.record.period.start > tomorrow]
     assert to_come
     assert all(after[f"notices/{view.id}/"] is None for view in to_come)  # no lastmod: unknown
+
+
+def test_a_commit_dates_a_notice_page(records: Path, tmp_path: Path) -> None:
+    """A correction committed without an amendment changes the page: the commit's day (in China
+    Standard Time) dates it, unless it comes after `today`."""
+    root = tmp_path / "records"
+    shutil.copytree(records, root)
+    git(root, "init", "--quiet")
+    commit_all(root, "公示", "2025-09-20T23:30:00+08:00")
+    edit(root, "notices/gnas/2024/gnas-2024-n01.yml", 'phone: "0797-8861235"', 'phone: "0797-8861236"')
+    commit_all(root, "更正电话", "2025-09-21T00:10:00+08:00")
+    edit(root, "notices/gnas/2024/gnas-2024-n02.yml", "\noutcome:", "\n# 备注\noutcome:")
+    commit_all(root, "明天的提交", "2025-09-23T09:00:00+08:00")
+    portal = attach_revision_history(prepare(root, TODAY, strict=False, frozen=False)[0], root)
+    days = sitemap.record_page_days(portal)
+    assert days["notices/gnas-2024-n01/"] == date(2025, 9, 21)
+    assert days["notices/gnas-2024-n02/"] == date(2025, 9, 20)  # its first commit; the later is not yet
+    assert days["achievements/gnas-2024-001/"] == date(2025, 9, 21)  # it lists the notice
+
+
+def test_a_site_in_a_folder_and_an_address_to_escape(records: Path, tmp_path: Path) -> None:
+    base = "https://example.cn/门户/?a=1&b=2/"  # written escaped by the engine, as XML requires
+    (tmp_path / "sitemap.xml").write_text(
+        f"<urlset><url><loc>{base.replace('&', '&amp;')}notices/gnas-2024-n01/</loc></url></urlset>",
+        encoding="utf-8",
+    )
+    portal = prepare(records, TODAY, strict=False, frozen=False)[0]
+    sitemap.write_sitemap(tmp_path, base, portal)
+    listed = entries((tmp_path / "sitemap.xml").read_text(encoding="utf-8"))
+    assert listed == {f"{base}notices/gnas-2024-n01/": "2024-04-23"}
+    assert not (tmp_path / "robots.txt").exists()  # crawlers read it at a host's root only
 
 
 def test_more_urls_than_a_file_may_hold_make_an_index(
