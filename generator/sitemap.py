@@ -48,8 +48,8 @@ def notice_day(view: NoticeView, today: date) -> date | None:
 
 
 def achievement_day(view: AchievementView, notice_days: dict[str, date | None], today: date) -> date | None:
-    """The last day, up to `today`, of an event in the achievement's history or a change of one of
-    its notices (its page shows their titles)."""
+    """The last day, up to `today`, of an event in the achievement's history or of a change of one
+    of its notices (its page shows their titles and periods)."""
     days = [event.date for event in view.record.history]
     days += [day for notice in view.notices if (day := notice_days.get(notice.id)) is not None]
     return _last(days, today)
