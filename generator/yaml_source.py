@@ -33,8 +33,10 @@ FieldPath = tuple[str | int, ...]
 
 try:  # the C parser is ~10x faster; fall back to pure Python where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
+    # Events alone, without the constructor and resolver a loader sets up (_data_only).
+    _EventParser: Any = yaml._yaml.CParser
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Loader = _EventParser = yaml.SafeLoader
 
 # YAML 1.2 core schema, applied to plain (unquoted) scalars only: its words, and its numbers
 # (tried in this order: `0o17` is octal, not the integer 0 followed by text).
@@ -267,6 +269,8 @@ def _key_name(value: Any, written: str) -> str:
 
 
 _NO_KEY: Any = object()  # a mapping waiting for its next key, not for a value
+_SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 def _data_only(text: str) -> dict[str, Any] | None:
@@ -278,68 +282,71 @@ def _data_only(text: str) -> dict[str, Any] | None:
     Same data as `_Builder`, without positions: a check reads tens of thousands of files, each
     once, and keeping every field's line was two thirds of its time, for the few records that
     have a problem to report."""
-    loader = _Loader(text)
-    containers: list[Any] = []
-    waiting: list[Any] = []  # for each open container: its pending key, _NO_KEY, or None for a list
+    parser = _EventParser(text)
+    next_event = parser.get_event
+    # The open containers, innermost last, each with the key it waits to give a value (_NO_KEY
+    # while it waits for a key, None for a list); the innermost is kept in `container` and `key`.
+    # This loop runs for every event of every file: names bound once, the commonest case first.
+    stack: list[Any] = []
+    container: Any = None
+    key: Any = None
     root: Any = None
     documents = 0
     try:
         while True:
-            event = loader.get_event()
+            event = next_event()
             kind = type(event)
-            opens = False
-            if kind is yaml.ScalarEvent:
-                tag, value = event.tag, event.value
-                if tag is None and not event.style:
+            if kind is _SCALAR:
+                value = event.value
+                if event.tag is None and not event.style:
                     value = _resolve_plain(value)
-                elif tag not in _TEXT_TAGS or (event.style == '"' and _NOT_PRINTABLE.search(value)):
+                elif event.tag not in _TEXT_TAGS or (event.style == '"' and _NOT_PRINTABLE.search(value)):
                     return None
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if event.tag not in (_MAPPING_TAGS if kind is yaml.MappingStartEvent else _SEQUENCE_TAGS):
+                if container is None:
+                    root = value
+                elif key is None:
+                    container.append(value)
+                elif key is not _NO_KEY:
+                    container[key] = value
+                    key = _NO_KEY
+                else:
+                    key = _key_name(value, event.value)
+                    if key in container:
+                        return None
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                is_mapping = kind is _MAPPING_START
+                if event.tag not in (_MAPPING_TAGS if is_mapping else _SEQUENCE_TAGS):
                     return None
-                if len(containers) >= MAX_DEPTH:
+                if len(stack) >= 2 * MAX_DEPTH:  # two entries for each open container
                     return None
-                value = {} if kind is yaml.MappingStartEvent else []
-                opens = True
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                containers.pop()
-                waiting.pop()
-                continue
+                value = {} if is_mapping else []
+                if container is None:
+                    root = value
+                elif key is None:
+                    container.append(value)
+                elif key is not _NO_KEY:
+                    container[key] = value
+                    key = _NO_KEY
+                else:  # a mapping or a list as a key
+                    return None
+                stack += (container, key)
+                container, key = value, (_NO_KEY if is_mapping else None)
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                key = stack.pop()
+                container = stack.pop()
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     return None
-                continue
             elif kind is yaml.StreamEndEvent or event is None:
                 break
             elif kind is yaml.AliasEvent:
                 return None
-            else:  # the stream's start, a document's end
-                continue
-            if not containers:
-                root = value
-            else:
-                key = waiting[-1]
-                if key is None:
-                    containers[-1].append(value)
-                elif key is not _NO_KEY:
-                    containers[-1][key] = value
-                    waiting[-1] = _NO_KEY
-                elif opens:  # a mapping or a list as a key
-                    return None
-                else:
-                    key = _key_name(value, event.value)
-                    if key in containers[-1]:
-                        return None
-                    waiting[-1] = key
-                    continue
-            if opens:
-                containers.append(value)
-                waiting.append(_NO_KEY if kind is yaml.MappingStartEvent else None)
+            # else: the stream's start, a document's end
     except yaml.YAMLError:
         return None
     finally:
-        loader.dispose()
+        parser.dispose()
     return root if isinstance(root, dict) else None
 
 
