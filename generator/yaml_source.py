@@ -284,9 +284,10 @@ def _data_only(text: str) -> dict[str, Any] | None:
     have a problem to report."""
     parser = _EventParser(text)
     next_event = parser.get_event
-    # The open containers, innermost last, each with the key it waits to give a value (_NO_KEY
-    # while it waits for a key, None for a list); the innermost is kept in `container` and `key`.
-    # This loop runs for every event of every file: names bound once, the commonest case first.
+    # The innermost open container is `container`, with `key`, the key it waits to give a value
+    # (_NO_KEY while it waits for a key, None for a list); `stack` holds the pair of each one
+    # around it, outermost first (None, None for the document). This loop runs for every event
+    # of every file: names bound once, the commonest case first.
     stack: list[Any] = []
     container: Any = None
     key: Any = None
