@@ -303,47 +303,46 @@ def _data_only(text: str) -> dict[str, Any] | None:
                     value = _resolve_plain(value)
                 elif event.tag not in _TEXT_TAGS or (event.style == '"' and _NOT_PRINTABLE.search(value)):
                     return None
-                if container is None:
-                    root = value
-                elif key is None:
-                    container.append(value)
-                elif key is not _NO_KEY:
-                    container[key] = value
-                    key = _NO_KEY
-                else:
-                    key = _key_name(value, event.value)
-                    if key in container:
-                        return None
+                opens = False
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                is_mapping = kind is _MAPPING_START
-                if event.tag not in (_MAPPING_TAGS if is_mapping else _SEQUENCE_TAGS):
+                if event.tag not in (_MAPPING_TAGS if kind is _MAPPING_START else _SEQUENCE_TAGS):
                     return None
                 if len(stack) >= 2 * MAX_DEPTH:  # two entries for each open container
                     return None
-                value = {} if is_mapping else []
-                if container is None:
-                    root = value
-                elif key is None:
-                    container.append(value)
-                elif key is not _NO_KEY:
-                    container[key] = value
-                    key = _NO_KEY
-                else:  # a mapping or a list as a key
-                    return None
-                stack += (container, key)
-                container, key = value, (_NO_KEY if is_mapping else None)
+                value = {} if kind is _MAPPING_START else []
+                opens = True
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 key = stack.pop()
                 container = stack.pop()
+                continue
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     return None
+                continue
             elif kind is yaml.StreamEndEvent or event is None:
                 break
             elif kind is yaml.AliasEvent:
                 return None
-            # else: the stream's start, a document's end
+            else:  # the stream's start, a document's end
+                continue
+            if container is None:
+                root = value
+            elif key is None:
+                container.append(value)
+            elif key is not _NO_KEY:
+                container[key] = value
+                key = _NO_KEY
+            elif opens:  # a mapping or a list as a key
+                return None
+            else:
+                key = _key_name(value, event.value)
+                if key in container:
+                    return None
+                continue
+            if opens:
+                stack += (container, key)
+                container, key = value, (_NO_KEY if kind is _MAPPING_START else None)
     except yaml.YAMLError:
         return None
     finally:
