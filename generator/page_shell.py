@@ -25,7 +25,7 @@ from markupsafe import escape
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
-from generator.render import Page, Renderer, page_url
+from generator.render import LIST_PAGE_HIDES, Page, Renderer, page_url
 from generator.search_copies import search_digest
 
 SHELL_NAME = "portal-shell"
@@ -36,7 +36,6 @@ LIST_SHELL_NAME = f"{SHELL_NAME}-list"
 # a heading to a page whose content has none, and every article brings its own.
 TITLE_TOKEN = "PortalShellTitle7c1e"
 BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
-LIST_PAGE_HIDES = ("toc",)  # a list page shows the site's navigation
 
 
 def shell_page(folder: str) -> Page:

@@ -37,6 +37,7 @@ TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "site_templates"
 RECENT_CONCLUDED = 10
 # Where record_pages() puts its pages: the folders that grow with the records.
 RECORD_PAGE_FOLDERS = ("notices", "achievements")
+LIST_PAGE_HIDES = ("toc",)  # a list page shows the site's navigation
 HOME_LIST_LIMIT = 50  # open and scheduled notices on the home page; the rest are in the archive
 INDEX_LIST_LIMIT = 50  # the newest entries on a list page of the navigation
 
@@ -245,7 +246,7 @@ class Renderer:
                 "utf-8"
             )
             first_in_nav = in_nav and page.number == 1
-            yield Page(page.src_uri, title, html, first_in_nav, ("toc",), poured=not first_in_nav)
+            yield Page(page.src_uri, title, html, first_in_nav, LIST_PAGE_HIDES, poured=not first_in_nav)
 
     def listing_pages(self) -> Iterator[Page]:
         portal = self.portal

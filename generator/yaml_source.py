@@ -31,12 +31,14 @@ MAX_DEPTH = 12  # the deepest record path is notice.reward.recipients[i].name: 4
 Location = tuple[int, int]  # 1-based line and column
 FieldPath = tuple[str | int, ...]
 
-try:  # the C parser is ~10x faster; fall back to pure Python where libyaml is missing
-    _Loader: Any = yaml.CSafeLoader
-    # Events alone, without the constructor and resolver a loader sets up (_data_only).
-    _EventParser: Any = yaml._yaml.CParser
+# Both readings take events alone: libyaml's parser, without the constructor and resolver a
+# loader would set up. It is ~10x faster than the pure-Python one, the fallback where PyYAML was
+# built without libyaml.
+try:
+    _Parser: Any = yaml._yaml.CParser
+    _LIBYAML = True
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = _EventParser = yaml.SafeLoader
+    _Parser, _LIBYAML = yaml.SafeLoader, False
 
 # YAML 1.2 core schema, applied to plain (unquoted) scalars only: its words, and its numbers
 # (tried in this order: `0o17` is octal, not the integer 0 followed by text).
@@ -282,7 +284,7 @@ def _data_only(text: str) -> dict[str, Any] | None:
     Same data as `_Builder`, without positions: a check reads tens of thousands of files, each
     once, and keeping every field's line was two thirds of its time, for the few records that
     have a problem to report."""
-    parser = _EventParser(text)
+    parser = _Parser(text)
     next_event = parser.get_event
     # The innermost open container is `container`, with `key`, the key it waits to give a value
     # (_NO_KEY while it waits for a key, None for a list); `stack` holds the pair of each one
@@ -381,7 +383,7 @@ class _Builder:
         self.duplicates = False
 
     def build(self) -> None:
-        loader = _Loader(self.text)
+        loader = _Parser(self.text)
         try:
             while True:
                 event = loader.get_event()
@@ -629,7 +631,7 @@ class _Builder:
 
     def _reader_problem(self, error: yaml.YAMLError) -> None:
         position = getattr(error, "position", 0) or 0
-        if _Loader is getattr(yaml, "CSafeLoader", None):  # libyaml counts UTF-8 bytes, not characters
+        if _LIBYAML:  # libyaml counts UTF-8 bytes, not characters
             line = self.text.encode("utf-8").count(b"\n", 0, position) + 1
         else:  # pragma: no cover - the pure-Python reader counts characters
             line = self.text.count("\n", 0, position) + 1
