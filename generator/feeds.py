@@ -23,6 +23,7 @@ from generator.feed_splice import ATOM, RSS, EntryBytes, Format
 from generator.formatting import chinese_date, yuan_short
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS, page_url
+from generator.sitemap import url_set
 
 FEED_FOLDER = "feeds"
 SITE_NAME = "职务科技成果赋权公示平台"
@@ -352,10 +353,7 @@ def write_feeds(
 # every page, asks for the sitemap beside it: beside our feeds, feeds/sitemap.xml, a 404 in every
 # reader's console and a wasted request on every page (mkdocs-material#8576; Material has reached
 # its end of life, so the fix made in its successor will not come). An empty sitemap answers it.
-EMPTY_SITEMAP = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
-)
+EMPTY_SITEMAP = url_set([]).encode("utf-8")
 
 
 def write_theme_sitemaps(site_dir: Path, catalogue: list[Feed]) -> None:

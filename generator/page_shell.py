@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from markupsafe import escape
-
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
-from generator.render import LIST_PAGE_HIDES, Page, Renderer, page_url
+from generator.render import LIST_PAGE_HIDES, Page, Renderer, front_matter_escaped, page_url
 from generator.search_copies import search_digest
 
 SHELL_NAME = "portal-shell"
@@ -96,8 +94,8 @@ class Shell:
 
     def fill(self, page: Page) -> bytes:
         """The page's bytes: the shell with its title and article."""
-        # Escaped as the front matter escapes it (render.py): MkDocs' own page would hold these bytes.
-        title = str(escape(page.title))
+        # Escaped as the front matter is: MkDocs' own page would hold these bytes.
+        title = front_matter_escaped(page.title)
         head = self.before.replace(TITLE_TOKEN, title).replace(self.url, page.url)
         tail = self.after.replace(TITLE_TOKEN, title).replace(self.url, page.url)
         return (head + page.body_html.strip() + tail).encode("utf-8")

@@ -89,7 +89,10 @@ class Page:
         front: dict[str, Any] = {"title": self.title, **(self.meta or {})}
         lines = [
             "---",
-            *(f"{key}: {json.dumps(_escaped(value), ensure_ascii=False)}" for key, value in front.items()),
+            *(
+                f"{key}: {json.dumps(front_matter_escaped(value), ensure_ascii=False)}"
+                for key, value in front.items()
+            ),
         ]
         if self.hide:
             lines.append("hide: [" + ", ".join(self.hide) + "]")
@@ -97,14 +100,14 @@ class Page:
         return "\n".join(lines)
 
 
-def _escaped(value: Any) -> Any:
+def front_matter_escaped(value: Any) -> Any:
     """Every text inside a front-matter value, HTML-escaped (quotes too: some land in attributes)."""
     if isinstance(value, str):
         return str(escape(value))
     if isinstance(value, Mapping):
-        return {key: _escaped(item) for key, item in value.items()}
+        return {key: front_matter_escaped(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_escaped(item) for item in value]
+        return [front_matter_escaped(item) for item in value]
     return value
 
 

@@ -99,13 +99,13 @@ def write_sitemap(
         urls += [(base + url, days.get(url, portal.today)) for url in poured.get(page, (page,))]
     parts = [urls[start : start + MAX_URLS] for start in range(0, len(urls), MAX_URLS)]
     if len(parts) <= 1:
-        text = _url_set(urls)
+        text = url_set(urls)
     else:
         (site_dir / PART_FOLDER).mkdir(exist_ok=True)
         listed = []
         for number, part in enumerate(parts, start=1):
             name = f"{PART_FOLDER}/{number}.xml"
-            (site_dir / name).write_text(_url_set(part), encoding="utf-8")
+            (site_dir / name).write_text(url_set(part), encoding="utf-8")
             listed.append((base + name, max((day for _, day in part if day is not None), default=None)))
         text = _index(listed)
     sitemap.write_text(text, encoding="utf-8")
@@ -122,7 +122,8 @@ def _lastmod(day: date | None) -> str:
     return "" if day is None else f"<lastmod>{day.isoformat()}</lastmod>"
 
 
-def _url_set(urls: Sequence[tuple[str, date | None]]) -> str:
+def url_set(urls: Sequence[tuple[str, date | None]]) -> str:
+    """A sitemap of these pages (an empty one for none)."""
     entries = "".join(f"<url><loc>{escape(loc)}</loc>{_lastmod(day)}</url>\n" for loc, day in urls)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NAMESPACE}">\n{entries}</urlset>\n'
 
