@@ -13,11 +13,17 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
+import orjson
+
+from generator.build_cache import BuildCache, fragments_of
 from generator.feeds import permalink
+from generator.fragments import Fragments
 from generator.json_documents import json_document
+from generator.page_keys import key_text
 from generator.portal import AchievementView, InstitutionView, NoticeView, Portal
 from generator.render import LABELS
 from generator.schema_export import schema_documents
@@ -28,6 +34,9 @@ PORTAL_JSON = f"{DATA_FOLDER}/portal.json"
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+UTF8_MARK = "\ufeff".encode()
+# Between the lines of a notice's or achievement's entry in data/portal.json: two levels in.
+ENTRY_INDENT = b"\n    "
 
 T = TypeVar("T")
 Cell = str | int | float | None
@@ -245,12 +254,52 @@ def table_bytes(table: Table[Any], rows: Sequence[Any]) -> bytes:
     return csv_bytes([header, *body])
 
 
+def row_bytes(table: Table[Any], row: Any) -> bytes:
+    """One row of a table as csv_bytes writes it, without the byte-order mark: a table is its
+    mark, its header and its rows, one after another (the CSV writer keeps nothing between rows)."""
+    return csv_bytes([[column.value(row) for column in table.columns]]).removeprefix(UTF8_MARK)
+
+
 def _record(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
-def portal_document(portal: Portal, site_url: str) -> dict[str, Any]:
-    """Every record as written (valid against its schema) beside what is derived from it."""
+def notice_entry(view: NoticeView, site_url: str) -> dict[str, Any]:
+    return {
+        "record": _record(view.record),
+        "derived": {
+            "status": view.status,
+            "days_left": view.days_left if view.status == "open" else None,
+            "period_days": view.period_days,
+            "last_change": view.last_change.isoformat(),
+            "url": permalink(site_url, f"notices/{view.id}.md"),
+        },
+    }
+
+
+def achievement_entry(view: AchievementView, site_url: str) -> dict[str, Any]:
+    return {
+        "record": _record(view.record),
+        "derived": {
+            "stage": view.stage,
+            "use_right_end": view.use_right_end.isoformat() if view.use_right_end else None,
+            "notices": [notice.id for notice in view.notices],
+            "url": permalink(site_url, f"achievements/{view.id}.md"),
+        },
+    }
+
+
+def portal_document(
+    portal: Portal,
+    site_url: str,
+    notice: Callable[[NoticeView], Any] | None = None,
+    achievement: Callable[[AchievementView], Any] | None = None,
+) -> dict[str, Any]:
+    """Every record as written (valid against its schema) beside what is derived from it. A
+    notice's and an achievement's entry are made by `notice` and `achievement` (write_exports
+    passes its kept ones), by default notice_entry and achievement_entry."""
+    notice = notice or partial(notice_entry, site_url=site_url)
+    achievement = achievement or partial(achievement_entry, site_url=site_url)
     return {
         "today": portal.today.isoformat(),
         "licence": LICENCE,
@@ -268,40 +317,89 @@ def portal_document(portal: Portal, site_url: str) -> dict[str, Any]:
             }
             for view in portal.institutions.values()
         ],
-        "achievements": [
-            {
-                "record": _record(view.record),
-                "derived": {
-                    "stage": view.stage,
-                    "use_right_end": view.use_right_end.isoformat() if view.use_right_end else None,
-                    "notices": [notice.id for notice in view.notices],
-                    "url": permalink(site_url, f"achievements/{view.id}.md"),
-                },
-            }
-            for view in portal.achievements.values()
-        ],
-        "notices": [
-            {
-                "record": _record(view.record),
-                "derived": {
-                    "status": view.status,
-                    "days_left": view.days_left if view.status == "open" else None,
-                    "period_days": view.period_days,
-                    "last_change": view.last_change.isoformat(),
-                    "url": permalink(site_url, f"notices/{view.id}.md"),
-                },
-            }
-            for view in portal.notices.values()
-        ],
+        "achievements": [achievement(view) for view in portal.achievements.values()],
+        "notices": [notice(view) for view in portal.notices.values()],
     }
 
 
-def write_exports(portal: Portal, site_dir: Path, site_url: str) -> None:
+class _RecordParts:
+    """What the exports show of each notice and achievement, kept in the build cache (fragments.py)
+    by the text of what it is made from: its entry of data/portal.json and its rows of the CSV
+    tables. Made afresh for every record, they were nine seconds of CPU a build at 50,000
+    records, though a rebuild changes a few."""
+
+    def __init__(self, portal: Portal, site_url: str, fragments: Fragments) -> None:
+        self.portal, self.site_url, self.fragments = portal, site_url, fragments
+        self.notice_inputs: dict[str, str] = {}
+        self.tables = {table.file: table for table in tables(site_url)}
+
+    def notice_entry(self, view: NoticeView) -> orjson.Fragment:
+        return self._entry(self._notice_inputs(view), partial(notice_entry, view, self.site_url))
+
+    def achievement_entry(self, view: AchievementView) -> orjson.Fragment:
+        return self._entry(self._achievement_inputs(view), partial(achievement_entry, view, self.site_url))
+
+    def notice_row(self, file: str, view: NoticeView) -> bytes:
+        return self._row(file, self._notice_inputs(view), view)
+
+    def achievement_row(self, view: AchievementView) -> bytes:
+        return self._row("achievements.csv", self._achievement_inputs(view), view)
+
+    def _notice_inputs(self, view: NoticeView) -> str:
+        """Everything the notice's entry and rows read: its record, its institution's and policy's
+        records (their names, ids), the status and days it shows, the site's address."""
+        known = self.notice_inputs.get(view.id)
+        if known is None:
+            shown = (
+                view.record, view.institution, view.policy, view.status,
+                view.days_left if view.status == "open" else None, view.period_days, view.last_change,
+                self.site_url,
+            )  # fmt: skip
+            known = self.notice_inputs[view.id] = key_text(shown, self.portal.record_digests)
+        return known
+
+    def _achievement_inputs(self, view: AchievementView) -> str:
+        shown = (
+            view.record, view.institution, view.stage, view.use_right_end,
+            [notice.id for notice in view.notices], self.site_url,
+        )  # fmt: skip
+        return key_text(shown, self.portal.record_digests)
+
+    def _entry(self, inputs: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
+        def entry_bytes() -> bytes:
+            # Written as json_document writes the whole, then indented to its place: an entry is
+            # an item of a list that is a value of the document (JSON strings hold no raw newline).
+            return json_document(make(), sort_keys=True).rstrip(b"\n").replace(b"\n", ENTRY_INDENT)
+
+        return orjson.Fragment(self.fragments.get("portal.json\0" + inputs, entry_bytes))
+
+    def _row(self, file: str, inputs: str, view: Any) -> bytes:
+        return self.fragments.get(f"{file}\0{inputs}", partial(row_bytes, self.tables[file], view))
+
+
+def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
     folder = site_dir / DATA_FOLDER
     (site_dir / SCHEMA_FOLDER).mkdir(parents=True, exist_ok=True)
-    document = portal_document(portal, site_url)
+    fragments = fragments_of(cache, "export-entries")
+    parts = _RecordParts(portal, site_url, fragments)
+    document = portal_document(portal, site_url, parts.notice_entry, parts.achievement_entry)
+    # orjson writes the kept entries as they are: the same bytes as json_document's of the whole.
     (site_dir / PORTAL_JSON).write_bytes(json_document(document, sort_keys=True))
+    notices = portal.sorted_notices()
+    rows = {
+        "notices.csv": [parts.notice_row("notices.csv", view) for view in notices],
+        "deals.csv": [
+            parts.notice_row("deals.csv", view) for view in notices if view.record.deal is not None
+        ],
+        "achievements.csv": [parts.achievement_row(view) for view in portal.achievements.values()],
+    }
+    fragments.save()
     for table in tables(site_url):
-        (folder / table.file).write_bytes(table_bytes(table, table_rows(portal, table.file)))
+        header = csv_bytes([[column.name for column in table.columns]])
+        if table.file in rows:
+            content = header + b"".join(rows[table.file])
+        else:
+            content = table_bytes(table, table_rows(portal, table.file))
+        (folder / table.file).write_bytes(content)
     for name, text in schema_documents().items():
         (site_dir / SCHEMA_FOLDER / name).write_text(text, encoding="utf-8")

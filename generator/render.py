@@ -180,6 +180,8 @@ class Renderer:
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
         # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.
         self.archive_bodies = fragments_of(cache, "archive-pages")
+        # Each list entry's key text, by the view's identity; the view is held beside it (_entry_text).
+        self._entry_texts: dict[int, tuple[Any, str]] = {}
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
         depth = page_url(src_uri).count("/")
@@ -241,15 +243,24 @@ class Renderer:
         shows them (as_shown), its headings. Its template reads nothing else."""
         for page in paginate(folder, items):
             context = {"page": page, "table": table, "title": title, "intro": intro, "back": back}
-            shown = replace(page, items=[as_shown(view) for view in page.items])
             inputs = key_text(
-                (page.src_uri, self.site_url, shown, table, title, intro, back), self.portal.record_digests
-            )
+                (page.src_uri, self.site_url, replace(page, items=()), table, title, intro, back),
+                self.portal.record_digests,
+            ) + "".join(self._entry_text(view) for view in page.items)
             html = self.archive_bodies.get(inputs, partial(self._archive_body, page.src_uri, context)).decode(
                 "utf-8"
             )
             first_in_nav = in_nav and page.number == 1
             yield Page(page.src_uri, title, html, first_in_nav, LIST_PAGE_HIDES, poured=not first_in_nav)
+
+    def _entry_text(self, view: Any) -> str:
+        """A list entry's part of its page's key: `as_shown(view)` as key text, made once a view
+        though a view is in four lists or more (its year's, its kind's, its unit's, the deals')."""
+        known = self._entry_texts.get(id(view))
+        if known is None or known[0] is not view:
+            known = (view, "\0" + key_text(as_shown(view), self.portal.record_digests))
+            self._entry_texts[id(view)] = known
+        return known[1]
 
     def listing_pages(self) -> Iterator[Page]:
         portal = self.portal

@@ -42,7 +42,7 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
         Stage("feeds", partial(write_feeds, cache=cache)),
         Stage("changes", partial(write_changes, cache=cache)),
         Stage("calendars", partial(write_calendars, cache=cache)),
-        Stage("exports", write_exports),
+        Stage("exports", partial(write_exports, cache=cache)),
         Stage("statistics", write_statistics),
         Stage("versions", write_version_files),
         Stage("search", partial(write_search_index, cache=cache)),

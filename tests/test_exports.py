@@ -151,3 +151,28 @@ def test_a_number_too_large_for_orjson_is_still_written() -> None:
         json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")
     assert json_document({"b": 1, "a": [2]}) == b'{\n  "b": 1,\n  "a": [\n    2\n  ]\n}\n'
+
+
+def test_entries_kept_in_the_build_cache_write_the_same_data(tmp_path: Path) -> None:
+    """A notice's and an achievement's entry of portal.json and rows of the CSV tables are kept in
+    the build cache (exports.py): a build that reads them all back writes the data a build without
+    a cache writes."""
+    from generator.build_cache import FRAGMENT_FOLDER
+    from generator.fragments import Fragments
+    from generator.site import build_site
+    from tests.open_data_site import TODAY
+
+    records = make_records(tmp_path / "records")
+    afresh = output_files(build(records, tmp_path / "afresh"))
+    cache = tmp_path / "cache"
+    first = build_site(records, today=TODAY, out=tmp_path / "kept", cache_folder=cache)
+    store = Fragments.open(cache / FRAGMENT_FOLDER / "export-entries.pickle", first.cache.code)
+    portal = first.portal
+    deals = sum(view.record.deal is not None for view in portal.notices.values())
+    assert len(store.known) == 2 * len(portal.notices) + deals + 2 * len(portal.achievements)
+    again = build_site(records, today=TODAY, out=tmp_path / "kept", cache_folder=cache)
+    assert again.cache is not None and again.cache.reused_pages > 0
+    kept = output_files(tmp_path / "kept")
+    assert {name: kept[name] for name in kept if name.startswith("data/")} == {
+        name: afresh[name] for name in afresh if name.startswith("data/")
+    }
