@@ -16,18 +16,7 @@ pytestmark = pytest.mark.browser
 # Words people search the portal for; each must find every page whose indexed text contains it.
 DOMAIN_TERMS = [
     "公示", "定价", "协议定价", "科技成果", "成果转化", "所有权", "使用权", "长期使用权", "专利", "转让",
-    "许可", "异议", "奖励", "完成人", "有限公司", "稀土", "脐橙",
-    pytest.param(
-        "赋权",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "Pagefind 1.x: the exact word 赋权 misses 5 achievement pages that hold it (their only "
-                "赋权 is in 先赋权后转化 / 已申请赋权 / 尚未批准赋权); the prefix 赋 finds them, and an index "
-                "of the achievement pages alone finds all. Strict, so a Pagefind that fixes it fails here."
-            ),
-        ),
-    ),
+    "许可", "异议", "奖励", "完成人", "有限公司", "稀土", "脐橙", "赋权", "纪检监察室",
 ]  # fmt: skip
 
 
@@ -70,7 +59,7 @@ def test_an_excerpt_keeps_a_fact_apart_from_its_label(browser: Any, site_url: st
     """A page's facts are a definition list; Pagefind joins the text of adjacent tags, so without
     a space between term and value an excerpt read "所属单位赣南科学院（示例）成果类型专利权"."""
     page = _search_page(browser, site_url, "赣南科学院")
-    _wait_until_shown(page)
+    _result_urls(page)  # every result on screen: the achievements' come after the unit's notices
     excerpts = page.eval_on_selector_all(
         ".portal-search-result__excerpt", "els => els.map(e => e.textContent)"
     )
@@ -240,3 +229,14 @@ def test_the_first_results_do_not_wait_for_the_filter_index(browser: Any, site_u
     label = units.first.inner_text()
     units.first.click()
     assert len(_result_urls(page)) == int(re.search(r"（(\d+)）$", label).group(1))
+
+
+def test_pages_holding_the_word_as_typed_come_before_those_found_by_its_pieces(
+    browser: Any, site_url: str
+) -> None:
+    """赣南科学院 cut in two (赣南科 学院) also finds 赣南理工学院's pages: the search shows
+    the pages holding the query as typed first (portal-search.js, searchAll)."""
+    urls = _result_urls(_search_page(browser, site_url, "赣南科学院"))
+    units = [match.group(1) for url in urls if (match := re.search(r"/(?:notices|achievements)/([a-z]+)-", url))]
+    assert "gnit" in units and "gnas" in units
+    assert units.index("gnit") > len(units) - units[::-1].index("gnas") - 1
