@@ -237,6 +237,8 @@ def test_pages_holding_the_word_as_typed_come_before_those_found_by_its_pieces(
     """赣南科学院 cut in two (赣南科 学院) also finds 赣南理工学院's pages: the search shows
     the pages holding the query as typed first (portal-search.js, searchAll)."""
     urls = _result_urls(_search_page(browser, site_url, "赣南科学院"))
-    units = [match.group(1) for url in urls if (match := re.search(r"/(?:notices|achievements)/([a-z]+)-", url))]
+    units = [
+        match.group(1) for url in urls if (match := re.search(r"/(?:notices|achievements)/([a-z]+)-", url))
+    ]
     assert "gnit" in units and "gnas" in units
     assert units.index("gnit") > len(units) - units[::-1].index("gnas") - 1
