@@ -383,8 +383,14 @@ def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCac
     fragments = fragments_of(cache, "export-entries")
     parts = _RecordParts(portal, site_url, fragments)
     document = portal_document(portal, site_url, parts.notice_entry, parts.achievement_entry)
-    # orjson writes the kept entries as they are: the same bytes as json_document's of the whole.
-    (site_dir / PORTAL_JSON).write_bytes(json_document(document, sort_keys=True))
+    try:
+        # orjson writes the kept entries as they are: the same bytes as json_document's of the whole.
+        portal_json = json_document(document, sort_keys=True)
+    except TypeError:
+        # A number orjson cannot hold outside the entries (none in today's schemas) sends
+        # json_document to the standard library, which cannot write a kept entry: the whole afresh.
+        portal_json = json_document(portal_document(portal, site_url), sort_keys=True)
+    (site_dir / PORTAL_JSON).write_bytes(portal_json)
     notices = portal.sorted_notices()
     rows = {
         "notices.csv": [parts.notice_row("notices.csv", view) for view in notices],

@@ -176,3 +176,22 @@ def test_entries_kept_in_the_build_cache_write_the_same_data(tmp_path: Path) -> 
     assert {name: kept[name] for name in kept if name.startswith("data/")} == {
         name: afresh[name] for name in afresh if name.startswith("data/")
     }
+
+
+def test_a_number_orjson_cannot_hold_outside_the_entries_still_writes_portal_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No schema allows one today; were one to, portal.json is written whole by the standard
+    library, as json_document does, not left to a traceback over a kept entry it cannot write."""
+    import generator.exports
+    from generator.exports import PORTAL_JSON, portal_document, write_exports
+    from generator.site import build_site
+    from tests.open_data_site import TODAY
+
+    portal = build_site(make_records(tmp_path / "records"), today=TODAY, out=tmp_path / "site").portal
+    monkeypatch.setattr(generator.exports, "LICENCE", 2**70)
+    write_exports(portal, tmp_path / "again", SITE_URL)
+    document = portal_document(portal, SITE_URL)
+    assert document["licence"] == 2**70
+    expected = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert (tmp_path / "again" / PORTAL_JSON).read_text(encoding="utf-8") == expected
