@@ -322,67 +322,68 @@ def portal_document(
     }
 
 
-class _RecordParts:
+class _KeptParts:
     """What the exports show of each notice and achievement, kept in the build cache (fragments.py)
     by the text of what it is made from: its entry of data/portal.json and its rows of the CSV
     tables. Made afresh for every record, they were nine seconds of CPU a build at 50,000
-    records, though a rebuild changes a few."""
+    records, though a rebuild changes a few. A record's entry and rows share one text, so an
+    open notice's rows are made again each day for the days left its entry shows."""
 
     def __init__(self, portal: Portal, site_url: str, fragments: Fragments) -> None:
         self.portal, self.site_url, self.fragments = portal, site_url, fragments
-        self.notice_inputs: dict[str, str] = {}
         self.tables = {table.file: table for table in tables(site_url)}
+        self._texts: dict[str, str] = {}  # by page: each record's text is asked for twice or more
 
-    def notice_entry(self, view: NoticeView) -> orjson.Fragment:
-        return self._entry(self._notice_inputs(view), partial(notice_entry, view, self.site_url))
+    def entry_of_notice(self, view: NoticeView) -> orjson.Fragment:
+        return self._entry(self._notice_text(view), partial(notice_entry, view, self.site_url))
 
-    def achievement_entry(self, view: AchievementView) -> orjson.Fragment:
-        return self._entry(self._achievement_inputs(view), partial(achievement_entry, view, self.site_url))
+    def entry_of_achievement(self, view: AchievementView) -> orjson.Fragment:
+        return self._entry(self._achievement_text(view), partial(achievement_entry, view, self.site_url))
 
-    def notice_row(self, file: str, view: NoticeView) -> bytes:
-        return self._row(file, self._notice_inputs(view), view)
+    def row(self, file: str, view: NoticeView | AchievementView) -> bytes:
+        text = self._notice_text(view) if isinstance(view, NoticeView) else self._achievement_text(view)
+        return self.fragments.get(f"{file}\0{text}", partial(row_bytes, self.tables[file], view))
 
-    def achievement_row(self, view: AchievementView) -> bytes:
-        return self._row("achievements.csv", self._achievement_inputs(view), view)
-
-    def _notice_inputs(self, view: NoticeView) -> str:
+    def _notice_text(self, view: NoticeView) -> str:
         """Everything the notice's entry and rows read: its record, its institution's and policy's
         records (their names, ids), the status and days it shows, the site's address."""
-        known = self.notice_inputs.get(view.id)
+        page = f"notices/{view.id}"
+        known = self._texts.get(page)
         if known is None:
             shown = (
                 view.record, view.institution, view.policy, view.status,
                 view.days_left if view.status == "open" else None, view.period_days, view.last_change,
                 self.site_url,
             )  # fmt: skip
-            known = self.notice_inputs[view.id] = key_text(shown, self.portal.record_digests)
+            known = self._texts[page] = key_text(shown, self.portal.record_digests)
         return known
 
-    def _achievement_inputs(self, view: AchievementView) -> str:
-        shown = (
-            view.record, view.institution, view.stage, view.use_right_end,
-            [notice.id for notice in view.notices], self.site_url,
-        )  # fmt: skip
-        return key_text(shown, self.portal.record_digests)
+    def _achievement_text(self, view: AchievementView) -> str:
+        page = f"achievements/{view.id}"
+        known = self._texts.get(page)
+        if known is None:
+            shown = (
+                view.record, view.institution, view.stage, view.use_right_end,
+                [notice.id for notice in view.notices], self.site_url,
+            )  # fmt: skip
+            known = self._texts[page] = key_text(shown, self.portal.record_digests)
+        return known
 
-    def _entry(self, inputs: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
+    def _entry(self, text: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
         def entry_bytes() -> bytes:
             # Written as json_document writes the whole, then indented to its place: an entry is
             # an item of a list that is a value of the document (JSON strings hold no raw newline).
             return json_document(make(), sort_keys=True).rstrip(b"\n").replace(b"\n", ENTRY_INDENT)
 
-        return orjson.Fragment(self.fragments.get("portal.json\0" + inputs, entry_bytes))
-
-    def _row(self, file: str, inputs: str, view: Any) -> bytes:
-        return self.fragments.get(f"{file}\0{inputs}", partial(row_bytes, self.tables[file], view))
+        return orjson.Fragment(self.fragments.get("portal.json\0" + text, entry_bytes))
 
 
 def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
     folder = site_dir / DATA_FOLDER
     (site_dir / SCHEMA_FOLDER).mkdir(parents=True, exist_ok=True)
     fragments = fragments_of(cache, "export-entries")
-    parts = _RecordParts(portal, site_url, fragments)
-    document = portal_document(portal, site_url, parts.notice_entry, parts.achievement_entry)
+    parts = _KeptParts(portal, site_url, fragments)
+    document = portal_document(portal, site_url, parts.entry_of_notice, parts.entry_of_achievement)
     try:
         # orjson writes the kept entries as they are: the same bytes as json_document's of the whole.
         portal_json = json_document(document, sort_keys=True)
@@ -391,21 +392,16 @@ def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCac
         # json_document to the standard library, which cannot write a kept entry: the whole afresh.
         portal_json = json_document(portal_document(portal, site_url), sort_keys=True)
     (site_dir / PORTAL_JSON).write_bytes(portal_json)
-    notices = portal.sorted_notices()
-    rows = {
-        "notices.csv": [parts.notice_row("notices.csv", view) for view in notices],
-        "deals.csv": [
-            parts.notice_row("deals.csv", view) for view in notices if view.record.deal is not None
-        ],
-        "achievements.csv": [parts.achievement_row(view) for view in portal.achievements.values()],
-    }
-    fragments.save()
+    contents = {}
     for table in tables(site_url):
-        header = csv_bytes([[column.name for column in table.columns]])
-        if table.file in rows:
-            content = header + b"".join(rows[table.file])
+        rows = table_rows(portal, table.file)
+        if table.file == "institutions.csv":  # a few hundred rows, made afresh
+            contents[table.file] = table_bytes(table, rows)
         else:
-            content = table_bytes(table, table_rows(portal, table.file))
-        (folder / table.file).write_bytes(content)
+            header = csv_bytes([[column.name for column in table.columns]])
+            contents[table.file] = header + b"".join(parts.row(table.file, view) for view in rows)
+    fragments.save()
+    for file, content in contents.items():
+        (folder / file).write_bytes(content)
     for name, text in schema_documents().items():
         (site_dir / SCHEMA_FOLDER / name).write_text(text, encoding="utf-8")

@@ -5,7 +5,8 @@ for 10,000 records. orjson writes the same text, UTF-8 with a two-space indent a
 each key, a hundred times faster (tests/test_exports.py compares the two on the example
 portal). Two differences remain: a number below 1e-4 is written without an exponent
 (`0.00001`, not `1e-05`: the same number), and an integer orjson cannot hold (2**64 or more)
-makes it give up; the standard library then writes the document.
+makes it give up; the standard library then writes the document (one that holds orjson.Fragment,
+text written before, it cannot write: exports.py writes such a document afresh).
 """
 
 from __future__ import annotations

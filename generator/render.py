@@ -255,7 +255,7 @@ class Renderer:
 
     def _entry_text(self, view: Any) -> str:
         """A list entry's part of its page's key: `as_shown(view)` as key text, made once a view
-        though a view is in four lists or more (its year's, its kind's, its unit's, the deals')."""
+        though a view is in up to four lists (its year's, its kind's, its unit's, the deals')."""
         known = self._entry_texts.get(id(view))
         if known is None or known[0] is not view:
             known = (view, "\0" + key_text(as_shown(view), self.portal.record_digests))

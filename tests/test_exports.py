@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -153,29 +154,52 @@ def test_a_number_too_large_for_orjson_is_still_written() -> None:
     assert json_document({"b": 1, "a": [2]}) == b'{\n  "b": 1,\n  "a": [\n    2\n  ]\n}\n'
 
 
-def test_entries_kept_in_the_build_cache_write_the_same_data(tmp_path: Path) -> None:
+def test_entries_kept_in_the_build_cache_write_the_data_a_build_without_one_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A notice's and an achievement's entry of portal.json and rows of the CSV tables are kept in
-    the build cache (exports.py): a build that reads them all back writes the data a build without
-    a cache writes."""
-    from generator.build_cache import FRAGMENT_FOLDER
-    from generator.fragments import Fragments
+    the build cache (exports.py). A month later (the deal's status moves), and then with the unit
+    renamed (every record shows its name), a build that takes what it can from the cache writes
+    the data of a build with none, and makes afresh just the rows whose text moved."""
+    from datetime import timedelta
+
+    import generator.exports
     from generator.site import build_site
     from tests.open_data_site import TODAY
 
     records = make_records(tmp_path / "records")
-    afresh = output_files(build(records, tmp_path / "afresh"))
     cache = tmp_path / "cache"
-    first = build_site(records, today=TODAY, out=tmp_path / "kept", cache_folder=cache)
-    store = Fragments.open(cache / FRAGMENT_FOLDER / "export-entries.pickle", first.cache.code)
-    portal = first.portal
-    deals = sum(view.record.deal is not None for view in portal.notices.values())
-    assert len(store.known) == 2 * len(portal.notices) + deals + 2 * len(portal.achievements)
-    again = build_site(records, today=TODAY, out=tmp_path / "kept", cache_folder=cache)
-    assert again.cache is not None and again.cache.reused_pages > 0
-    kept = output_files(tmp_path / "kept")
-    assert {name: kept[name] for name in kept if name.startswith("data/")} == {
-        name: afresh[name] for name in afresh if name.startswith("data/")
-    }
+    made: list[str] = []
+    row_bytes = generator.exports.row_bytes
+
+    def counted(table: Any, view: Any) -> bytes:
+        made.append(view.id)
+        return row_bytes(table, view)
+
+    monkeypatch.setattr(generator.exports, "row_bytes", counted)
+
+    def data(site: Path) -> dict[str, bytes]:
+        return {name: content for name, content in output_files(site).items() if name.startswith("data/")}
+
+    def build_twice(today: date) -> list[str]:
+        """Build with the cache and without; return the rows the first made afresh."""
+        made.clear()
+        build_site(records, today=today, out=tmp_path / "kept", cache_folder=cache)
+        made_with_cache = list(made)
+        build_site(records, today=today, out=tmp_path / "afresh", incremental=False)
+        assert data(tmp_path / "kept") == data(tmp_path / "afresh")
+        return made_with_cache
+
+    build_twice(TODAY)
+    later = TODAY + timedelta(days=30)
+    # The deal has closed since: its notices.csv and deals.csv rows.
+    assert build_twice(later) == ["gnas-2024-n02", "gnas-2024-n02"]
+    unit = records / "institutions" / "gnas.yml"
+    text = unit.read_text(encoding="utf-8")
+    assert "name: 赣南科学院\n" in text
+    unit.write_text(text.replace("name: 赣南科学院\n", "name: 赣南科学研究院\n"), encoding="utf-8")
+    assert sorted(set(build_twice(later))) == ["gnas-2024-001", "gnas-2024-n01", "gnas-2024-n02"]
+    assert "赣南科学研究院" in data(tmp_path / "kept")["data/notices.csv"].decode("utf-8-sig")
 
 
 def test_a_number_orjson_cannot_hold_outside_the_entries_still_writes_portal_json(

@@ -242,3 +242,24 @@ def test_pages_holding_the_word_as_typed_come_before_those_found_by_its_pieces(
     ]
     assert "gnit" in units and "gnas" in units
     assert units.index("gnit") > len(units) - units[::-1].index("gnas") - 1
+
+
+def test_pagefind_cuts_a_query_at_spaces_and_chinese_punctuation_only(browser: Any, site_url: str) -> None:
+    """The browser's segmenter cuts 赋权 into 赋/权, a word the index holds whole: on the search
+    page Pagefind's word segmenter cuts where the query does (portal-search.js), and the
+    ASCII dot of a registration number stays in its word; graphemes are the browser's."""
+    page = _search_page(browser, site_url)
+    words = page.evaluate(
+        """text => Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(text))
+            .filter(part => part.isWordLike).map(part => part.segment)""",
+        "赋权 赣南科学院（示例）、稀土 2019101234567.8",
+    )
+    assert words == ["赋权", "赣南科学院", "示例", "稀土", "2019101234567.8"]
+    graphemes = page.evaluate(
+        """text => Array.from(new Intl.Segmenter("zh", { granularity: "grapheme" }).segment(text)).length""",
+        "赋权",
+    )
+    assert graphemes == 2
+    urls = _result_urls(_search_page(browser, site_url, "赣南科学院（示例）"))
+    # As typed, the words 赣南科学院 and 示例: the unit's own pages, before any a cut finds.
+    assert len(urls) > 10 and all("gnas" in url for url in urls[:10])

@@ -13,10 +13,10 @@
  * browser's dictionary is not the one the index was cut with: it cuts 赋权 into 赋/权, so the
  * word 赋权 of 先赋权后转化 was never looked up, and neither was a query "as typed". A
  * segmentation above is already cut, at its spaces: while this page searches, Pagefind's word
- * segmenter cuts at spaces only (spacesOnlySegmenter). So Pagefind runs on this page's thread
- * (noWorker): its worker would use the browser's own. The price, at 50,000 records: a word on
- * 40,000 pages holds the thread in tasks of up to 0.6 s (in all 8 s, where the worker took 15 s
- * and missed 3,000 of the pages); a word on 9,000 pages, up to 0.14 s.
+ * segmenter cuts at spaces and Chinese punctuation only (typedWordsSegmenter). So Pagefind
+ * runs on this page's thread (noWorker): its worker would use the browser's own. The price, at
+ * 50,000 records: a word on 40,000 pages holds the thread in tasks of up to 0.6 s (in all 8 s,
+ * where the worker took 15 s and missed 3,000 of the pages); a word on 9,000 pages, 0.14 s.
  */
 (function () {
   "use strict";
@@ -41,23 +41,26 @@
   var facetsLoaded = false;
   var searched = { query: "", options: {} };  // what the results on screen answer
 
-  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+  var BrowserSegmenter = window.Intl && Intl.Segmenter ? Intl.Segmenter : null;
+  var segmenter = BrowserSegmenter ? new BrowserSegmenter("zh", { granularity: "word" }) : null;
+  // What parts a typed word: spaces, and Chinese punctuation (、，。（）“” and the like), which
+  // Pagefind would drop from inside a word, gluing 赣南科学院（示例） into one no page holds. Not
+  // ASCII punctuation: the dot of 2019101234567.8 belongs to the number.
+  var BETWEEN_WORDS = /([\s\u2018-\u201f\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+)/;
 
-  // Intl.Segmenter for Pagefind's search: words are what lies between spaces (see the top);
-  // graphemes, and any other granularity, are the browser's.
-  function spacesOnlySegmenter(BrowserSegmenter) {
-    return function Segmenter(locale, options) {
-      if (!options || options.granularity !== "word") return new BrowserSegmenter(locale, options);
-      return {
-        segment: function (text) {
-          return String(text).split(/(\s+)/).filter(Boolean).map(function (part) {
-            return { segment: part, isWordLike: !/^\s+$/.test(part) };
-          });
-        },
-      };
+  // Intl.Segmenter for Pagefind's search (see the top): a word is what lies between spaces and
+  // Chinese punctuation; graphemes, and any other granularity, are the browser's.
+  function typedWordsSegmenter(locale, options) {
+    if (!options || options.granularity !== "word") return new BrowserSegmenter(locale, options);
+    return {
+      segment: function (text) {
+        return String(text).split(BETWEEN_WORDS).filter(Boolean).map(function (part) {
+          return { segment: part, isWordLike: !BETWEEN_WORDS.test(part) };
+        });
+      },
     };
   }
-  if (segmenter) Intl.Segmenter = spacesOnlySegmenter(Intl.Segmenter);
+  if (BrowserSegmenter) Intl.Segmenter = typedWordsSegmenter;
 
   function words(term) {
     if (!segmenter) return term.split(/\s+/).filter(Boolean);
@@ -188,23 +191,26 @@
 
   // The query searched in each of its segmentations, united: the results (by score, or in
   // Pagefind's date order) and, once the filter index is loaded, each facet value's count.
-  // A result comes first by the first segmentation that found it (its tier): the query as
-  // typed, then the browser's words, then the cuts. A cut finds pages by any word that begins
-  // with its pieces (赣南科学院 cut as 赣南科 学院 finds 赣南理工学院's pages): they come after.
-  async function searchAll(query, options) {
-    var searches = await Promise.all(variants(query).map(function (text) { return pagefind.search(text, options); }));
+  // A result comes first by the first segmentation that found it (its tier), with that one's
+  // score or place: the segmentations closest to what was typed come first (variants), and a cut
+  // finds pages by any word that begins with its pieces (赣南科学院 cut as 赣南科 学院 finds
+  // 赣南理工学院's pages). One after another, on the page's thread (see the top): a newer search
+  // (`generation` past `current`) stops this one, which returns null.
+  async function searchAll(query, options, current) {
+    var searches = [];
+    for (var text of variants(query)) {
+      searches.push(await pagefind.search(text, options));
+      if (current !== generation) return null;
+    }
     var byId = {};
     var order = [];
     var facets = {};
     searches.forEach(function (search, tier) {
       if (!search) return;
       search.results.forEach(function (result, index) {
-        if (!byId[result.id]) {
-          byId[result.id] = { result: result, score: result.score, rank: index, tier: tier };
-          order.push(result.id);
-        } else if (byId[result.id].tier === tier) {
-          byId[result.id].score = Math.max(byId[result.id].score, result.score);
-        }
+        if (byId[result.id]) return;
+        byId[result.id] = { result: result, score: result.score, rank: index, tier: tier };
+        order.push(result.id);
       });
       Object.keys(search.filters || {}).forEach(function (name) {
         facets[name] = facets[name] || {};
@@ -214,8 +220,7 @@
       });
     });
     var merged = order.map(function (id) { return byId[id]; });
-    if (options.sort) merged.sort(function (a, b) { return a.rank - b.rank; });
-    else merged.sort(function (a, b) { return a.tier - b.tier || b.score - a.score; });
+    merged.sort(function (a, b) { return a.tier - b.tier || (options.sort ? a.rank - b.rank : b.score - a.score); });
     return { results: merged.map(function (entry) { return entry.result; }), facets: facets };
   }
 
@@ -236,12 +241,13 @@
     var current = generation;
     var facets;
     try {
-      facets = searched.query ? (await searchAll(searched.query, searched.options)).facets : await pagefind.filters();
+      var found = searched.query ? await searchAll(searched.query, searched.options, current) : null;
+      facets = found ? found.facets : searched.query ? null : await pagefind.filters();
     } catch (error) {
       facetsFailed();
       return;
     }
-    if (current !== generation) return;  // a newer search shows its own
+    if (current !== generation || !facets) return;  // a newer search shows its own
     renderFilters(facets);
     root.setAttribute("data-facets", "ready");
   }
@@ -267,8 +273,8 @@
       return;
     }
     statusLine.textContent = "正在搜索“" + query + "”……";
-    var found = await searchAll(query, options);
-    if (current !== generation) return;
+    var found = await searchAll(query, options, current);
+    if (current !== generation || !found) return;
     shown = found.results;
     shownCount = 0;
     if (withFacets) renderFilters(found.facets);
@@ -322,7 +328,9 @@
   import(new URL("pagefind.js", bundle).href).then(async function (module) {
     pagefind = module;
     var baseUrl = new URL(root.getAttribute("data-site-root"), window.location.href).pathname;
-    await pagefind.options({ baseUrl: baseUrl, noWorker: true });  // see spacesOnlySegmenter
+    // Before init(): Pagefind reads noWorker when it makes its instance, and would pass it to
+    // its worker after. Without Intl.Segmenter there is nothing to set aside: the worker it is.
+    await pagefind.options({ baseUrl: baseUrl, noWorker: !!BrowserSegmenter });
     await pagefind.init();
     await mergeShards(bundle, baseUrl);
     // Pagefind fills a search's filter counts only once the filter index is loaded. On a phone
