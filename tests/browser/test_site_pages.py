@@ -123,6 +123,34 @@ def test_no_horizontal_scroll_at_360_px(browser: Any, site_url: str, path: str) 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
+@pytest.mark.parametrize("path", ["deals/", "archive/notices/2025/", "achievements/", ""])
+def test_on_a_phone_a_list_of_records_is_a_list_of_cards(browser: Any, site_url: str, path: str) -> None:
+    """Each row: its title across the screen, its facts after it (portal.css); not columns
+    squeezed to a few characters, 200 to 240 px a row. The headings stay for screen readers."""
+    page = _page(browser, width=360)
+    page.goto(site_url + path)
+    rows = page.eval_on_selector_all(
+        "table.portal-table--records tbody tr",
+        """rows => rows.map(row => ({
+            height: row.getBoundingClientRect().height,
+            title: row.cells[0].getBoundingClientRect().width,
+            table: row.closest("table").getBoundingClientRect().width,
+        }))""",
+    )
+    assert rows, path
+    assert all(row["title"] >= 0.95 * row["table"] for row in rows), path
+    assert max(row["height"] for row in rows) < 180, path  # a deal, the longest: five lines at 360 px
+    assert page.locator("table.portal-table--records thead th").first.text_content()
+    if path == "deals/":
+        label = page.evaluate(
+            """() => getComputedStyle(document.querySelector("td[data-label='评估价']"), "::before").content"""
+        )
+        assert "评估价" in label
+    wide = _page(browser, width=1280)
+    wide.goto(site_url + path)
+    assert wide.locator("table.portal-table--records thead th").first.is_visible()
+
+
 def test_record_pages_fit_360_px(browser: Any, site_url: str, example_build: BuildResult) -> None:
     portal = example_build.portal
     paths = [f"notices/{_an_open_notice(example_build).id}/"]
