@@ -124,41 +124,58 @@ def test_no_horizontal_scroll_at_360_px(browser: Any, site_url: str, path: str) 
 
 
 LISTS = "table:is(.portal-table--records, .portal-report__list)"
+# Each list row at phone size: where its title and facts lie, and the marks put before and after
+# them (portal.css: a fact after another is " · " first, one with data-label says it, the 序号 a
+# "." after it).
+ROWS_AS_CARDS = """rows => rows.map(row => {
+    const box = element => element.getBoundingClientRect();
+    const before = cell => getComputedStyle(cell, "::before").content;
+    const title = row.querySelector("td.portal-report__name") || row.cells[0];
+    const facts = [...row.cells].filter(cell => cell !== title && !cell.matches(".portal-number:first-child"));
+    return {
+        rowTop: box(row).top, rowRight: box(row).right, titleTop: box(title).top, titleBottom: box(title).bottom,
+        factsTop: Math.min(...facts.map(cell => box(cell).top)),
+        right: Math.max(...[...row.cells].map(cell => box(cell).right)),
+        firstBefore: before(facts[0]), firstLabel: facts[0].getAttribute("data-label"),
+        laterBefores: facts.slice(1).map(cell => before(cell)),
+        labels: facts.slice(1).map(cell => cell.getAttribute("data-label")),
+        dots: [...row.cells].filter(cell => !cell.matches(".portal-number:first-child"))
+            .map(cell => getComputedStyle(cell, "::after").content).filter(content => content.includes(".")),
+    };
+})"""
 
 
 @pytest.mark.parametrize("path", ["deals/", "archive/notices/2025/", "achievements/", "", "statistics/2024/"])
 def test_on_a_phone_a_list_is_a_list_of_cards(browser: Any, site_url: str, path: str) -> None:
-    """Each row: its title (after its 序号) on a line of its own, its facts on the lines after
-    (portal.css); not columns squeezed to a few characters, 140 to 240 px a row. The headings
-    stay for screen readers, and on a wide screen the table is a table."""
+    """Each row: its title (after its 序号) on a line of its own, its facts on the lines after,
+    parted by dots, an amount or key day labelled (portal.css); not columns squeezed to a few
+    characters, 140 to 240 px a row. The headings stay for screen readers, and printed or on a
+    wide screen the table is a table."""
     page = _page(browser, width=360)
     page.goto(site_url + path)
-    rows = page.eval_on_selector_all(
-        f"{LISTS} tbody tr",
-        """rows => rows.filter(row => row.cells.length > 2).map(row => {
-            const title = row.querySelector("td.portal-report__name") || row.cells[0];
-            const facts = [...row.cells].filter(cell => cell !== title && !cell.matches(".portal-number"));
-            return {
-                height: row.getBoundingClientRect().height,
-                titleBottom: title.getBoundingClientRect().bottom,
-                factsTop: Math.min(...facts.map(cell => cell.getBoundingClientRect().top)),
-                titleTop: title.getBoundingClientRect().top,
-                rowTop: row.getBoundingClientRect().top,
-            };
-        })""",
-    )
+    rows = page.eval_on_selector_all(f"{LISTS} tbody tr", ROWS_AS_CARDS)
     assert rows, path
     for row in rows:
         assert row["titleTop"] - row["rowTop"] < 20, path  # the title first
-        assert row["factsTop"] >= row["titleBottom"] - 2, path  # the facts after it
-    assert max(row["height"] for row in rows) < 180, path  # a deal, the longest: five lines at 360 px
-    assert page.locator(f"{LISTS} thead th").first.text_content()
-    assert page.locator(f"{LISTS} thead").first.evaluate("head => head.getBoundingClientRect().height") <= 1
+        assert -2 <= row["factsTop"] - row["titleBottom"] < 16, path  # the facts on the next line
+        assert row["right"] <= row["rowRight"] + 1, path
+        assert not row["firstBefore"].startswith('" · '), path
+        assert (
+            row["firstBefore"] == "none"
+            if row["firstLabel"] is None
+            else row["firstBefore"].startswith(f'"{row["firstLabel"]}\xa0"')
+        ), path
+        for content, label in zip(row["laterBefores"], row["labels"], strict=True):
+            assert content.startswith('" · "' if label is None else f'" · {label}\xa0"'), path
+        assert row["dots"] == [], path
     if path == "deals/":
-        label = page.evaluate(
-            """() => getComputedStyle(document.querySelector("td[data-label='评估价']"), "::before").content"""
-        )
-        assert "评估价" in label
+        assert any(label == "评估价" for row in rows for label in row["labels"])
+    if path == "statistics/2024/":
+        assert {"金额", "转化净收入", "团队奖励"} <= {label for row in rows for label in row["labels"]}
+    assert page.get_by_role("columnheader").first.text_content()  # not hidden from screen readers
+    assert page.locator(f"{LISTS} thead").first.evaluate("head => head.getBoundingClientRect().height") <= 1
+    page.emulate_media(media="print")
+    assert page.locator(f"{LISTS} thead").first.evaluate("head => head.getBoundingClientRect().height") > 10
     wide = _page(browser, width=1280)
     wide.goto(site_url + path)
     assert wide.locator(f"{LISTS} thead").first.evaluate("head => head.getBoundingClientRect().height") > 10
