@@ -237,27 +237,30 @@ def tables(site_url: str) -> list[Table[Any]]:
     ]
 
 
-def table_rows(portal: Portal, file: str) -> list[Any]:
+def table_rows(portal: Portal) -> dict[str, list[Any]]:
+    """Each table's rows, by its file."""
     notices = portal.sorted_notices()
-    rows: dict[str, list[Any]] = {
+    return {
         "notices.csv": notices,
         "deals.csv": [view for view in notices if view.record.deal is not None],
         "achievements.csv": list(portal.achievements.values()),
         "institutions.csv": list(portal.institutions.values()),
     }
-    return rows[file]
 
 
-def table_bytes(table: Table[Any], rows: Sequence[Any]) -> bytes:
-    header: list[Cell] = [column.name for column in table.columns]
-    body = [[column.value(row) for column in table.columns] for row in rows]
-    return csv_bytes([header, *body])
+def header_bytes(table: Table[Any]) -> bytes:
+    """A table's byte-order mark and header row: the table is these, then its rows (row_bytes)."""
+    return csv_bytes([[column.name for column in table.columns]])
 
 
 def row_bytes(table: Table[Any], row: Any) -> bytes:
-    """One row of a table as csv_bytes writes it, without the byte-order mark: a table is its
-    mark, its header and its rows, one after another (the CSV writer keeps nothing between rows)."""
+    """One row of a table as csv_bytes writes it, without the byte-order mark (the CSV writer
+    keeps nothing from one row to the next)."""
     return csv_bytes([[column.value(row) for column in table.columns]]).removeprefix(UTF8_MARK)
+
+
+def table_bytes(table: Table[Any], rows: Sequence[Any]) -> bytes:
+    return header_bytes(table) + b"".join(row_bytes(table, row) for row in rows)
 
 
 def _record(model: Any) -> Any:
@@ -335,39 +338,34 @@ class _KeptParts:
         self._texts: dict[str, str] = {}  # by page: each record's text is asked for twice or more
 
     def entry_of_notice(self, view: NoticeView) -> orjson.Fragment:
-        return self._entry(self._notice_text(view), partial(notice_entry, view, self.site_url))
+        return self._entry(self._text(view), partial(notice_entry, view, self.site_url))
 
     def entry_of_achievement(self, view: AchievementView) -> orjson.Fragment:
-        return self._entry(self._achievement_text(view), partial(achievement_entry, view, self.site_url))
+        return self._entry(self._text(view), partial(achievement_entry, view, self.site_url))
 
     def row(self, file: str, view: NoticeView | AchievementView) -> bytes:
-        text = self._notice_text(view) if isinstance(view, NoticeView) else self._achievement_text(view)
-        return self.fragments.get(f"{file}\0{text}", partial(row_bytes, self.tables[file], view))
+        return self.fragments.get(f"{file}\0{self._text(view)}", partial(row_bytes, self.tables[file], view))
 
-    def _notice_text(self, view: NoticeView) -> str:
-        """Everything the notice's entry and rows read: its record, its institution's and policy's
-        records (their names, ids), the status and days it shows, the site's address."""
-        page = f"notices/{view.id}"
+    def _text(self, view: NoticeView | AchievementView) -> str:
+        """Everything the record's entry and rows read (_shown), as text; made once a record."""
+        page = f"{'notices' if isinstance(view, NoticeView) else 'achievements'}/{view.id}"
         known = self._texts.get(page)
         if known is None:
-            shown = (
-                view.record, view.institution, view.policy, view.status,
-                view.days_left if view.status == "open" else None, view.period_days, view.last_change,
-                self.site_url,
-            )  # fmt: skip
-            known = self._texts[page] = key_text(shown, self.portal.record_digests)
+            known = self._texts[page] = key_text(self._shown(view), self.portal.record_digests)
         return known
 
-    def _achievement_text(self, view: AchievementView) -> str:
-        page = f"achievements/{view.id}"
-        known = self._texts.get(page)
-        if known is None:
-            shown = (
-                view.record, view.institution, view.stage, view.use_right_end,
-                [notice.id for notice in view.notices], self.site_url,
+    def _shown(self, view: NoticeView | AchievementView) -> tuple[Any, ...]:
+        """A notice's record, its institution's and policy's (their names, ids), the status and
+        days it shows; an achievement's record, its institution's, its stage, the end of its use
+        right, its notices; and the site's address."""
+        if isinstance(view, NoticeView):
+            days_left = view.days_left if view.status == "open" else None
+            return (
+                view.record, view.institution, view.policy, view.status, days_left, view.period_days,
+                view.last_change, self.site_url,
             )  # fmt: skip
-            known = self._texts[page] = key_text(shown, self.portal.record_digests)
-        return known
+        notices = [notice.id for notice in view.notices]
+        return (view.record, view.institution, view.stage, view.use_right_end, notices, self.site_url)
 
     def _entry(self, text: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
         def entry_bytes() -> bytes:
@@ -392,14 +390,14 @@ def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCac
         # json_document to the standard library, which cannot write a kept entry: the whole afresh.
         portal_json = json_document(portal_document(portal, site_url), sort_keys=True)
     (site_dir / PORTAL_JSON).write_bytes(portal_json)
+    rows = table_rows(portal)
     contents = {}
     for table in tables(site_url):
-        rows = table_rows(portal, table.file)
         if table.file == "institutions.csv":  # a few hundred rows, made afresh
-            contents[table.file] = table_bytes(table, rows)
+            contents[table.file] = table_bytes(table, rows[table.file])
         else:
-            header = csv_bytes([[column.name for column in table.columns]])
-            contents[table.file] = header + b"".join(parts.row(table.file, view) for view in rows)
+            kept = (parts.row(table.file, view) for view in rows[table.file])
+            contents[table.file] = header_bytes(table) + b"".join(kept)
     fragments.save()
     for file, content in contents.items():
         (folder / file).write_bytes(content)

@@ -111,7 +111,8 @@ def write_sitemap(
     sitemap.write_text(text, encoding="utf-8")
     # Crawlers read robots.txt at the root of a host only: a site in a sub-folder names its
     # sitemap in the host's own.
-    if urlsplit(base).scheme in ("http", "https") and urlsplit(base).path == "/":
+    address = urlsplit(base)
+    if address.scheme in ("http", "https") and address.path == "/":
         robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n"
         (site_dir / ROBOTS).write_text(robots, encoding="utf-8")
     # mtime 0: the same sitemap gives the same bytes, build after build.

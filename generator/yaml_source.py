@@ -383,10 +383,10 @@ class _Builder:
         self.duplicates = False
 
     def build(self) -> None:
-        loader = _Parser(self.text)
+        parser = _Parser(self.text)
         try:
             while True:
-                event = loader.get_event()
+                event = parser.get_event()
                 if event is None or isinstance(event, yaml.StreamEndEvent):
                     break
                 self._take(event)
@@ -399,7 +399,7 @@ class _Builder:
             self._reader_problem(error)
             return
         finally:
-            loader.dispose()
+            parser.dispose()
         self._finish()
 
     def _finish(self) -> None:

@@ -173,7 +173,8 @@ def test_entries_kept_in_the_build_cache_write_the_data_a_build_without_one_writ
     row_bytes = generator.exports.row_bytes
 
     def counted(table: Any, view: Any) -> bytes:
-        made.append(view.id)
+        if table.file in ("notices.csv", "deals.csv", "achievements.csv"):  # the tables kept
+            made.append(view.id)
         return row_bytes(table, view)
 
     monkeypatch.setattr(generator.exports, "row_bytes", counted)
