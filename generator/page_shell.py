@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
-from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link
+from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link, set_aside_folder
 from generator.render import LIST_PAGE_HIDES, Page, Renderer, front_matter_escaped, page_url
 from generator.search_copies import search_digest
 
@@ -116,7 +116,8 @@ def pour_record_pages(
     shells = {folder: Shell.load(site_dir, shell_page(folder).url) for folder in folders}
     workers = worker_count(renderer.portal.record_count)
     shell_digests = {folder: shell.digest for folder, shell in shells.items()}
-    job = _Job(renderer, shells, site_dir, cache, shell_digests, recycled=recycled is not None)
+    set_aside = set_aside_folder(recycled) if recycled is not None else None
+    job = _Job(renderer, shells, site_dir, cache, shell_digests, set_aside=set_aside)
     parts = run_forked([partial(job.pour, (index, workers)) for index in range(workers)], workers)
     urls: dict[str, list[str]] = {folder: [] for folder in folders}
     for part in parts:
@@ -141,7 +142,8 @@ class _Job:
     site_dir: Path
     cache: BuildCache | None
     shell_digests: dict[str, str]
-    recycled: bool = False  # the folders come from the spare (recycling.py)
+    # The folders come from the spare when this is set: where the files they replace go (recycling.py).
+    set_aside: Path | None = None
 
     def pour(self, part: tuple[int, int]) -> list[tuple[str, str, PageEntry, bool]]:
         """Each page of the part: its folder, URL, cache entry, and whether it was reused."""
@@ -152,7 +154,9 @@ class _Job:
             target = self.site_dir / url / "index.html"
             # In a folder from the spare, nothing is written into a file there (recycling.py).
             as_left = (
-                self.cache is not None and self.recycled and self.cache.folder_as_left(url, target.parent)
+                self.cache is not None
+                and self.set_aside is not None
+                and self.cache.folder_as_left(url, target.parent)
             )
             key = ""
             if self.cache is not None:
@@ -161,8 +165,10 @@ class _Job:
                 published = self.cache.reusable_page(url, key)
                 if published is not None:
                     path, entry, status = published
-                    if self.recycled:
-                        linked = place_link(path, status, target, folder_as_left=as_left)
+                    if self.set_aside is not None:
+                        linked = place_link(
+                            path, status, target, folder_as_left=as_left, set_aside=self.set_aside
+                        )
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         linked = link_or_copy(path, target)
@@ -171,8 +177,8 @@ class _Job:
                     written.append((folder, url, reused, True))
                     continue
             data = self.shells[folder].fill(self.renderer.record_page(src_uri))
-            if self.recycled:
-                place_bytes(target, data, folder_as_left=as_left)
+            if self.set_aside is not None:
+                place_bytes(target, data, folder_as_left=as_left, set_aside=self.set_aside)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)

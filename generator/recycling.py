@@ -15,10 +15,18 @@ next build starts its record folders and search shards from it:
 Only what the inode proves identical is kept, so the site is the bytes a clean build gives
 (tests/test_incremental_build.py). A build that fails consumes the spare and never touches the
 published site.
+
+A file replaced in a recycled folder is set aside, not deleted: moved into the spare's remains
+(`set_aside_folder`), which the build deletes once the new site is in place, in the background
+for `portal build`. The day after statuses moved, a rebuild replaces some seven thousand pages
+whose file in the spare is the last link to it: deleting each freed its blocks, a tenth of a
+millisecond alone and over half a millisecond with two processes writing pages beside it, while
+a rename into the remains costs a fifth of that.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -28,6 +36,8 @@ from pathlib import Path
 from generator.build_cache import link_or_copy
 
 PAGE_FILE = "index.html"
+SET_ASIDE = ".set-aside"  # inside the spare's remains: no name of a site's own starts with a dot
+_set_aside_names = itertools.count()
 
 
 def spare_folder(out: Path) -> Path:
@@ -75,22 +85,44 @@ def adopt_folders(site_dir: Path, recycled: Path, folders: Iterable[str]) -> dic
     return written
 
 
-def place_link(source: Path, source_status: os.stat_result, target: Path, *, folder_as_left: bool) -> bool:
+def set_aside_folder(recycled: Path) -> Path:
+    """Where the files replaced in the recycled folders go: inside what is left of the spare
+    once its folders are adopted, which the build deletes with it."""
+    folder = recycled / SET_ASIDE
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def place_link(
+    source: Path, source_status: os.stat_result, target: Path, *, folder_as_left: bool, set_aside: Path
+) -> bool:
     """Make `target`, in a recycled folder, the file `source` is (`source_status`: its status):
-    kept when it already is, else replaced. Whether it is that file, not a copy of it."""
+    kept when it already is, else replaced (the file there is moved into `set_aside`). Whether
+    it is that file, not a copy of it."""
     with _page_folder(target.parent, folder_as_left):
         if _same_file(source_status, target):
             return True
-        remove(target)
+        _set_aside(target, set_aside)
         return link_or_copy(source, target)
 
 
-def place_bytes(target: Path, data: bytes, *, folder_as_left: bool) -> None:
+def place_bytes(target: Path, data: bytes, *, folder_as_left: bool, set_aside: Path) -> None:
     """Write a page into a recycled folder: a new file, never into the one there, which may be
-    the published site's too."""
+    the published site's too (it is moved into `set_aside`)."""
     with _page_folder(target.parent, folder_as_left):
-        remove(target)
+        _set_aside(target, set_aside)
         target.write_bytes(data)
+
+
+def _set_aside(path: Path, folder: Path) -> None:
+    """Move what is at `path` into `folder`, under a name no other process of the build takes;
+    what cannot be moved is deleted."""
+    try:
+        path.rename(folder / f"{os.getpid()}-{next(_set_aside_names)}")
+    except FileNotFoundError:
+        return
+    except OSError:
+        remove(path)
 
 
 @contextmanager

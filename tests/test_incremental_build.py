@@ -304,6 +304,39 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
     assert_same_as_clean_build(portal, out)
 
 
+def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path: Path) -> None:
+    """A page rendered again, or linked from the published site, replaces the spare's file: that
+    file is moved into the spare's remains (deleted with them once the site is in place), never
+    written into, and a file that already is the published one stays."""
+    recycled, published = tmp_path / "recycled", tmp_path / "published"
+    for name in ("rendered", "linked", "kept"):
+        (recycled / "notices" / name).mkdir(parents=True)
+        (recycled / "notices" / name / "index.html").write_text(f"old {name}", encoding="utf-8")
+    (published / "linked").mkdir(parents=True)
+    (published / "linked" / "index.html").write_text("published", encoding="utf-8")
+    (published / "kept").mkdir()
+    os.link(recycled / "notices" / "kept" / "index.html", published / "kept" / "index.html")
+    inodes = {
+        name: (recycled / "notices" / name / "index.html").stat().st_ino for name in ("rendered", "linked")
+    }
+    set_aside = generator.recycling.set_aside_folder(recycled)
+
+    target = recycled / "notices" / "rendered" / "index.html"
+    generator.recycling.place_bytes(target, b"new", folder_as_left=True, set_aside=set_aside)
+    assert target.read_bytes() == b"new"
+    for name in ("linked", "kept"):
+        source = published / name / "index.html"
+        target = recycled / "notices" / name / "index.html"
+        assert generator.recycling.place_link(
+            source, source.stat(), target, folder_as_left=True, set_aside=set_aside
+        )
+        assert target.stat().st_ino == source.stat().st_ino
+    assert (published / "linked" / "index.html").read_text(encoding="utf-8") == "published"
+    moved = {path.stat().st_ino: path.read_text(encoding="utf-8") for path in set_aside.iterdir()}
+    assert moved == {inodes["rendered"]: "old rendered", inodes["linked"]: "old linked"}
+    assert set_aside.parent == recycled  # what the build deletes once the new site is in place
+
+
 def test_a_failed_build_never_writes_into_the_published_files_it_shares_with_the_spare(
     portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
