@@ -18,10 +18,11 @@ published site.
 
 A file replaced in a recycled folder is set aside, not deleted: moved into the spare's remains
 (`set_aside_folder`), which the build deletes once the new site is in place, in the background
-for `portal build`. The day after statuses moved, a rebuild replaces some seven thousand pages
-whose file in the spare is the last link to it: deleting each freed its blocks, a tenth of a
-millisecond alone and over half a millisecond with two processes writing pages beside it, while
-a rename into the remains costs a fifth of that.
+for `portal build`. A rebuild the day after statuses moved replaces some seven thousand pages
+whose file in the spare is the last link to it: deleting one (which frees its blocks) and
+linking the new took 0.12–0.14 ms a page in two processes, moving it aside 0.04–0.05 ms; in
+three alternating pairs of daily rebuilds at 50,000 records, pouring the record pages took
+8.2–8.7 s against 8.4–11.2 s.
 """
 
 from __future__ import annotations
