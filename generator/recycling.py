@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,7 @@ from pathlib import Path
 from generator.build_cache import link_or_copy
 
 PAGE_FILE = "index.html"
-SET_ASIDE = ".set-aside"  # inside the spare's remains: no name of a site's own starts with a dot
+SET_ASIDE = ".set-aside-"  # inside the spare's remains: no name of a site's own starts with a dot
 _set_aside_names = itertools.count()
 
 
@@ -88,10 +89,9 @@ def adopt_folders(site_dir: Path, recycled: Path, folders: Iterable[str]) -> dic
 
 def set_aside_folder(recycled: Path) -> Path:
     """Where the files replaced in the recycled folders go: inside what is left of the spare
-    once its folders are adopted, which the build deletes with it."""
-    folder = recycled / SET_ASIDE
-    folder.mkdir(exist_ok=True)
-    return folder
+    once its folders are adopted, which the build deletes with it. A folder made afresh, so that
+    nothing found in the spare under that name (a link into the published site) is used."""
+    return Path(tempfile.mkdtemp(prefix=SET_ASIDE, dir=recycled))
 
 
 def place_link(

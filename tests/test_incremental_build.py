@@ -319,7 +319,9 @@ def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path:
     inodes = {
         name: (recycled / "notices" / name / "index.html").stat().st_ino for name in ("rendered", "linked")
     }
+    (recycled / generator.recycling.SET_ASIDE).symlink_to(published)  # a name it must not trust
     set_aside = generator.recycling.set_aside_folder(recycled)
+    assert not set_aside.is_symlink() and set_aside.parent == recycled
 
     target = recycled / "notices" / "rendered" / "index.html"
     generator.recycling.place_bytes(target, b"new", folder_as_left=True, set_aside=set_aside)
@@ -334,7 +336,7 @@ def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path:
     assert (published / "linked" / "index.html").read_text(encoding="utf-8") == "published"
     moved = {path.stat().st_ino: path.read_text(encoding="utf-8") for path in set_aside.iterdir()}
     assert moved == {inodes["rendered"]: "old rendered", inodes["linked"]: "old linked"}
-    assert set_aside.parent == recycled  # what the build deletes once the new site is in place
+    assert sorted(path.name for path in published.iterdir()) == ["kept", "linked"]
 
 
 def test_a_failed_build_never_writes_into_the_published_files_it_shares_with_the_spare(
