@@ -142,7 +142,7 @@ class _Job:
     site_dir: Path
     cache: BuildCache | None
     shell_digests: dict[str, str]
-    # The folders come from the spare when this is set: where the files they replace go (recycling.py).
+    # Where files replaced in folders taken from the spare go; None when the folders are fresh (recycling.py).
     set_aside: Path | None = None
 
     def pour(self, part: tuple[int, int]) -> list[tuple[str, str, PageEntry, bool]]:

@@ -38,7 +38,7 @@ from pathlib import Path
 from generator.build_cache import link_or_copy
 
 PAGE_FILE = "index.html"
-SET_ASIDE = ".set-aside-"  # inside the spare's remains: no name of a site's own starts with a dot
+SET_ASIDE = ".set-aside-"  # a dot: apart from the site's own folders, none of which has one
 _set_aside_names = itertools.count()
 
 
@@ -120,9 +120,7 @@ def _set_aside(path: Path, folder: Path) -> None:
     what cannot be moved is deleted."""
     try:
         path.rename(folder / f"{os.getpid()}-{next(_set_aside_names)}")
-    except FileNotFoundError:
-        return
-    except OSError:
+    except OSError:  # nothing there, or no `folder` (another build deleted the remains): delete
         remove(path)
 
 

@@ -339,6 +339,31 @@ def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path:
     assert sorted(path.name for path in published.iterdir()) == ["kept", "linked"]
 
 
+def test_a_replaced_file_with_nowhere_to_go_is_deleted_not_written_into(tmp_path: Path) -> None:
+    """Should the set-aside folder be gone (another build deleted the spare's remains), the
+    spare's file, a link to the published one, is still removed before the page is written."""
+    recycled, published = tmp_path / "recycled", tmp_path / "published"
+    (recycled / "notices" / "page").mkdir(parents=True)
+    published.mkdir()
+    (published / "index.html").write_text("published", encoding="utf-8")
+    other = tmp_path / "other.html"  # the file a reused page is linked from
+    other.write_text("other", encoding="utf-8")
+    target = recycled / "notices" / "page" / "index.html"
+    set_aside = generator.recycling.set_aside_folder(recycled)
+    set_aside.rmdir()
+    for place in (
+        lambda: generator.recycling.place_bytes(target, b"new", folder_as_left=True, set_aside=set_aside),
+        lambda: generator.recycling.place_link(
+            other, other.stat(), target, folder_as_left=True, set_aside=set_aside
+        ),
+    ):
+        target.unlink(missing_ok=True)
+        os.link(published / "index.html", target)  # the spare's file is the published one
+        place()
+        assert (published / "index.html").read_text(encoding="utf-8") == "published"
+        assert target.stat().st_ino != (published / "index.html").stat().st_ino
+
+
 def test_a_failed_build_never_writes_into_the_published_files_it_shares_with_the_spare(
     portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
