@@ -106,7 +106,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 (self.list_pages if poured else given).append(page)
             list_shells = sorted({list_shell_of(page) for page in self.list_pages})
             shells = [shell_page(folder) for folder in POURED_FOLDERS] + [
-                list_shell_page(top, depth) for top, depth in list_shells
+                list_shell_page(top, depth, hide) for top, depth, hide in list_shells
             ]
             for page in (*given, *shells):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV

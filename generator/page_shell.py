@@ -6,8 +6,9 @@ achievements. Every such page is the same theme around a different article, at t
 (`notices/<id>/`), so the engine renders one shell page per folder, with a token for the title
 and one for the article, and each record page is the shell with the two filled in: thousands of
 pages a second, and byte-for-byte what the engine would have written around the same article.
-The list pages out of the navigation (archive.py) are poured the same way, into one shell for
-each first folder and depth: they show the navigation, whose links depend on both.
+The list pages out of the navigation (archive.py) and the statistics reports are poured the
+same way, into one shell for each first folder, depth and what the page hides: the navigation's
+links (shown at the side, or only in the menu) depend on the folder.
 Nothing here is MkDocs-specific: any engine that renders a page from a title and an HTML body
 can render the shell.
 """
@@ -23,7 +24,14 @@ from pathlib import Path
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import run_forked, worker_count
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link, set_aside_folder
-from generator.render import LIST_PAGE_HIDES, Page, Renderer, front_matter_escaped, page_url
+from generator.render import (
+    LIST_PAGE_HIDES,
+    RECORD_PAGE_HIDES,
+    Page,
+    Renderer,
+    front_matter_escaped,
+    page_url,
+)
 from generator.search_copies import search_digest
 
 SHELL_NAME = "portal-shell"
@@ -38,33 +46,40 @@ BODY_TOKEN = "<!-- portal-shell-body: the article brings its own <h1> -->"
 
 def shell_page(folder: str) -> Page:
     """The page the engine renders once for `folder`; its URL has the records' depth."""
-    return Page(f"{folder}/{SHELL_NAME}.md", TITLE_TOKEN, BODY_TOKEN, hide=("navigation", "toc"))
+    return Page(f"{folder}/{SHELL_NAME}.md", TITLE_TOKEN, BODY_TOKEN, hide=RECORD_PAGE_HIDES)
 
 
-def list_shell_page(top: str, depth: int) -> Page:
-    """The page the engine renders once for the list pages `depth` folders deep under `top`
-    (archive.py): they show the site's navigation, as every list page does, and lie at several
-    depths. A link in the navigation depends on the folder too (from deals/2/, deals/ is ../)."""
-    parts = [top, LIST_SHELL_NAME, *["x"] * (depth - 2)]
-    return Page("/".join(parts) + ".md", TITLE_TOKEN, BODY_TOKEN, hide=LIST_PAGE_HIDES)
+# What a page poured into a list shell may hide: the list pages hide the table of contents and
+# show the navigation; the statistics reports hide both.
+LIST_SHELL_HIDES = {LIST_PAGE_HIDES: LIST_SHELL_NAME, RECORD_PAGE_HIDES: f"{LIST_SHELL_NAME}-wide"}
+ListShell = tuple[str, int, tuple[str, ...]]  # first folder, depth, what the page hides
+
+
+def list_shell_page(top: str, depth: int, hide: tuple[str, ...] = LIST_PAGE_HIDES) -> Page:
+    """The page the engine renders once for the pages out of the navigation `depth` folders deep
+    under `top` that hide `hide` (archive.py's lists, the statistics reports): they lie at several
+    depths, and the navigation (in the menu, where it is hidden from the side) has links that
+    depend on the folder (from deals/2/, deals/ is ../)."""
+    parts = [top, LIST_SHELL_HIDES[hide], *["x"] * (depth - 2)]
+    return Page("/".join(parts) + ".md", TITLE_TOKEN, BODY_TOKEN, hide=hide)
 
 
 def pours_into_list_shell(page: Page) -> bool:
-    """Whether a page goes into a list shell: a list page out of the navigation (a page in it is
-    marked as the current one there), with nothing in its head but its title (no `meta`), at
-    least two folders deep (a shell is the second folder)."""
+    """Whether a page goes into a list shell: a page out of the navigation (a page in it is
+    marked as the current one there), with nothing in its head but its title (no `meta`),
+    hiding what a list shell hides, at least two folders deep (a shell is the second folder)."""
     return (
         page.poured
         and not page.in_nav
         and page.meta is None
-        and page.hide == LIST_PAGE_HIDES
+        and page.hide in LIST_SHELL_HIDES
         and page.url.count("/") >= 2
     )
 
 
-def list_shell_of(page: Page) -> tuple[str, int]:
-    """The list shell a page goes into: its first folder, its depth."""
-    return page.url.split("/", 1)[0], page.url.count("/")
+def list_shell_of(page: Page) -> ListShell:
+    """The list shell a page goes into: its first folder, its depth, what it hides."""
+    return page.url.split("/", 1)[0], page.url.count("/"), page.hide
 
 
 class ShellError(RuntimeError):
@@ -187,21 +202,22 @@ class _Job:
 
 
 def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> dict[str, list[str]]:
-    """Put each list page out of the navigation into its shell (list_shell_page): Material took
-    6 ms a page around our HTML, and a national portal has a thousand of them (its lists, each
-    institution's lists, 200 entries a page). Their bodies were rendered with the other engine
-    pages, and kept from build to build (Renderer.archive). Returns their URLs by shell URL."""
-    by_shell: dict[tuple[str, int], list[Page]] = {}
+    """Put each list page out of the navigation, and each statistics report, into its shell
+    (list_shell_page): Material took 6 ms a page around our HTML, and a national portal has a
+    thousand lists (its lists, each institution's lists, 200 entries a page) and 155 reports.
+    Their bodies were rendered with the other engine pages (the lists' kept from build to build,
+    Renderer.archive). Returns their URLs by shell URL."""
+    by_shell: dict[ListShell, list[Page]] = {}
     urls: dict[str, list[str]] = {}  # by shell: the sitemap lists them in its place (sitemap.py)
     for page in pages:
         by_shell.setdefault(list_shell_of(page), []).append(page)
-    for (top, depth), poured in sorted(by_shell.items()):
-        shell = Shell.load(site_dir, list_shell_page(top, depth).url)
+    for (top, depth, hide), poured in sorted(by_shell.items()):
+        shell = Shell.load(site_dir, list_shell_page(top, depth, hide).url)
         for page in poured:
             target = site_dir / page.url / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(shell.fill(page))
         urls[shell.url] = sorted(page.url for page in poured)
-    for top in sorted({top for top, _ in by_shell}):
-        shutil.rmtree(site_dir / top / LIST_SHELL_NAME)
+    for top, hide in sorted({(top, hide) for top, _, hide in by_shell}):
+        shutil.rmtree(site_dir / top / LIST_SHELL_HIDES[hide])
     return urls

@@ -38,6 +38,7 @@ RECENT_CONCLUDED = 10
 # Where record_pages() puts its pages: the folders that grow with the records.
 RECORD_PAGE_FOLDERS = ("notices", "achievements")
 LIST_PAGE_HIDES = ("toc",)  # a list page shows the site's navigation
+RECORD_PAGE_HIDES = ("navigation", "toc")  # a record's page, a statistics report: the article alone
 HOME_LIST_LIMIT = 50  # open and scheduled notices on the home page; the rest are in the archive
 INDEX_LIST_LIMIT = 50  # the newest entries on a list page of the navigation
 
@@ -475,12 +476,12 @@ class Renderer:
             html = self.render(
                 "pages/notice.html.j2", src_uri, view=notice_view, attachments=self._attachments(notice_view)
             )
-            return Page(src_uri, notice_view.record.title, html, hide=("navigation", "toc"), poured=True)
+            return Page(src_uri, notice_view.record.title, html, hide=RECORD_PAGE_HIDES, poured=True)
         achievement_view = self.portal.achievements[record_id]
         html = self.render(
             "pages/achievement.html.j2", src_uri, view=achievement_view, notice_titles=self.notice_titles
         )
-        return Page(src_uri, achievement_view.record.title, html, hide=("navigation", "toc"), poured=True)
+        return Page(src_uri, achievement_view.record.title, html, hide=RECORD_PAGE_HIDES, poured=True)
 
     def record_page_inputs(self, src_uri: str) -> str:
         """Everything a record page shows, as text: the same text renders the same page (the key

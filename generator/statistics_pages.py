@@ -161,7 +161,7 @@ def report_title(report: Report) -> str:
 
 
 def statistics_pages(renderer: Renderer) -> Iterator[Page]:
-    from generator.render import Page
+    from generator.render import RECORD_PAGE_HIDES, Page
 
     portal = renderer.portal
     all_reports = reports(portal)
@@ -207,4 +207,4 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
             deal_chart=deal_value_chart(report),
             list_rows=REPORT_LIST_ROWS,
         )
-        yield Page(source, report_title(report), html, hide=("navigation", "toc"))
+        yield Page(source, report_title(report), html, hide=RECORD_PAGE_HIDES, poured=True)
