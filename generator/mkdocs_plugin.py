@@ -37,8 +37,8 @@ from generator.timing import phase
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
 # Where the many record pages go: one shell page each, rendered by MkDocs (see page_shell.py).
 POURED_FOLDERS = RECORD_PAGE_FOLDERS
-# Whether the list pages out of the navigation are poured into a shell too (a test turns it off
-# to have MkDocs render them, and compares).
+# Whether the list pages out of the navigation and the statistics reports are poured into a
+# shell too (a test turns it off to have MkDocs render them, and compares).
 POUR_LIST_PAGES = True
 # What MkDocs sees for each of our pages' bodies; on_page_content gives it our HTML instead.
 ENGINE_BODY_TOKEN = "<!-- portal-page-body -->"
@@ -60,7 +60,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.root = Path()
         self.renderer: Renderer | None = None
         self.bodies: dict[str, str] = {}  # each generated page's HTML, until MkDocs asks for it
-        self.list_pages: list[Page] = []  # poured into shells after MkDocs (page_shell.py)
+        self.shell_poured_pages: list[Page] = []  # poured into shells after MkDocs (page_shell.py)
         self.cache: BuildCache | None = None
         # The post-build stages, started once the engine's pages are rendered (stages.py): they
         # run beside MkDocs and the record pages, and are finished after those.
@@ -100,11 +100,11 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root, self.cache)
         with phase("render"):
             given: list[Page] = []
-            self.list_pages = []
+            self.shell_poured_pages = []
             for page in renderer.engine_pages():
                 poured = POUR_LIST_PAGES and pours_into_list_shell(page)
-                (self.list_pages if poured else given).append(page)
-            list_shells = sorted({list_shell_of(page) for page in self.list_pages})
+                (self.shell_poured_pages if poured else given).append(page)
+            list_shells = sorted({list_shell_of(page) for page in self.shell_poured_pages})
             shells = [shell_page(folder) for folder in POURED_FOLDERS] + [
                 list_shell_page(top, depth, hide) for top, depth, hide in list_shells
             ]
@@ -142,7 +142,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             with phase("render"):
                 poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
                 by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
-                by_shell |= pour_list_pages(site_dir, self.list_pages)
+                by_shell |= pour_list_pages(site_dir, self.shell_poured_pages)
                 write_sitemap(site_dir, config.site_url or "", self.portal, by_shell)
             self.finish_stages()
 

@@ -7,8 +7,8 @@ achievements. Every such page is the same theme around a different article, at t
 and one for the article, and each record page is the shell with the two filled in: thousands of
 pages a second, and byte-for-byte what the engine would have written around the same article.
 The list pages out of the navigation (archive.py) and the statistics reports are poured the
-same way, into one shell for each first folder, depth and what the page hides: the navigation's
-links (shown at the side, or only in the menu) depend on the folder.
+same way, into one shell for each first folder and depth, on which the navigation's links
+depend, and for what the page hides, on which its layout does.
 Nothing here is MkDocs-specific: any engine that renders a page from a title and an HTML body
 can render the shell.
 """
@@ -49,18 +49,18 @@ def shell_page(folder: str) -> Page:
     return Page(f"{folder}/{SHELL_NAME}.md", TITLE_TOKEN, BODY_TOKEN, hide=RECORD_PAGE_HIDES)
 
 
-# What a page poured into a list shell may hide: the list pages hide the table of contents and
-# show the navigation; the statistics reports hide both.
-LIST_SHELL_HIDES = {LIST_PAGE_HIDES: LIST_SHELL_NAME, RECORD_PAGE_HIDES: f"{LIST_SHELL_NAME}-wide"}
+# What a page poured into a list shell may hide, and its shell's name: the list pages hide the
+# table of contents and show the navigation; the statistics reports hide both.
+LIST_SHELL_NAMES = {LIST_PAGE_HIDES: LIST_SHELL_NAME, RECORD_PAGE_HIDES: f"{LIST_SHELL_NAME}-wide"}
 ListShell = tuple[str, int, tuple[str, ...]]  # first folder, depth, what the page hides
 
 
-def list_shell_page(top: str, depth: int, hide: tuple[str, ...] = LIST_PAGE_HIDES) -> Page:
+def list_shell_page(top: str, depth: int, hide: tuple[str, ...]) -> Page:
     """The page the engine renders once for the pages out of the navigation `depth` folders deep
     under `top` that hide `hide` (archive.py's lists, the statistics reports): they lie at several
-    depths, and the navigation (in the menu, where it is hidden from the side) has links that
-    depend on the folder (from deals/2/, deals/ is ../)."""
-    parts = [top, LIST_SHELL_HIDES[hide], *["x"] * (depth - 2)]
+    depths, and the navigation (in the menu where it is hidden from the side) has links that
+    depend on the first folder and the depth (from deals/2/, deals/ is ../)."""
+    parts = [top, LIST_SHELL_NAMES[hide], *["x"] * (depth - 2)]
     return Page("/".join(parts) + ".md", TITLE_TOKEN, BODY_TOKEN, hide=hide)
 
 
@@ -72,7 +72,7 @@ def pours_into_list_shell(page: Page) -> bool:
         page.poured
         and not page.in_nav
         and page.meta is None
-        and page.hide in LIST_SHELL_HIDES
+        and page.hide in LIST_SHELL_NAMES
         and page.url.count("/") >= 2
     )
 
@@ -110,9 +110,10 @@ class Shell:
     def fill(self, page: Page) -> bytes:
         """The page's bytes: the shell with its title and article."""
         # Escaped as the front matter is: MkDocs' own page would hold these bytes.
+        # The address first: a title is the clerk's text, whatever it holds.
         title = front_matter_escaped(page.title)
-        head = self.before.replace(TITLE_TOKEN, title).replace(self.url, page.url)
-        tail = self.after.replace(TITLE_TOKEN, title).replace(self.url, page.url)
+        head = self.before.replace(self.url, page.url).replace(TITLE_TOKEN, title)
+        tail = self.after.replace(self.url, page.url).replace(TITLE_TOKEN, title)
         return (head + page.body_html.strip() + tail).encode("utf-8")
 
 
@@ -219,5 +220,5 @@ def pour_list_pages(site_dir: Path, pages: Sequence[Page]) -> dict[str, list[str
             target.write_bytes(shell.fill(page))
         urls[shell.url] = sorted(page.url for page in poured)
     for top, hide in sorted({(top, hide) for top, _, hide in by_shell}):
-        shutil.rmtree(site_dir / top / LIST_SHELL_HIDES[hide])
+        shutil.rmtree(site_dir / top / LIST_SHELL_NAMES[hide])
     return urls

@@ -73,7 +73,8 @@ class Page:
     in_nav: bool = False
     hide: tuple[str, ...] = ()
     meta: Mapping[str, Any] | None = None  # more front matter, e.g. the page's own `feeds`
-    # One of the many pages (notices, achievements, the list pages out of the navigation): poured
+    # One of the many pages (notices, achievements, the list pages out of the navigation, the
+    # statistics reports): poured
     # into a page the engine rendered once (generator/page_shell.py) instead of each going
     # through the engine.
     poured: bool = False
@@ -207,8 +208,8 @@ class Renderer:
         yield from self.record_pages()
 
     def engine_pages(self) -> list[Page]:
-        """The pages the site engine renders, one by one or (the list pages out of the navigation)
-        poured into a shell (page_shell.py): their number grows with the records, two hundred
+        """The pages the site engine renders, one by one or (the list pages out of the navigation,
+        the statistics reports) poured into a shell (page_shell.py): their number grows with the records, two hundred
         entries a page. The lists and the statistics take about as long as each other: with
         records enough, they are rendered side by side (forked.py)."""
         from generator.statistics import reports  # they import this module
