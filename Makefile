@@ -12,10 +12,12 @@ PORT ?= 8000
 
 .PHONY: install build serve test lint check clean
 
+# setuptools warns, in a box of asterisks, that a folder named like the package could shadow the
+# editable install: true of any checkout, and alarming to someone who only wants the site built.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
