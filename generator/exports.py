@@ -392,7 +392,7 @@ def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCac
     (site_dir / PORTAL_JSON).write_bytes(portal_json)
     rows = table_rows(portal)
     contents = {}
-    for table in tables(site_url):
+    for table in parts.tables.values():
         if table.file == "institutions.csv":  # a few hundred rows, made afresh
             contents[table.file] = table_bytes(table, rows[table.file])
         else:

@@ -74,9 +74,8 @@ class Page:
     hide: tuple[str, ...] = ()
     meta: Mapping[str, Any] | None = None  # more front matter, e.g. the page's own `feeds`
     # One of the many pages (notices, achievements, the list pages out of the navigation, the
-    # statistics reports): poured
-    # into a page the engine rendered once (generator/page_shell.py) instead of each going
-    # through the engine.
+    # statistics reports): poured into a page the engine rendered once (generator/page_shell.py)
+    # instead of each going through the engine.
     poured: bool = False
 
     @property
@@ -209,8 +208,8 @@ class Renderer:
 
     def engine_pages(self) -> list[Page]:
         """The pages the site engine renders, one by one or (the list pages out of the navigation,
-        the statistics reports) poured into a shell (page_shell.py): their number grows with the records, two hundred
-        entries a page. The lists and the statistics take about as long as each other: with
+        the statistics reports) poured into a shell (page_shell.py): their number grows with the
+        records, two hundred entries a page. The lists and the statistics take about as long as each other: with
         records enough, they are rendered side by side (forked.py)."""
         from generator.statistics import reports  # they import this module
         from generator.statistics_pages import statistics_pages

@@ -241,8 +241,11 @@
     var current = generation;
     var facets;
     try {
-      var found = searched.query ? await searchAll(searched.query, searched.options, current) : null;
-      facets = found ? found.facets : searched.query ? null : await pagefind.filters();
+      if (!searched.query) facets = await pagefind.filters();
+      else {
+        var found = await searchAll(searched.query, searched.options, current);
+        facets = found && found.facets;  // null: a newer search stopped this one
+      }
     } catch (error) {
       facetsFailed();
       return;
