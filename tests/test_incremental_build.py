@@ -246,11 +246,15 @@ def test_the_command_leaves_the_old_site_to_a_process_of_its_own(portal: Path, t
     assert_same_as_clean_build(portal, out)
 
 
+@pytest.mark.parametrize("render_workers", [1, 2])
 def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
-    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, render_workers: int
 ) -> None:
     """The replaced site is the next build's spare (recycling.py): its record folders and search
-    shards are taken as they are, and what a clean build would not have is cleared from them."""
+    shards are taken as they are, and what a clean build would not have is cleared from them.
+    With two workers, the changed pages are rendered in forked processes while this one links
+    the others (page_shell.py): the folders it lists here are those of the pages it linked."""
+    monkeypatch.setattr(generator.page_shell, "worker_count", lambda pages: render_workers)
     out = tmp_path / "incremental" / "site"
     build(portal, out)
     build(portal, out)
