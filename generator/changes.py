@@ -3,7 +3,7 @@ and each event in an achievement's history. Written as data/changes.json and fee
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -48,9 +48,10 @@ class Change:
     url: str
 
     def as_json(self) -> dict[str, str]:
-        # Field by field, in the dataclass's order: dataclasses.asdict deep-copies every value,
-        # a second per 10,000 records for a flat record of strings.
-        data = {item.name: getattr(self, item.name) for item in fields(self)}
+        # The fields as they are, in the dataclass's order (its __init__ sets them in that order):
+        # dataclasses.asdict deep-copies every value, a second per 10,000 records, and a dict
+        # made field by field with fields() took 0.78 s of the 1.9 s of 106,000 changes.
+        data = dict(self.__dict__)
         data["date"] = self.date.isoformat()
         return data
 
