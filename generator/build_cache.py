@@ -23,6 +23,7 @@ pickled records (record_cache.py), and a pull request must never be able to plan
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -152,8 +154,8 @@ class BuildCache:
     def open(cls, folder: Path, site: Path) -> BuildCache:
         cache = cls(folder, site.resolve())
         try:
-            manifest = orjson.loads((folder / MANIFEST).read_bytes())
-        except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
+            manifest = _manifest_of((folder / MANIFEST).read_bytes())
+        except (OSError, ValueError):
             return cache  # no previous build, or a manifest cut short: build everything
         if (
             not isinstance(manifest, dict)
@@ -267,9 +269,26 @@ class BuildCache:
             manifest["spare"] = {"tree": self.previous_tree, "folders": self.previous_folders}
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
-        # orjson: the standard library's encoder took 0.45 s for fifty thousand pages, on every build.
-        temporary.write_bytes(orjson.dumps(manifest))
+        temporary.write_bytes(_manifest_bytes(manifest))
         temporary.replace(self.folder / MANIFEST)
+
+
+def _manifest_of(data: bytes) -> Any:
+    """What _manifest_bytes wrote; ValueError when it is not JSON (cut short, damaged)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:  # or escaped by the standard library (see _manifest_bytes)
+        return json.loads(data)
+
+
+def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """orjson's: the standard library's encoder took 0.45 s for fifty thousand pages, on every
+    build. A text orjson refuses (a path with a lone surrogate, from bytes that are not UTF-8)
+    the standard library escapes: the site is in place already, and its manifest is written."""
+    try:
+        return orjson.dumps(manifest)
+    except orjson.JSONEncodeError:
+        return json.dumps(manifest, separators=(",", ":")).encode("utf-8")
 
 
 def _tree_of(site: Path) -> int | None:

@@ -15,6 +15,7 @@ can render the shell.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -126,9 +127,9 @@ def pour_record_pages(
 
     This process keys every page and links those the published site has; the pages to render are
     rendered beside it, in as many forked processes as there are cores when they are enough to
-    pay for them. A rebuild after one change renders one page: keying and linking fifty thousand
-    in forked processes took 4.3 s, every object they touched copied into each (its reference
-    count is written), against 1.5 s here."""
+    pay for them. A rebuild after one change renders a few pages (the record's, and those that
+    show its title): keying and linking fifty thousand in forked processes took 4.3 s, every
+    object they touched copied into each (its reference count is written), against 1.5 s here."""
     if not folders:
         return {}
     recycled = cache.recycled if cache is not None else None
@@ -142,11 +143,7 @@ def pour_record_pages(
     workers = worker_count(len(wanted))  # one below a few hundred pages (forked.py)
     parts = [wanted[index::workers] for index in range(workers)] if workers > 1 else []
     with forked_beside(*(partial(job.render, part) for part in parts)) as waits:
-        linked = job.link(linkable)
-        # A page whose published file did not match its entry is rendered here, as are all of
-        # them when they are too few for other processes.
-        unlinked = [item for item in linkable if item[0] not in linked]
-        placed = [*linked.values(), *job.render(unlinked if parts else [*wanted, *unlinked])]
+        placed = job.link(linkable) + job.render([] if parts else wanted)
         placed += [page for wait in waits for page in wait()]
     urls: dict[str, list[str]] = {folder: [] for folder in folders}
     for folder, url, entry, reused in placed:
@@ -163,9 +160,11 @@ def pour_record_pages(
     return urls
 
 
-# A record page to render or link: its source and its key ("" without a cache; None when the
-# process that renders it is to make it).
+# A record page to render: its source and its key ("" without a cache; None when the process
+# that renders it is to make it).
 _Item = tuple[str, str | None]
+# A record page the published site has: its source, the published file, its entry and status.
+_Linkable = tuple[str, Path, PageEntry, os.stat_result]
 _Placed = tuple[str, str, PageEntry, bool]  # folder, URL, cache entry, whether it was reused
 
 
@@ -179,18 +178,22 @@ class _Job:
     # Where files replaced in folders taken from the spare go; None when the folders are fresh (recycling.py).
     set_aside: Path | None = None
 
-    def sort(self, src_uris: list[str]) -> tuple[list[_Item], list[_Item]]:
-        """The pages to render, and those whose key the published site's entry has (to be linked).
-        Without a published site nothing is keyed here: the processes that render key their pages."""
+    def sort(self, src_uris: list[str]) -> tuple[list[_Item], list[_Linkable]]:
+        """The pages to render, and those the published site has as this build would render them
+        (their key in its entry, their file as the entry says), to be linked. Without the
+        previous build's entries nothing is keyed here: the processes that render key their pages."""
         cache = self.cache
         if cache is None or not cache.previous_pages:
             return [(src_uri, None if cache is not None else "") for src_uri in src_uris], []
         wanted: list[_Item] = []
-        linkable: list[_Item] = []
+        linkable: list[_Linkable] = []
         for src_uri in src_uris:
             key = self.key(src_uri)
-            entry = cache.previous_pages.get(page_url(src_uri))
-            (linkable if entry is not None and entry.key == key else wanted).append((src_uri, key))
+            published = cache.reusable_page(page_url(src_uri), key)
+            if published is None:
+                wanted.append((src_uri, key))
+            else:
+                linkable.append((src_uri, *published))
         return wanted, linkable
 
     def key(self, src_uri: str) -> str:
@@ -199,16 +202,10 @@ class _Job:
         inputs = self.renderer.record_page_inputs(src_uri)
         return text_digest(self.cache.code, self.shell_digests[folder], inputs)
 
-    def link(self, items: list[_Item]) -> dict[str, _Placed]:
-        """Each page the published site has, as its entry says, linked from there; by source."""
-        assert self.cache is not None or not items
-        placed = {}
-        for src_uri, key in items:
+    def link(self, pages: list[_Linkable]) -> list[_Placed]:
+        placed = []
+        for src_uri, path, entry, status in pages:
             folder, url, target = self._place(src_uri)
-            published = self.cache.reusable_page(url, key or "") if self.cache is not None else None
-            if published is None:
-                continue
-            path, entry, status = published
             if self.set_aside is not None:
                 as_left = self._as_left(url, target)
                 linked = place_link(path, status, target, folder_as_left=as_left, set_aside=self.set_aside)
@@ -217,7 +214,7 @@ class _Job:
                 linked = link_or_copy(path, target)
             # A link is the published file, whose size and time its entry has; a copy has its own.
             reused = entry if linked else PageEntry.of_file(entry.key, target, entry.searched)
-            placed[src_uri] = (folder, url, reused, True)
+            placed.append((folder, url, reused, True))
         return placed
 
     def render(self, items: list[_Item]) -> list[_Placed]:

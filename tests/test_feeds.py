@@ -188,6 +188,24 @@ def test_changes_feed_is_feedgens_own_document(portal: Portal, tmp_path: Path) -
     assert (tmp_path / "feeds" / "changes.atom").read_bytes() == ATOM.serialise(generator)
 
 
+def test_each_change_in_changes_json_has_every_field_in_order(portal: Portal) -> None:
+    """Change.as_json copies the dataclass's __dict__: the fields, in their order, dates as text."""
+    from dataclasses import fields
+
+    from generator.changes import Change
+
+    changes = portal_changes(portal, SITE_URL)
+    assert changes
+    for change in changes:
+        data = change.as_json()
+        assert list(data) == [item.name for item in fields(Change)]
+        assert data["date"] == change.date.isoformat()
+        assert data == {
+            **{item.name: getattr(change, item.name) for item in fields(Change)},
+            "date": data["date"],
+        }
+
+
 def test_feeds_carry_the_newest_entries_only(portal: Portal, tmp_path: Path) -> None:
     """A feed keeps the newest `limit` entries (a reader keeps what it has seen); the open-notices
     feed keeps every notice open today, and data/changes.json every change."""

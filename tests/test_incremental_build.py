@@ -21,7 +21,7 @@ import pytest
 import generator.page_shell
 import generator.recycling
 import generator.scratch
-from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache
+from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache, PageEntry
 from generator.calendars import in_calendar
 from generator.errors import ToolFailed
 from generator.fragments import Fragments
@@ -196,6 +196,17 @@ def test_a_published_page_touched_by_hand_is_rendered_again(portal: Path, tmp_pa
     assert_same_as_clean_build(portal, out)
 
 
+def test_a_manifest_for_a_site_whose_path_is_not_utf8_is_written_and_read_back(tmp_path: Path) -> None:
+    """orjson refuses a lone surrogate (a path of bytes that are not UTF-8); the standard
+    library writes and reads it, after the site is in place."""
+    site = tmp_path / os.fsdecode(b"site-\xff")
+    site.mkdir()
+    cache = BuildCache(tmp_path / "cache", site.resolve())
+    cache.pages["notices/x/"] = PageEntry("key", 1, 2, "searched")
+    cache.save()
+    assert BuildCache.open(tmp_path / "cache", site).previous_pages == cache.pages
+
+
 def test_a_manifest_from_other_code_or_cut_short_reuses_nothing(portal: Path, tmp_path: Path) -> None:
     out = tmp_path / "incremental" / "site"
     build(portal, out)
@@ -266,6 +277,8 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
     # one whose time is then put back, a record folder of a record since removed, a page
     # replaced by hand, a file beside the pages, a file of a search shard.
     (spare / "achievements" / "gnas-2024-002" / "notes.txt").write_text("left here", encoding="utf-8")
+    # In the folder of the notice that changes, whose page is rendered (beside, with two workers).
+    (spare / "notices" / "jhust-2024-n01" / "notes.txt").write_text("left here", encoding="utf-8")
     hidden = spare / "achievements" / "gnas-2024-003"
     status = hidden.stat()
     (hidden / "versions").mkdir()
@@ -295,7 +308,8 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
     assert result.cache is not None and result.cache.reused_pages > NOTICES + ACHIEVEMENTS - 6
     # Only the folders changed since their build are listed; the others are known by their time.
     if counts_subfolders(tmp_path):
-        assert sorted(listed) == ["gnas-2024-002", "gnas-2024-003", "gnas-2025-n01"]
+        rendered_here = ["jhust-2024-n01"] if render_workers == 1 else []
+        assert sorted(listed) == sorted(["gnas-2024-002", "gnas-2024-003", "gnas-2025-n01", *rendered_here])
     else:
         assert len(listed) > NOTICES
     # Taken: the record folder, and the one shard whose pages are unchanged and left untouched.
