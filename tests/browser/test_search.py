@@ -263,3 +263,23 @@ def test_pagefind_cuts_a_query_at_spaces_and_chinese_punctuation_only(browser: A
     urls = _result_urls(_search_page(browser, site_url, "赣南科学院（示例）"))
     # As typed, the words 赣南科学院 and 示例: the unit's own pages, before any a cut finds.
     assert len(urls) > 10 and all("gnas" in url for url in urls[:10])
+
+
+def test_pagefind_searches_in_its_worker_with_the_pages_word_segmenter(browser: Any, site_url: str) -> None:
+    """Pagefind searches in its worker, off the page's thread (at 50,000 records a common word
+    held the thread for 2.6 s): the built worker script starts with portal-words.js, so the
+    worker cuts a query as the page does, and 赋权 finds the word 先赋权后转化 holds."""
+    page = _search_page(browser, site_url, "赋权")
+    _wait_until_shown(page)
+    workers = [worker for worker in page.workers if worker.url.endswith("/pagefind/pagefind-worker.js")]
+    assert len(workers) == 1
+    words = workers[0].evaluate(
+        """text => Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(text))
+            .filter(part => part.isWordLike).map(part => part.segment)""",
+        "赋权 赣南科学院（示例）",
+    )
+    assert words == ["赋权", "赣南科学院", "示例"]
+    # The browser's own, which the page keeps for its segmentations, cuts it in two.
+    own = "Array.from(new portalWords.BrowserSegmenter('zh', { granularity: 'word' }).segment('赋权'))"
+    assert page.evaluate(f"{own}.map(part => part.segment)") == ["赋", "权"]
+    assert len(_result_urls(page)) > 20

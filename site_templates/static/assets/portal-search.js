@@ -12,11 +12,13 @@
  * Pagefind 1.5 cuts every query it is given into words with Intl.Segmenter itself, and the
  * browser's dictionary is not the one the index was cut with: it cuts 赋权 into 赋/权, so the
  * word 赋权 of 先赋权后转化 was never looked up, and neither was a query "as typed". A
- * segmentation above is already cut, at its spaces: while this page searches, Pagefind's word
- * segmenter cuts at spaces and Chinese punctuation only (typedWordsSegmenter). So Pagefind
- * runs on this page's thread (noWorker): its worker would use the browser's own. The price, at
- * 50,000 records: a word on 40,000 pages holds the thread in tasks of up to 0.6 s (in all 8 s,
- * where the worker took 15 s and missed 3,000 of the pages); a word on 9,000 pages, 0.14 s.
+ * segmentation above is already cut, at its spaces: Pagefind's word segmenter cuts at spaces
+ * and Chinese punctuation only (portal-words.js, loaded before this script and put at the head
+ * of Pagefind's worker script), so Pagefind searches in its worker, off this page's thread. At
+ * 50,000 records, on this page's thread a word on 40,000 pages held it in tasks of up to 2.6 s
+ * (the search took 6.0 s); in the worker, up to 0.17 s (4.0 s), with the same results. Over a
+ * "fast 3G" line the worker's script costs a second: first results for 稀土 after 15.9 s, 14.9 s
+ * on this page's thread.
  */
 (function () {
   "use strict";
@@ -41,26 +43,9 @@
   var facetsLoaded = false;
   var searched = { query: "", options: {} };  // what the results on screen answer
 
-  var BrowserSegmenter = window.Intl && Intl.Segmenter ? Intl.Segmenter : null;
+  // The browser's own word segmenter, which portal-words.js has replaced for Pagefind.
+  var BrowserSegmenter = window.portalWords ? window.portalWords.BrowserSegmenter : null;
   var segmenter = BrowserSegmenter ? new BrowserSegmenter("zh", { granularity: "word" }) : null;
-  // What parts a typed word: spaces, and Chinese punctuation (、，。（）“” and the like), which
-  // Pagefind would drop from inside a word, gluing 赣南科学院（示例） into one no page holds. Not
-  // ASCII punctuation: the dot of 2019101234567.8 belongs to the number.
-  var BETWEEN_WORDS = /([\s\u2018-\u201f\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+)/;
-
-  // Intl.Segmenter for Pagefind's search (see the top): a word is what lies between spaces and
-  // Chinese punctuation; graphemes, and any other granularity, are the browser's.
-  function typedWordsSegmenter(locale, options) {
-    if (!options || options.granularity !== "word") return new BrowserSegmenter(locale, options);
-    return {
-      segment: function (text) {
-        return String(text).split(BETWEEN_WORDS).filter(Boolean).map(function (part) {
-          return { segment: part, isWordLike: !BETWEEN_WORDS.test(part) };
-        });
-      },
-    };
-  }
-  if (BrowserSegmenter) Intl.Segmenter = typedWordsSegmenter;
 
   function words(term) {
     if (!segmenter) return term.split(/\s+/).filter(Boolean);
@@ -331,9 +316,7 @@
   import(new URL("pagefind.js", bundle).href).then(async function (module) {
     pagefind = module;
     var baseUrl = new URL(root.getAttribute("data-site-root"), window.location.href).pathname;
-    // Before init(): Pagefind reads noWorker when it makes its instance, and would pass it to
-    // its worker after. Without Intl.Segmenter there is nothing to set aside: the worker it is.
-    await pagefind.options({ baseUrl: baseUrl, noWorker: !!BrowserSegmenter });
+    await pagefind.options({ baseUrl: baseUrl });
     await pagefind.init();
     await mergeShards(bundle, baseUrl);
     // Pagefind fills a search's filter counts only once the filter index is loaded. On a phone
