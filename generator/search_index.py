@@ -36,7 +36,7 @@ SHARD_MANIFEST = "shards.json"  # the shards the search page merges
 # gave the first results for 稀土 after 7.5 s, against 7.0–7.1 s for 13 shards of 5,000.
 DEFAULT_SHARD_PAGES = 2500
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
-WORDS_SCRIPT = "assets/portal-words.js"  # the search page's word segmenter (portal-search.js)
+WORDS_SCRIPT = "assets/portal-words.js"  # the search page's word segmenter, in the page and the worker
 WORKER_SCRIPT = "pagefind-worker.js"
 PARALLEL_RUNS = 2
 
@@ -261,7 +261,12 @@ def give_worker_our_words(site_dir: Path, bundle: Path) -> None:
             f"缺少 {WORDS_SCRIPT} 或 Pagefind 的 {WORKER_SCRIPT}，搜索无法按输入的词切分。请检查主题文件夹"
             f" site_templates/static/assets/。(missing {words if not words.is_file() else worker})",
         )
-    worker.write_bytes(words.read_bytes() + b"\n" + worker.read_bytes())
+    script = worker.read_bytes()
+    if script.lstrip().startswith((b'"use strict"', b"'use strict'")):  # the prefix would undo it
+        raise StageFailed(
+            "search", f"{worker} 以 use strict 开头，无法在其前加入分词脚本 (a Pagefind release to check)"
+        )
+    worker.write_bytes(words.read_bytes() + b"\n" + script)
 
 
 def _run_pagefind(site: Path, output: Path) -> None:

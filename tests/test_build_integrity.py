@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import generator.search_index
-from generator.errors import InvalidRecords, ToolFailed
+from generator.errors import InvalidRecords, StageFailed, ToolFailed
 from generator.recycling import spare_folder
 from generator.scratch import Scratch
 from generator.site import build_site
@@ -102,9 +102,30 @@ def test_pagefind_gives_the_same_index_from_the_search_copies(
                 ]
                 assert len(cut) > 40, "the record pages and lists are cut to their article"
     assert tree_hashes(tmp_path / "whole-bundle") == tree_hashes(tmp_path / "copies-bundle")
+    # The build puts the page's word segmenter at the head of the main bundle's worker script.
+    generator.search_index.give_worker_our_words(site, tmp_path / "copies-bundle")
     published = tree_hashes(site / "pagefind")
     del published["shards.json"]  # the search page's list of shards, written beside the bundle
     assert tree_hashes(tmp_path / "copies-bundle") == published
+
+
+def test_the_worker_gets_the_word_segmenter_once_or_the_search_stage_says_why(tmp_path: Path) -> None:
+    """The main bundle's worker script starts with portal-words.js; without it, or before a
+    `use strict` its head would undo, the stage fails and names the file."""
+    site, bundle = tmp_path / "site", tmp_path / "bundle"
+    (site / "assets").mkdir(parents=True)
+    bundle.mkdir()
+    worker = bundle / generator.search_index.WORKER_SCRIPT
+    worker.write_bytes(b"const pagefind_version='1.5.2';")
+    with pytest.raises(StageFailed, match=r"portal-words\.js"):
+        generator.search_index.give_worker_our_words(site, bundle)
+    words = (REPO / "site_templates" / "static" / generator.search_index.WORDS_SCRIPT).read_bytes()
+    (site / generator.search_index.WORDS_SCRIPT).write_bytes(words)
+    generator.search_index.give_worker_our_words(site, bundle)
+    assert worker.read_bytes() == words + b"\nconst pagefind_version='1.5.2';"
+    worker.write_bytes(b'"use strict";const pagefind_version=1;')
+    with pytest.raises(StageFailed, match="use strict"):
+        generator.search_index.give_worker_our_words(site, bundle)
 
 
 def _copy_pages(site: Path, folder: Path, pages: list[str]) -> None:

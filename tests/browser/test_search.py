@@ -246,7 +246,7 @@ def test_pages_holding_the_word_as_typed_come_before_those_found_by_its_pieces(
 
 def test_pagefind_cuts_a_query_at_spaces_and_chinese_punctuation_only(browser: Any, site_url: str) -> None:
     """The browser's segmenter cuts 赋权 into 赋/权, a word the index holds whole: on the search
-    page Pagefind's word segmenter cuts where the query does (portal-search.js), and the
+    page Pagefind's word segmenter cuts where the query does (portal-words.js), and the
     ASCII dot of a registration number stays in its word; graphemes are the browser's."""
     page = _search_page(browser, site_url)
     words = page.evaluate(
@@ -269,10 +269,18 @@ def test_pagefind_searches_in_its_worker_with_the_pages_word_segmenter(browser: 
     """Pagefind searches in its worker, off the page's thread (at 50,000 records a common word
     held the thread for 2.6 s): the built worker script starts with portal-words.js, so the
     worker cuts a query as the page does, and 赋权 finds the word 先赋权后转化 holds."""
-    page = _search_page(browser, site_url, "赋权")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(f"{site_url}search/?q=赋权")
     _wait_until_shown(page)
     workers = [worker for worker in page.workers if worker.url.endswith("/pagefind/pagefind-worker.js")]
     assert len(workers) == 1
+    # Pagefind keeps a worker it gave up on: that it searched there, the page fetched no index.
+    assert not [message for message in messages if "falling back to main thread" in message]
+    fetched = page.evaluate("performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert not [url for url in fetched if "/pagefind/index/" in url or "wasm" in url]
+    assert any(url.endswith("pagefind.js") for url in fetched)
     words = workers[0].evaluate(
         """text => Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(text))
             .filter(part => part.isWordLike).map(part => part.segment)""",

@@ -179,8 +179,8 @@
   // A result comes first by the first segmentation that found it (its tier), with that one's
   // score or place: the segmentations closest to what was typed come first (variants), and a cut
   // finds pages by any word that begins with its pieces (赣南科学院 cut as 赣南科 学院 finds
-  // 赣南理工学院's pages). One after another, on the page's thread (see the top): a newer search
-  // (`generation` past `current`) stops this one, which returns null.
+  // 赣南理工学院's pages). One after another: a newer search (`generation` past `current`) stops
+  // this one, which returns null.
   async function searchAll(query, options, current) {
     var searches = [];
     for (var text of variants(query)) {
@@ -240,9 +240,21 @@
     root.setAttribute("data-facets", "ready");
   }
 
+  // A search that fails (Pagefind's worker gone, an index file that did not come) says so,
+  // instead of leaving "searching" on screen; an older one failing leaves the newer's alone.
   async function run() {
-    var query = input.value.trim();
     var current = ++generation;
+    try {
+      await search(current);
+    } catch (error) {
+      if (current !== generation) return;
+      statusLine.textContent = "搜索出错，请刷新页面再试，或在“全部公示”中浏览。";
+      setState("failed");
+    }
+  }
+
+  async function search(current) {
+    var query = input.value.trim();
     list.innerHTML = "";
     moreButton.hidden = true;
     if (!pagefind) return;
