@@ -291,3 +291,22 @@ def test_pagefind_searches_in_its_worker_with_the_pages_word_segmenter(browser: 
     own = "Array.from(new portalWords.BrowserSegmenter('zh', { granularity: 'word' }).segment('赋权'))"
     assert page.evaluate(f"{own}.map(part => part.segment)") == ["赋", "权"]
     assert len(_result_urls(page)) > 20
+
+
+def test_a_search_whose_index_files_do_not_come_says_so(browser: Any, site_url: str) -> None:
+    """Once the page is up, a search whose index files fail (the line dropped, Pagefind's worker
+    gone) says it failed instead of staying "searching"."""
+    page = _search_page(browser, site_url, "稀土")
+    _wait_until_shown(page)
+    refused: list[str] = []
+
+    def refuse(route: Any) -> None:
+        refused.append(route.request.url)
+        route.abort()
+
+    page.route("**/pagefind/index/**", refuse)
+    page.route("**/pagefind/fragment/**", refuse)
+    page.fill("#portal-search-input", "纪检监察室")
+    page.wait_for_selector(".portal-search-page[data-state='failed']", state="attached", timeout=20_000)
+    assert refused, "the worker's requests go through the page's routes"
+    assert "搜索出错" in page.locator("#portal-search-status").inner_text()
