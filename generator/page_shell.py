@@ -128,8 +128,9 @@ def pour_record_pages(
     This process keys every page and links those the published site has; the pages to render are
     rendered beside it, in as many forked processes as there are cores when they are enough to
     pay for them. A rebuild after one change renders a few pages (the record's, and those that
-    show its title): keying and linking fifty thousand in forked processes took 4.3 s, every
-    object they touched copied into each (its reference count is written), against 1.5 s here."""
+    show its title), and forks nothing: at 50,000 pages, keying and linking here takes about as
+    long as in two forked processes (3.9–4.7 s against 4.3 s), which copied into each every
+    object they touched (a reference count is a write), and the rebuild took 2.4 s less CPU."""
     if not folders:
         return {}
     recycled = cache.recycled if cache is not None else None
