@@ -161,8 +161,7 @@ def pour_record_pages(
     return urls
 
 
-# A record page to render: its source and its key ("" without a cache; None when the process
-# that renders it is to make it).
+# A record page to render: its source and its key (None: the process that renders it makes it).
 _Item = tuple[str, str | None]
 # A record page the published site has: its source, the published file, its entry and status.
 _Linkable = tuple[str, Path, PageEntry, os.stat_result]
@@ -185,7 +184,7 @@ class _Job:
         previous build's entries nothing is keyed here: the processes that render key their pages."""
         cache = self.cache
         if cache is None or not cache.previous_pages:
-            return [(src_uri, None if cache is not None else "") for src_uri in src_uris], []
+            return [(src_uri, None) for src_uri in src_uris], []
         wanted: list[_Item] = []
         linkable: list[_Linkable] = []
         for src_uri in src_uris:
@@ -198,7 +197,9 @@ class _Job:
         return wanted, linkable
 
     def key(self, src_uri: str) -> str:
-        assert self.cache is not None
+        """The page's key in the build cache; none without a cache."""
+        if self.cache is None:
+            return ""
         folder = src_uri.split("/", 1)[0]
         inputs = self.renderer.record_page_inputs(src_uri)
         return text_digest(self.cache.code, self.shell_digests[folder], inputs)

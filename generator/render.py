@@ -209,8 +209,8 @@ class Renderer:
     def engine_pages(self) -> list[Page]:
         """The pages the site engine renders, one by one or (the list pages out of the navigation,
         the statistics reports) poured into a shell (page_shell.py): their number grows with the
-        records, two hundred entries a page. The lists and the statistics take about as long as each other: with
-        records enough, they are rendered side by side (forked.py)."""
+        records, two hundred entries a page. The lists and the statistics take about as long as
+        each other: with records enough, they are rendered side by side (forked.py)."""
         from generator.statistics import reports  # they import this module
         from generator.statistics_pages import statistics_pages
 
