@@ -215,20 +215,19 @@ class BuildCache:
         self.tree = _tree_of(site_dir)
         self.folders = {url: (site_dir / url).stat().st_mtime_ns for url in self.pages}
 
-    def reusable_page(self, url: str, key: str) -> tuple[Path, PageEntry, os.stat_result] | None:
-        """The published file of the page at `url`, when it is what `key` would render; its
-        entry (which the file matches), and its status."""
+    def published_page(self, url: str) -> os.stat_result | None:
+        """The status of the published file of the page at `url`, when it is still the file
+        its entry describes (its size and modification time)."""
         entry = self.previous_pages.get(url)
-        if entry is None or entry.key != key:
+        if entry is None:
             return None
-        path = self.site / url / "index.html"
         try:
-            status = path.stat()
+            status = (self.site / url / "index.html").stat()
         except OSError:
             return None
         if status.st_size != entry.size or status.st_mtime_ns != entry.mtime_ns:
             return None
-        return path, entry, status
+        return status
 
     def index_digest(self, pages: Iterable[str], page_digests: Mapping[str, str], inputs: str) -> str:
         """The digest of a search index's input: each page's path and the digest of what Pagefind

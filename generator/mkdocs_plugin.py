@@ -19,11 +19,13 @@ from generator.build_cache import BuildCache
 from generator.check import check_portal
 from generator.clock import resolve_today
 from generator.page_shell import (
+    FactsOf,
     list_shell_of,
     list_shell_page,
     pour_list_pages,
     pour_record_pages,
     pours_into_list_shell,
+    record_page_facts,
     shell_page,
 )
 from generator.paths import RECORD_FOLDERS
@@ -66,6 +68,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # run beside MkDocs and the record pages, and are finished after those.
         self.stages = ExitStack()
         self.finish_stages: Callable[[], None] | None = None
+        # What the pour is to know of each record page, found out beside the engine (page_shell.py).
+        self.record_page_facts: FactsOf | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).resolve()
@@ -98,6 +102,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.portal is not None
         self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root, self.cache)
+        self.record_page_facts = self.stages.enter_context(
+            record_page_facts(renderer, self.cache, POURED_FOLDERS)
+        )
         with phase("render"):
             given: list[Page] = []
             self.shell_poured_pages = []
@@ -140,7 +147,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         site_dir = Path(config.site_dir)
         with self.stages:
             with phase("render"):
-                poured = pour_record_pages(self.renderer, site_dir, POURED_FOLDERS, self.cache)
+                poured = pour_record_pages(
+                    self.renderer, site_dir, POURED_FOLDERS, self.cache, self.record_page_facts
+                )
                 by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
                 by_shell |= pour_list_pages(site_dir, self.shell_poured_pages)
                 write_sitemap(site_dir, config.site_url or "", self.portal, by_shell)

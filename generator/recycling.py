@@ -101,7 +101,7 @@ def place_link(
     kept when it already is, else replaced (the file there is moved into `set_aside`). Whether
     it is that file, not a copy of it."""
     with _page_folder(target.parent, folder_as_left):
-        if _same_file(source_status, target):
+        if same_file(source_status, target):
             return True
         _set_aside(target, set_aside)
         return link_or_copy(source, target)
@@ -136,7 +136,8 @@ def _page_folder(folder: Path, as_left: bool) -> Iterator[None]:
         clear_strays(folder)
 
 
-def _same_file(wanted: os.stat_result, target: Path) -> bool:
+def same_file(wanted: os.stat_result, target: Path) -> bool:
+    """Whether `target` is the file of status `wanted` (the same inode), not a link to it."""
     try:
         kept = target.lstat()  # a link to the right file is not the file a clean build writes
     except OSError:
@@ -169,13 +170,13 @@ def same_tree(candidate: Path, root: Path, reference: Path) -> bool:
     files and folders of `reference`, each file the same (inode). The inodes come from the
     folder listings: no file is looked up, which in a shard of thousands of files not read since
     two builds back took seconds."""
-    if not _reached_directly(candidate, root):
+    if not real_folder_reached_directly(candidate, root):
         return False
     found = _entries_under(candidate)
     return found is not None and found == _entries_under(reference)
 
 
-def _reached_directly(folder: Path, root: Path) -> bool:
+def real_folder_reached_directly(folder: Path, root: Path) -> bool:
     """A real folder, and no link on the way to it from `root` (one could lead into the published site)."""
     try:
         return folder.is_dir() and folder.resolve() == root.resolve() / folder.relative_to(root)

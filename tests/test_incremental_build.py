@@ -25,11 +25,13 @@ from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache, PageEnt
 from generator.calendars import in_calendar
 from generator.errors import ToolFailed
 from generator.fragments import Fragments
+from generator.page_shell import record_page_facts
 from generator.portal import NoticeView
-from generator.recycling import spare_folder
+from generator.recycling import spare_folder, take_spare
+from generator.render import RECORD_PAGE_FOLDERS, Renderer
 from generator.scratch import PLACE_VARIABLE, Scratch
 from generator.search_index import PARALLEL_RUNS, SHARD_PAGES_VARIABLE
-from generator.site import BuildResult, build_site
+from generator.site import BuildResult, build_site, prepare
 from tests.test_build_integrity import RECORD_FOLDERS, REPO, leftovers, tree_hashes
 
 EXAMPLE_DATE = date(2025, 9, 22)
@@ -320,6 +322,32 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
     assert not (out / "notices" / "removed-2024-n01").exists()
     assert leftovers(out) == []
     assert_same_as_clean_build(portal, out)
+
+
+def test_what_the_pour_needs_of_each_page_is_found_out_alike_beside_the_engine_and_here(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild finds out, in a forked process beside the site engine, whether each record
+    page can be reused and whether the spare holds it in place already (page_shell.py): the
+    same facts as this process finds. A page whose folder in the spare is not as its build left
+    it (a stray file in it) is to be linked again, not kept."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    build(portal, out)
+    (spare_folder(out) / "achievements" / "gnas-2024-002" / "notes.txt").write_text("left", encoding="utf-8")
+    prepared, _ = prepare(portal, EXAMPLE_DATE, strict=False, frozen=False)
+    cache = BuildCache.open(out.parent / "cache", out)
+    cache.take(take_spare(out))
+    renderer = Renderer(prepared, "https://notice-portal.example.cn/", portal, cache)
+    found = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(generator.page_shell, "worker_count", lambda pages, workers=workers: workers)
+        with record_page_facts(renderer, cache, RECORD_PAGE_FOLDERS) as facts:
+            found[workers] = facts()
+    assert found[1] == found[2]
+    assert len(found[1]) == NOTICES + ACHIEVEMENTS
+    assert found[1][f"achievements/{ACHIEVEMENT}.md"][1:] == (True, True)  # published, and in place
+    assert found[1]["achievements/gnas-2024-002.md"][1:] == (True, False)
 
 
 def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path: Path) -> None:
