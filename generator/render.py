@@ -24,7 +24,7 @@ from generator.archive import achievements_folder, institution_folder, notices_f
 from generator.build_cache import BuildCache, fragments_of
 from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
-from generator.forked import run_forked, worker_count
+from generator.forked import forked_beside, worker_count
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
 from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
@@ -215,10 +215,13 @@ class Renderer:
         from generator.statistics_pages import statistics_pages
 
         reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
-        parts = run_forked(
-            [self._lists, lambda: list(statistics_pages(self))], worker_count(self.portal.record_count)
-        )
-        return [page for part in parts for page in part]
+        if worker_count(self.portal.record_count) == 1:
+            return [*self._lists(), *statistics_pages(self)]
+        # The lists in a forked process, the reports here: a second process would have copied
+        # the pages of memory this one touches, and sent twelve megabytes of reports back.
+        with forked_beside(self._lists) as (lists,):
+            statistics = list(statistics_pages(self))
+            return [*lists(), *statistics]
 
     def _lists(self) -> list[Page]:
         pages = [*self.listing_pages(), *self.unit_pages()]
