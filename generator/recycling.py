@@ -136,10 +136,10 @@ def _page_folder(folder: Path, as_left: bool) -> Iterator[None]:
         clear_strays(folder)
 
 
-def same_file(wanted: os.stat_result, target: Path) -> bool:
+def same_file(wanted: os.stat_result, target: Path | str) -> bool:
     """Whether `target` is the file of status `wanted` (the same inode), not a link to it."""
     try:
-        kept = target.lstat()  # a link to the right file is not the file a clean build writes
+        kept = os.lstat(target)  # a link to the right file is not the file a clean build writes
     except OSError:
         return False
     return (kept.st_ino, kept.st_dev) == (wanted.st_ino, wanted.st_dev)
