@@ -18,14 +18,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.build_cache import BuildCache
 from generator.check import check_portal
 from generator.clock import resolve_today
+from generator.page_facts import FactsOf, record_page_facts
 from generator.page_shell import (
-    FactsOf,
     list_shell_of,
     list_shell_page,
     pour_list_pages,
     pour_record_pages,
     pours_into_list_shell,
-    record_page_facts,
     shell_page,
 )
 from generator.paths import RECORD_FOLDERS
@@ -68,7 +67,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # run beside MkDocs and the record pages, and are finished after those.
         self.stages = ExitStack()
         self.finish_stages: Callable[[], None] | None = None
-        # What the pour is to know of each record page, found out beside the engine (page_shell.py).
+        # What the pour is to know of each record page, found out beside the engine (page_facts.py).
         self.record_page_facts: FactsOf | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -144,6 +143,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.portal is not None and self.renderer is not None and self.finish_stages is not None
+        assert self.record_page_facts is not None
         site_dir = Path(config.site_dir)
         with self.stages:
             with phase("render"):

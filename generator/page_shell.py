@@ -16,23 +16,15 @@ can render the shell.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import forked_beside, worker_count
-from generator.recycling import (
-    adopt_folders,
-    clear_stale,
-    place_bytes,
-    place_link,
-    real_folder_reached_directly,
-    same_file,
-    set_aside_folder,
-)
+from generator.page_facts import FactsOf, PageFacts, page_facts
+from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link, set_aside_folder
 from generator.render import (
     LIST_PAGE_HIDES,
     RECORD_PAGE_HIDES,
@@ -126,86 +118,21 @@ class Shell:
         return (head + page.body_html.strip() + tail).encode("utf-8")
 
 
-# What is found out about a record page before it is poured (record_page_facts): the digest of
-# what it shows (Renderer.record_page_inputs), whether its published file is still the one its
-# entry describes, and whether the spare holds that very file in a folder as its build left it.
-_Facts = tuple[str, bool, bool]
-FactsOf = Callable[[], dict[str, _Facts]]
-
-
-@contextmanager
-def record_page_facts(
-    renderer: Renderer, cache: BuildCache | None, folders: Sequence[str]
-) -> Iterator[FactsOf]:
-    """What the pour needs to know of each record page to tell whether it can be reused, found
-    out beside the site engine. Found out in the pour, after the engine, it took 2.9 of the 4.1 s
-    the pour took in a rebuild at 50,000 records (keying the pages, and three `stat` calls a
-    page), while a core was idle from the check to the engine's lists; found out beside, the
-    pour took 1.1–1.4 s and the rebuild 15.3–17.0 s against 17.3–17.7 s. Only a page's key
-    needs the engine (its shell): it is the digest of the shell's digest and this one.
-    The files are judged when the facts are found out: a published file written into later (no
-    build does) would go unseen, as it would between a `stat` and a link.
-    Nothing is found out without the previous build's pages; for a small portal, it is found
-    out here when the pour asks."""
-    if cache is None or not cache.previous_pages:
-        yield dict
-        return
-    find = partial(_find_facts, renderer, cache, folders)
-    if worker_count(len(cache.previous_pages)) == 1:
-        yield find
-        return
-    with forked_beside(find) as (wait,):
-        yield wait
-
-
-def _find_facts(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> dict[str, _Facts]:
-    spare = cache.recycled
-    # The spare's record folders that adopt_folders will take: a real folder each, through no link.
-    taken = {
-        folder
-        for folder in folders
-        if spare is not None and real_folder_reached_directly(spare / folder, spare)
-    }
-    return {
-        src_uri: _facts(renderer, cache, src_uri, spare if src_uri.split("/", 1)[0] in taken else None)
-        for src_uri in renderer.record_page_uris()
-    }
-
-
-def _facts(renderer: Renderer, cache: BuildCache, src_uri: str, spare: Path | None) -> _Facts:
-    # Paths as str: fifty thousand pages, three lookups each, and a Path made costs as much as one.
-    shown = text_digest(renderer.record_page_inputs(src_uri))
-    url = page_url(src_uri)
-    published = cache.published_page(url)
-    if published is None:
-        return shown, False, False
-    in_place = (
-        spare is not None
-        and cache.folder_as_left(url, f"{spare}/{url}")
-        and same_file(published, f"{spare}/{url}index.html")
-    )
-    return shown, True, in_place
-
-
 def pour_record_pages(
-    renderer: Renderer,
-    site_dir: Path,
-    folders: Sequence[str],
-    cache: BuildCache | None = None,
-    facts: FactsOf | None = None,
+    renderer: Renderer, site_dir: Path, folders: Sequence[str], cache: BuildCache | None, facts: FactsOf
 ) -> dict[str, list[str]]:
     """Render every record page into its folder's shell; remove the shells; return the URLs by
     folder, sorted (the same whatever the number of processes). With a build cache, a page the
-    published site already has, unchanged, is linked from there instead (build_cache.py), or
-    kept where the spare has it already (recycling.py); `facts` tells which (record_page_facts).
+    published site already has, unchanged, is kept where the spare has it already
+    (recycling.py) or linked from the published site (build_cache.py); `facts` tells which
+    (page_facts.py).
 
     The pages to render are rendered beside this process, in as many forked processes as there
-    are cores when they are enough to pay for them. A rebuild after one change renders a few
-    pages (the record's, and those that show its title), and forks nothing."""
+    are cores when they are enough to pay for them, while this one links. A rebuild after one
+    change renders a few pages (the record's, and those that show its title), and forks nothing."""
     if not folders:
         return {}
-    # Before the spare's folders move: the facts were found out at the places they had.
-    known = facts() if facts is not None else (_find_facts(renderer, cache, folders) if cache else {})
+    known = facts()  # before the spare's folders move: the facts were found out where they were
     recycled = cache.recycled if cache is not None else None
     # The folders of the site two builds back, in place of fresh ones: most pages are there already.
     engine_written = adopt_folders(site_dir, recycled, folders) if recycled is not None else {}
@@ -213,13 +140,12 @@ def pour_record_pages(
     shell_digests = {folder: shell.digest for folder, shell in shells.items()}
     set_aside = set_aside_folder(recycled) if recycled is not None else None
     job = _Job(renderer, shells, site_dir, cache, shell_digests, set_aside=set_aside)
-    wanted, linkable = job.sort(list(renderer.record_page_uris()), known)
-    linked, missed = job.link(linkable)
-    wanted += missed
+    wanted, linkable = job.sort(list(renderer.record_page_uris()), known.pages, known.adopted(site_dir))
     workers = worker_count(len(wanted))  # one below a few hundred pages (forked.py)
     parts = [wanted[index::workers] for index in range(workers)] if workers > 1 else []
     with forked_beside(*(partial(job.render, part) for part in parts)) as waits:
-        placed = linked + job.render([] if parts else wanted)
+        placed, missed = job.link(linkable)
+        placed += job.render(([] if parts else wanted) + missed)
         placed += [page for wait in waits for page in wait()]
     urls: dict[str, list[str]] = {folder: [] for folder in folders}
     for folder, url, entry, reused in placed:
@@ -254,21 +180,25 @@ class _Job:
     # Where files replaced in folders taken from the spare go; None when the folders are fresh (recycling.py).
     set_aside: Path | None = None
 
-    def sort(self, src_uris: list[str], facts: dict[str, _Facts]) -> tuple[list[_Item], list[_Linkable]]:
+    def sort(
+        self, src_uris: list[str], facts: dict[str, PageFacts], adopted: set[str]
+    ) -> tuple[list[_Item], list[_Linkable]]:
         """The pages to render, and those the published site has as this build would render them
-        (their key in its entry, their file as the entry says), to be linked. Without the
-        previous build's entries nothing is keyed here: the processes that render key their pages."""
+        (their key in its entry, their file as the entry says), to be linked or, in a folder
+        `adopted` from the spare as the facts found it, kept. Without the previous build's
+        entries nothing is keyed here: the processes that render key their pages."""
         cache = self.cache
         if cache is None or not cache.previous_pages:
             return [(src_uri, None) for src_uri in src_uris], []
         wanted: list[_Item] = []
         linkable: list[_Linkable] = []
         for src_uri in src_uris:
-            shown, published, in_place = facts.get(src_uri) or _facts(self.renderer, cache, src_uri, None)
+            folder = src_uri.split("/", 1)[0]
+            shown, published, in_place = facts.get(src_uri) or page_facts(self.renderer, cache, src_uri, None)
             key = self._key(src_uri, shown)
             entry = cache.previous_pages.get(page_url(src_uri))
             if published and entry is not None and entry.key == key:
-                linkable.append((src_uri, entry, in_place))
+                linkable.append((src_uri, entry, in_place and folder in adopted))
             else:
                 wanted.append((src_uri, key))
         return wanted, linkable
@@ -286,19 +216,21 @@ class _Job:
     def link(self, pages: list[_Linkable]) -> tuple[list[_Placed], list[_Item]]:
         """Place the pages the published site has; return them, and those whose published file
         has changed since the facts were found out, to be rendered."""
+        cache = self.cache
+        assert cache is not None or not pages, "a page to link has its entry in the cache"
         placed: list[_Placed] = []
         missed: list[_Item] = []
         for src_uri, entry, in_place in pages:
-            assert self.cache is not None  # a page to link has its entry in the cache
+            assert cache is not None
             folder, url, target = self._place(src_uri)
             if in_place:  # the spare's file, in its folder as left: the published file already
                 placed.append((folder, url, entry, True))
                 continue
-            published = self.cache.published_page(url)
-            if published is None:
+            published = cache.published_page(url)
+            if published is None:  # changed since the facts were found out
                 missed.append((src_uri, entry.key))
                 continue
-            path = self.cache.site / url / "index.html"
+            path = cache.site / url / "index.html"
             if self.set_aside is not None:
                 as_left = self._as_left(url, target)
                 linked = place_link(path, published, target, folder_as_left=as_left, set_aside=self.set_aside)

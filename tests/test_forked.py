@@ -16,7 +16,7 @@ import pytest
 import generator.exports
 import generator.feeds
 import generator.mkdocs_plugin
-from generator import catalog, page_shell, record_cache, render, rules, stages
+from generator import catalog, page_facts, page_shell, record_cache, render, rules, stages
 from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import ToolFailed
@@ -25,7 +25,7 @@ from generator.site import build_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 9, 22)
-MODULES_THAT_FORK = (catalog, page_shell, render, rules, stages)
+MODULES_THAT_FORK = (catalog, page_facts, page_shell, render, rules, stages)
 
 
 @pytest.fixture
@@ -146,28 +146,33 @@ def test_a_data_stage_failing_in_its_own_process_fails_the_build(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["portal", "site"]
 
 
+@pytest.mark.parametrize("incremental", [False, True])
 def test_a_build_failing_while_the_data_stages_run_leaves_nothing_behind(
-    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, incremental: bool
 ) -> None:
-    """The data stages start with the pages (stages.py) and write into the unfinished site: when
-    the record pages fail meanwhile, the build waits for them before the unfinished site is
-    removed, so nothing is left beside the published site, which stays as it was."""
+    """The data stages start with the pages (stages.py) and write into the unfinished site, and
+    a rebuild finds out the record pages' facts beside them (page_facts.py): when the record
+    pages fail meanwhile, the build waits for them before the unfinished site is removed, so
+    nothing is left beside the published site, which stays as it was."""
     split_in(2, monkeypatch)
-    site = build_site(example, today=TODAY, out=tmp_path / "site", incremental=False).out
+    cache = tmp_path / "cache" if incremental else None
+    site = build_site(
+        example, today=TODAY, out=tmp_path / "site", incremental=incremental, cache_folder=cache
+    ).out
     before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
 
     def failing_pour(*arguments: object, **options: object) -> None:
         raise RuntimeError("record pages: disk full (injected)")
 
-    def slow_exports(portal: object, site_dir: Path, site_url: str) -> None:
+    def slow_exports(portal: object, site_dir: Path, site_url: str, cache: object = None) -> None:
         time.sleep(1)  # still writing when the record pages fail
-        write_exports(portal, site_dir, site_url)
+        write_exports(portal, site_dir, site_url, cache=cache)
 
     write_exports = generator.exports.write_exports
     monkeypatch.setattr(generator.mkdocs_plugin, "pour_record_pages", failing_pour)
     monkeypatch.setattr(generator.exports, "write_exports", slow_exports)
     with pytest.raises(RuntimeError, match="injected"):
-        build_site(example, today=date(2025, 10, 20), out=site, incremental=False)
-    assert multiprocessing.active_children() == [], "the data stages' processes were waited for"
+        build_site(example, today=date(2025, 10, 20), out=site, incremental=incremental, cache_folder=cache)
+    assert multiprocessing.active_children() == [], "the processes beside the pages were waited for"
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["portal", "site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "portal", "site"][not incremental :]

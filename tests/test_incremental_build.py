@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.page_facts
 import generator.page_shell
 import generator.recycling
 import generator.scratch
@@ -25,7 +26,7 @@ from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache, PageEnt
 from generator.calendars import in_calendar
 from generator.errors import ToolFailed
 from generator.fragments import Fragments
-from generator.page_shell import record_page_facts
+from generator.page_facts import record_page_facts
 from generator.portal import NoticeView
 from generator.recycling import spare_folder, take_spare
 from generator.render import RECORD_PAGE_FOLDERS, Renderer
@@ -328,26 +329,74 @@ def test_what_the_pour_needs_of_each_page_is_found_out_alike_beside_the_engine_a
     portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild finds out, in a forked process beside the site engine, whether each record
-    page can be reused and whether the spare holds it in place already (page_shell.py): the
+    page can be reused and whether the spare holds it in place already (page_facts.py): the
     same facts as this process finds. A page whose folder in the spare is not as its build left
-    it (a stray file in it) is to be linked again, not kept."""
+    it is to be linked again, not kept: one with a stray file, and one that is a link to the
+    very folder its build left (its time and its file the same)."""
     out = tmp_path / "incremental" / "site"
     build(portal, out)
     build(portal, out)
-    (spare_folder(out) / "achievements" / "gnas-2024-002" / "notes.txt").write_text("left", encoding="utf-8")
+    spare = spare_folder(out)
+    (spare / "achievements" / "gnas-2024-002" / "notes.txt").write_text("left", encoding="utf-8")
+    linked = spare / "achievements" / "gnas-2024-003"
+    linked.rename(tmp_path / "elsewhere")
+    linked.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     prepared, _ = prepare(portal, EXAMPLE_DATE, strict=False, frozen=False)
     cache = BuildCache.open(out.parent / "cache", out)
     cache.take(take_spare(out))
     renderer = Renderer(prepared, "https://notice-portal.example.cn/", portal, cache)
     found = {}
     for workers in (1, 2):
-        monkeypatch.setattr(generator.page_shell, "worker_count", lambda pages, workers=workers: workers)
+        monkeypatch.setattr(generator.page_facts, "worker_count", lambda pages, workers=workers: workers)
         with record_page_facts(renderer, cache, RECORD_PAGE_FOLDERS) as facts:
             found[workers] = facts()
     assert found[1] == found[2]
-    assert len(found[1]) == NOTICES + ACHIEVEMENTS
-    assert found[1][f"achievements/{ACHIEVEMENT}.md"][1:] == (True, True)  # published, and in place
-    assert found[1]["achievements/gnas-2024-002.md"][1:] == (True, False)
+    assert sorted(found[1].folders) == ["achievements", "notices"]
+    pages = found[1].pages
+    assert len(pages) == NOTICES + ACHIEVEMENTS
+    assert pages[f"achievements/{ACHIEVEMENT}.md"][1:] == (True, True)  # published, and in place
+    assert pages["achievements/gnas-2024-002.md"][1:] == (True, False)
+    assert pages["achievements/gnas-2024-003.md"][1:] == (True, False)
+
+
+def test_a_link_planted_in_the_spare_for_a_record_folder_gives_way_to_a_folder(
+    portal: Path, tmp_path: Path
+) -> None:
+    """A record folder of the spare replaced by a link to itself, moved away as it was (its
+    time, no subfolder, the published file in it): a clean build has a folder there."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    build(portal, out)
+    linked = spare_folder(out) / "achievements" / "gnas-2024-003"
+    linked.rename(tmp_path / "elsewhere")
+    linked.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    build(portal, out)
+    assert not (out / "achievements" / "gnas-2024-003").is_symlink()
+    assert_same_as_clean_build(portal, out)
+
+
+def test_a_spare_folder_taken_away_after_the_facts_were_found_out_is_not_trusted(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between finding out the facts and pouring, the spare's folder of the achievements is
+    deleted (another build discarding what it takes for a dead build's remains): the pages the
+    facts found in place there are linked from the published site, none is left out."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    build(portal, out)
+    find = generator.page_facts._find
+
+    def find_then_lose_a_folder(renderer: Renderer, cache: BuildCache, folders: list[str]) -> object:
+        facts = find(renderer, cache, folders)
+        assert cache.recycled is not None
+        assert facts.pages[f"achievements/{ACHIEVEMENT}.md"][2], "found in place"
+        shutil.rmtree(cache.recycled / "achievements")
+        return facts
+
+    monkeypatch.setattr(generator.page_facts, "_find", find_then_lose_a_folder)
+    result = build(portal, out)
+    assert result.cache is not None and result.cache.reused_pages == NOTICES + ACHIEVEMENTS
+    assert_same_as_clean_build(portal, out)
 
 
 def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path: Path) -> None:
