@@ -399,6 +399,30 @@ def test_a_spare_folder_taken_away_after_the_facts_were_found_out_is_not_trusted
     assert_same_as_clean_build(portal, out)
 
 
+def test_the_facts_are_found_out_here_when_their_process_dies(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process finding out the facts is killed (out of memory, say): they only save time,
+    so the pour finds them out itself, and the rebuild gives a clean build's bytes."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    build(portal, out)
+    builder = os.getpid()
+    find = generator.page_facts._find
+
+    def dying_find(renderer: Renderer, cache: BuildCache, folders: list[str]) -> object:
+        if os.getpid() != builder:
+            os._exit(9)
+        return find(renderer, cache, folders)
+
+    monkeypatch.setattr(generator.page_facts, "worker_count", lambda pages: 2)
+    monkeypatch.setattr(generator.page_facts, "_find", dying_find)
+    edit(portal, NOTICE, "title: ", "title: 修订后的标题：")
+    result = build(portal, out)
+    assert result.cache is not None and result.cache.reused_pages > NOTICES + ACHIEVEMENTS - 6
+    assert_same_as_clean_build(portal, out)
+
+
 def test_a_file_replaced_in_a_recycled_folder_is_set_aside_not_deleted(tmp_path: Path) -> None:
     """A page rendered again, or linked from the published site, replaces the spare's file: that
     file is moved into the spare's remains (deleted with them once the site is in place), never
