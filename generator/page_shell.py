@@ -217,11 +217,11 @@ class _Job:
         """Place the pages the published site has; return them, and those whose published file
         has changed since the facts were found out, to be rendered."""
         cache = self.cache
-        assert cache is not None or not pages, "a page to link has its entry in the cache"
         placed: list[_Placed] = []
         missed: list[_Item] = []
+        if cache is None:  # no page is linked without the previous build's entries
+            return placed, missed
         for src_uri, entry, in_place in pages:
-            assert cache is not None
             folder, url, target = self._place(src_uri)
             if in_place:  # the spare's file, in its folder as left: the published file already
                 placed.append((folder, url, entry, True))
