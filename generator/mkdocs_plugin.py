@@ -68,7 +68,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.stages = ExitStack()
         self.finish_stages: Callable[[], None] | None = None
         # What the pour is to know of each record page, found out beside the engine (page_facts.py).
-        self.record_page_facts: FactsOf | None = None
+        self.record_facts: FactsOf | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).resolve()
@@ -101,9 +101,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.portal is not None
         self.renderer = renderer = Renderer(self.portal, config.site_url or "/", self.root, self.cache)
-        self.record_page_facts = self.stages.enter_context(
-            record_page_facts(renderer, self.cache, POURED_FOLDERS)
-        )
+        self.record_facts = self.stages.enter_context(record_page_facts(renderer, self.cache, POURED_FOLDERS))
         with phase("render"):
             given: list[Page] = []
             self.shell_poured_pages = []
@@ -143,12 +141,12 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.portal is not None and self.renderer is not None and self.finish_stages is not None
-        assert self.record_page_facts is not None
+        assert self.record_facts is not None
         site_dir = Path(config.site_dir)
         with self.stages:
             with phase("render"):
                 poured = pour_record_pages(
-                    self.renderer, site_dir, POURED_FOLDERS, self.cache, self.record_page_facts
+                    self.renderer, site_dir, POURED_FOLDERS, self.cache, self.record_facts
                 )
                 by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
                 by_shell |= pour_list_pages(site_dir, self.shell_poured_pages)

@@ -54,7 +54,7 @@ ScopeKind = Literal["portal", "policy", "institution"]
 T = TypeVar("T")
 
 
-def once(method: Callable[[YearFigures], T]) -> Callable[[YearFigures], T]:
+def _once(method: Callable[[YearFigures], T]) -> Callable[[YearFigures], T]:
     """A figure computed at its first call and kept on its (frozen) YearFigures: a report page
     asks for most figures two to four times (its summary, its chart and the chart's table), the
     statistics stage again, and a portal's report sums tens of thousands of records. At 50,000
@@ -119,31 +119,31 @@ class YearFigures:
     rewards: tuple[NoticeView, ...]  # reward notices concluded in the year, carried out
 
     # --- grants -----------------------------------------------------------------------------------
-    @once
+    @_once
     def granted_by_type(self) -> dict[str, int]:
         """Every achievement type in the format's order, zeros included, so units compare."""
         counts: Counter[str] = Counter(item.achievement.record.type for item in self.granted)
         return {kind: counts[kind] for kind in vocabulary.ACHIEVEMENT_TYPES}
 
-    @once
+    @_once
     def granted_by_type_and_mode(self) -> dict[str, dict[str, int]]:
         table = {kind: dict.fromkeys(vocabulary.GRANT_MODES, 0) for kind in vocabulary.ACHIEVEMENT_TYPES}
         for item in self.granted:
             table[item.achievement.record.type][_grant(item).mode] += 1
         return table
 
-    @once
+    @_once
     def granted_by_mode(self) -> dict[str, int]:
         counts: Counter[str] = Counter(_grant(item).mode for item in self.granted)
         return {mode: counts[mode] for mode in vocabulary.GRANT_MODES}
 
-    @once
+    @_once
     def ownership_by_team_share(self) -> list[tuple[float, int]]:
         """Ownership grants by the team's share of co-ownership (%), smallest share first."""
         counts = Counter(_grant(item).team_share for item in self.granted if _grant(item).mode == "ownership")
         return sorted((share, count) for share, count in counts.items() if share is not None)
 
-    @once
+    @_once
     def long_term_use_by_license(self) -> dict[str, int]:
         """Long-term use grants by licence kind (普通、排他、独占; the rules require one)."""
         counts: Counter[str | None] = Counter(
@@ -152,19 +152,19 @@ class YearFigures:
         return {key: counts[key] for key in vocabulary.LICENSES}
 
     # --- notices ----------------------------------------------------------------------------------
-    @once
+    @_once
     def notices_by_kind_and_outcome(self) -> dict[str, dict[str, int]]:
         table = {kind: dict.fromkeys(OUTCOME_COLUMNS, 0) for kind in vocabulary.NOTICE_KINDS}
         for view in self.notices:
             table[view.record.kind][outcome_column(view)] += 1
         return table
 
-    @once
+    @_once
     def notices_by_kind(self) -> dict[str, int]:
         counts: Counter[str] = Counter(view.record.kind for view in self.notices)
         return {kind: counts[kind] for kind in vocabulary.NOTICE_KINDS}
 
-    @once
+    @_once
     def notices_by_month(self) -> dict[str, tuple[int, ...]]:
         """For each kind, how many notices started in each month (January first)."""
         counts: Counter[tuple[str, int]] = Counter(
@@ -172,7 +172,7 @@ class YearFigures:
         )
         return {kind: tuple(counts[kind, month] for month in MONTHS) for kind in vocabulary.NOTICE_KINDS}
 
-    @once
+    @_once
     def objections(self) -> tuple[NoticeView, ...]:
         """Notices that received objections, and whose outcome says how they were handled."""
         return tuple(
@@ -181,7 +181,7 @@ class YearFigures:
             if view.record.outcome is not None and view.record.outcome.result in OBJECTION_RESULTS
         )
 
-    @once
+    @_once
     def objections_by_result(self) -> dict[str, int]:
         counts: Counter[str] = Counter(
             view.record.outcome.result for view in self.objections() if view.record.outcome
@@ -189,7 +189,7 @@ class YearFigures:
         return {result: counts[result] for result in OBJECTION_RESULTS}
 
     # --- negotiated-price deals -------------------------------------------------------------------
-    @once
+    @_once
     def deals(self) -> tuple[NoticeView, ...]:
         """Negotiated-price notices of the year that were not withdrawn and not objected away."""
         return tuple(
@@ -198,11 +198,11 @@ class YearFigures:
             if view.record.deal is not None and outcome_column(view) not in NOT_CARRIED_OUT
         )
 
-    @once
+    @_once
     def deal_total(self) -> Tally:
         return sum((Tally(1, _deal_price(view)) for view in self.deals()), Tally())
 
-    @once
+    @_once
     def deals_by_mode(self) -> dict[str, Tally]:
         totals = dict.fromkeys(vocabulary.DEAL_MODES, Tally())
         for view in self.deals():
@@ -211,27 +211,27 @@ class YearFigures:
         return totals
 
     # --- transfers and rewards --------------------------------------------------------------------
-    @once
+    @_once
     def transfer_total(self) -> Tally:
         return sum((Tally(1, item.amount_yuan) for item in self.transfers), Tally())
 
-    @once
+    @_once
     def transfers_by_mode(self) -> dict[str, Tally]:
         totals = dict.fromkeys(vocabulary.DEAL_MODES, Tally())
         for item in self.transfers:
             totals[item.mode] += Tally(1, item.amount_yuan)
         return totals
 
-    @once
+    @_once
     def reward_total(self) -> Tally:
         """Rewards to teams: how many notices, and the teams' total (team_total_yuan)."""
         return sum((Tally(1, _reward(view).team_total_yuan) for view in self.rewards), Tally())
 
-    @once
+    @_once
     def reward_net_income(self) -> int:
         return sum(_reward(view).net_income_yuan for view in self.rewards)
 
-    @once
+    @_once
     def reward_by_form(self) -> dict[str, int]:
         """Yuan paid in cash and in equity, from the recipients' lines."""
         totals = dict.fromkeys(vocabulary.REWARD_FORMS, 0)
