@@ -39,9 +39,8 @@ Identity = tuple[int, int]  # a folder's device and inode
 @dataclass(frozen=True)
 class RecordPageFacts:
     pages: dict[str, PageFacts] = field(default_factory=dict)  # by source, e.g. notices/x.md
-    folders: dict[str, Identity] = field(
-        default_factory=dict
-    )  # the spare's record folders they were found in
+    # The spare's record folders they were found in, which the pour adopts.
+    folders: dict[str, Identity] = field(default_factory=dict)
 
     def adopted(self, site_dir: Path) -> set[str]:
         """The record folders of `site_dir` that are those the facts were found in: only there is
@@ -89,13 +88,13 @@ def _find(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> Reco
             if identity is not None and real_folder_reached_directly(spare / folder, spare):
                 taken[folder] = identity
     pages = {
-        src_uri: page_facts(renderer, cache, src_uri, spare if src_uri.split("/", 1)[0] in taken else None)
+        src_uri: _page_facts(renderer, cache, src_uri, spare if src_uri.split("/", 1)[0] in taken else None)
         for src_uri in renderer.record_page_uris()
     }
     return RecordPageFacts(pages, taken)
 
 
-def page_facts(renderer: Renderer, cache: BuildCache, src_uri: str, spare: Path | None) -> PageFacts:
+def _page_facts(renderer: Renderer, cache: BuildCache, src_uri: str, spare: Path | None) -> PageFacts:
     """One page's facts; `spare` is the spare site, when its folder of the page can be taken."""
     shown = text_digest(renderer.record_page_inputs(src_uri))
     url = page_url(src_uri)

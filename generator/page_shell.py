@@ -23,7 +23,7 @@ from pathlib import Path
 
 from generator.build_cache import BuildCache, PageEntry, link_or_copy, text_digest
 from generator.forked import forked_beside, worker_count
-from generator.page_facts import FactsOf, PageFacts, page_facts
+from generator.page_facts import FactsOf, PageFacts
 from generator.recycling import adopt_folders, clear_stale, place_bytes, place_link, set_aside_folder
 from generator.render import (
     LIST_PAGE_HIDES,
@@ -194,7 +194,7 @@ class _Job:
         linkable: list[_Linkable] = []
         for src_uri in src_uris:
             folder = src_uri.split("/", 1)[0]
-            shown, published, in_place = facts.get(src_uri) or page_facts(self.renderer, cache, src_uri, None)
+            shown, published, in_place = facts[src_uri]  # found out for every record page
             key = self._key(src_uri, shown)
             entry = cache.previous_pages.get(page_url(src_uri))
             if published and entry is not None and entry.key == key:
