@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,7 +12,7 @@ from generator.catalog import Catalog, load_catalog
 from generator.collector import collector_paused
 from generator.problems import Problem, sorted_unique
 from generator.record_cache import RecordCache
-from generator.rules import check_rules
+from generator.rules import rules_running
 from generator.timing import phase
 
 
@@ -37,13 +39,42 @@ class CheckResult:
 
 def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> CheckResult:
     """With a cache folder, files read before are not parsed again (record_cache.py)."""
-    with collector_paused():
+    with checking_portal(root, today, cache_folder) as pending:
+        return pending.result()
+
+
+@dataclass(frozen=True)
+class PendingCheck:
+    """The records, loaded, and the check's result when asked for (see checking_portal)."""
+
+    catalog: Catalog
+    result: Callable[[], CheckResult]
+
+
+@contextmanager
+def checking_portal(
+    root: Path, today: date, cache_folder: Path | None = None, *, beside: bool = False
+) -> Iterator[PendingCheck]:
+    """Load every record; the body of the `with` gets them, and the check's result when it asks.
+    `beside`: for a large portal the rules run in forked processes from the start of the body,
+    which does other work meanwhile (rules/__init__.py). With a cache folder, files read before
+    are not parsed again (record_cache.py)."""
+    with collector_paused(), ExitStack() as rules:
         with phase("load"):
             cache = RecordCache.open(cache_folder) if cache_folder is not None else None
             catalog = load_catalog(root, cache)
-        with phase("check"):
-            problems = sorted_unique([*catalog.problems, *check_rules(catalog, today)])
-        if cache is not None:
-            with phase("load"):  # the record cache is written once the rules have asked for lines
-                cache.save()
-        return CheckResult(catalog, problems)
+        rule_problems = rules.enter_context(rules_running(catalog, today, all_beside=beside))
+        results: list[CheckResult] = []
+
+        def result() -> CheckResult:
+            if not results:
+                with phase("check"):
+                    problems = sorted_unique([*catalog.problems, *rule_problems()])
+                    rules.close()  # the forked processes end here: their time counts in this phase
+                if cache is not None:
+                    with phase("load"):  # the record cache is written once the rules have asked for lines
+                        cache.save()
+                results.append(CheckResult(catalog, problems))
+            return results[0]
+
+        yield PendingCheck(catalog, result)

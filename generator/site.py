@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from generator.build_cache import BuildCache, default_cache_folder
-from generator.check import check_portal
+from generator.catalog import Catalog
+from generator.check import CheckResult, check_portal, checking_portal
 from generator.clock import TODAY_ENVIRONMENT_VARIABLE
 from generator.collector import loading_once
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
@@ -62,11 +63,28 @@ def prepare(
 ) -> tuple[Portal, int]:
     with loading_once():
         result = check_portal(root, today, cache_folder)
-        if not result.passes(strict=strict):
-            raise InvalidRecords(as_text(result.problems, result.record_count))
+        warnings = _passed(result, strict)
         with phase("derive"):
             portal = build_portal(result.catalog, today, frozen=frozen)
-    return portal, len(result.warnings)
+    return portal, warnings
+
+
+def _passed(result: CheckResult, strict: bool) -> int:
+    """The number of warnings of a check that passed; a report of its problems, raised, if not."""
+    if not result.passes(strict=strict):
+        raise InvalidRecords(as_text(result.problems, result.record_count))
+    return len(result.warnings)
+
+
+def _derived_unless_broken(catalog: Catalog, today: date, frozen: bool) -> Portal | None:
+    """The portal, derived while the rules run: None when the records cannot make one, which the
+    check then says why (a portal is derived only from records that passed; this one is kept only
+    if they do)."""
+    with phase("derive"):
+        try:
+            return build_portal(catalog, today, frozen=frozen)
+        except Exception:  # the check's problems explain it; should they not, it is derived again
+            return None
 
 
 def build_site(
@@ -87,8 +105,16 @@ def build_site(
     root = root.resolve()
     out = (out or root / "site").resolve()
     records_cache = (cache_folder or default_cache_folder(root)) if incremental else None
-    portal, warnings = prepare(root, today, strict=strict, frozen=frozen, cache_folder=records_cache)
-    cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
+    # For a large portal the rules run in forked processes while this one derives the portal and
+    # opens the build cache (check.py): about a second of a national portal's rebuild.
+    with loading_once(), checking_portal(root, today, records_cache, beside=True) as checking:
+        derived = _derived_unless_broken(checking.catalog, today, frozen)
+        cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
+        result = checking.result()
+    warnings = _passed(result, strict)
+    if derived is None:  # the records pass, yet did not derive: raise what deriving raises
+        derived = build_portal(result.catalog, today, frozen=frozen)
+    portal = derived
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     remove(staging)
     # An old site whose deletion was cut short, or the remains of a spare a build was cut short in.

@@ -19,7 +19,7 @@ import generator.mkdocs_plugin
 from generator import catalog, page_facts, page_shell, record_cache, render, rules, stages
 from generator.catalog import load_catalog
 from generator.check import check_portal
-from generator.errors import ToolFailed
+from generator.errors import InvalidRecords, ToolFailed
 from generator.record_cache import RecordCache
 from generator.site import build_site
 
@@ -110,6 +110,60 @@ def test_lines_read_for_rules_run_beside_are_kept_in_the_record_cache(
     monkeypatch.setattr(record_cache, "_read_again", counted)
     assert check_portal(example, TODAY, cache).problems == first
     assert read_again == []
+
+
+def test_lines_read_by_the_rules_beside_a_build_are_kept_in_the_record_cache(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build runs both halves of the rules in forked processes while it derives the portal
+    (site.py): the positions both read for their problems' lines come back all the same."""
+    break_some_records(example)
+    team = sorted((example / "achievements").rglob("*.yml"))[3]
+    team.write_text(team.read_text(encoding="utf-8").replace("share: 15}", "share: 16}", 1), encoding="utf-8")
+    split_in(1, monkeypatch)
+    alone = check_portal(example, TODAY).problems
+    assert {"shares-not-100", "unknown-key"} <= {problem.code for problem in alone}
+    assert any(not problem.is_error for problem in alone), "a rule's warning needs its line read again"
+    with pytest.raises(InvalidRecords) as in_one_process:
+        build_site(example, today=TODAY, out=tmp_path / "site", incremental=False)
+    split_in(2, monkeypatch)
+    cache = tmp_path / "cache"
+    with pytest.raises(InvalidRecords) as forked:
+        build_site(example, today=TODAY, out=tmp_path / "site", cache_folder=cache)
+    assert forked.value.report == in_one_process.value.report
+    split_in(1, monkeypatch)
+    read_again: list[str] = []
+    read = record_cache._read_again
+
+    def counted(file: Path | str, display_path: str, digest: str) -> object:
+        read_again.append(display_path)
+        return read(file, display_path, digest)
+
+    monkeypatch.setattr(record_cache, "_read_again", counted)
+    assert check_portal(example, TODAY, cache).problems == alone
+    assert read_again == []
+
+
+def test_records_that_cannot_make_a_portal_fail_the_build_with_the_check(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The portal is derived while the rules run, before anyone knows whether the records pass:
+    records that cannot make one (a notice of an unknown institution) fail the build with the
+    check's report, as one process says it, and not with what deriving them raised."""
+    notice = sorted((example / "notices").rglob("*.yml"))[0]
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(
+        re.sub(r"(?m)^institution: .*$", "institution: nowhere", text, count=1), encoding="utf-8"
+    )
+    reports = []
+    for workers in (1, 2):
+        split_in(workers, monkeypatch)
+        with pytest.raises(InvalidRecords) as failure:
+            build_site(example, today=TODAY, out=tmp_path / "site", incremental=False)
+        reports.append(failure.value.report)
+        assert not (tmp_path / "site").exists()
+    assert "nowhere" in reports[0] and "Traceback" not in reports[0]
+    assert reports[1] == reports[0]
 
 
 def test_a_forked_build_gives_the_same_site(

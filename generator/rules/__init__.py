@@ -6,9 +6,11 @@ of one subject; `RULES` runs them all in a fixed order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from generator.catalog import Catalog
 from generator.forked import forked_beside, worker_count
@@ -34,17 +36,45 @@ BESIDE: tuple[Rule, ...] = (layout.check, references.check, achievements.check, 
 
 
 def check_rules(catalog: Catalog, today: date) -> list[Problem]:
+    with rules_running(catalog, today) as problems:
+        return problems()
+
+
+@contextmanager
+def rules_running(
+    catalog: Catalog, today: date, *, all_beside: bool = False
+) -> Iterator[Callable[[], list[Problem]]]:
+    """The rules' problems, from what the body of the `with` is given. For a large portal, BESIDE
+    run in a forked process while the body goes on, and the others when it asks; `all_beside`,
+    both halves in forked processes, and the body does other work meanwhile (a build derives its
+    portal, on the chance that the check passes). Positions a forked process read again for a
+    problem's line come back to the sources here, for the record cache to keep."""
     if worker_count(len(catalog.achievements) + len(catalog.notices)) == 1:
-        return _run(RULES, catalog, today)
+        yield partial(_run, RULES, catalog, today)
+        return
     here = tuple(rule for rule in RULES if rule not in BESIDE)
-    with forked_beside(lambda: _run_beside(catalog, today)) as (beside,):
-        problems = _run(here, catalog, today)
-        found, read_again = beside()
+    halves = (BESIDE, here) if all_beside else (BESIDE,)
+    with forked_beside(*(partial(_run_beside, half, catalog, today) for half in halves)) as waits:
+
+        def problems() -> list[Problem]:
+            found_here = [] if all_beside else _run(here, catalog, today)
+            found: list[Problem] = []
+            for wait in waits:
+                found_beside, read_again = wait()
+                _take_positions(catalog, read_again)
+                found += found_beside
+            return [*found, *found_here]
+
+        yield problems
+
+
+def _take_positions(catalog: Catalog, read_again: list[SourceFile]) -> None:
+    if not read_again:
+        return
     sources = {source.path: source for source in _sources(catalog)}
     for read in read_again:
         if sources[read.path].reread is not None:
             sources[read.path].take_positions(read)
-    return [*found, *problems]
 
 
 def _run(rules: Iterable[Rule], catalog: Catalog, today: date) -> list[Problem]:
@@ -54,11 +84,13 @@ def _run(rules: Iterable[Rule], catalog: Catalog, today: date) -> list[Problem]:
     return problems
 
 
-def _run_beside(catalog: Catalog, today: date) -> tuple[list[Problem], list[SourceFile]]:
-    """BESIDE's problems, and each source these rules read again for its positions (without
-    its data, which this process has)."""
+def _run_beside(
+    rules: Iterable[Rule], catalog: Catalog, today: date
+) -> tuple[list[Problem], list[SourceFile]]:
+    """The rules' problems, and each source they read again for its positions (without its
+    data, which the process that forked this one has)."""
     waiting = [source for source in _sources(catalog) if source.reread is not None]
-    problems = _run(BESIDE, catalog, today)
+    problems = _run(rules, catalog, today)
     return problems, [replace(source, data=None, problems=[]) for source in waiting if source.reread is None]
 
 
