@@ -2,11 +2,11 @@
 (date, commit, which fields changed), so that a reader can see that nothing was altered silently.
 
 The records are kept in git and published by pull request, so git already holds the public
-record's history; this module only reads it, in four git calls whatever the number of notices:
+record's history; this module only reads it, in five git calls whatever the number of notices:
 `git rev-parse` finds the work tree, `git log` lists every commit that touched a file under
-notices/ (renames followed), one
-`git cat-file --batch` streams the versions that need comparing, and `git status` tells which
-files have changes not yet committed. Where there is no history to read (a tarball, no git, a
+notices/ (renames followed), one `git cat-file --batch` streams the versions that need
+comparing, and `git status` tells which files have changes not yet committed. A second `git log`
+gives the day each achievement's file last changed, which dates its page in the sitemap. Where there is no history to read (a tarball, no git, a
 folder outside any work tree) the history is None and the pages simply have no revision section:
 the build never fails for want of git.
 
@@ -26,8 +26,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Generator, Iterator, Mapping
 from contextlib import closing
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from generator.portal import Portal
 
 NOTICE_FOLDER = RECORD_FOLDERS["notice"]
+ACHIEVEMENT_FOLDER = RECORD_FOLDERS["achievement"]
 # Commit hashes are shown and used in file names with this many hex digits: a fixed length, so a
 # version's address never changes as the repository grows (git's own abbreviation lengthens).
 SHORT_HASH_LENGTH = 12
@@ -123,6 +124,9 @@ class RevisionHistory:
     git_top: Path  # the work tree the versions are read from
     notices: Mapping[str, NoticeHistory]  # by notice id
     forge_url: str | None = None  # the repository's web address (MkDocs `repo_url`), for commit links
+    # The day (China Standard Time) of the last commit that changed each achievement's file, by
+    # id: a correction need not record an event, and the sitemap dates the page by it.
+    achievements_committed: Mapping[str, date] = field(default_factory=dict)
 
     def of(self, notice_id: str) -> NoticeHistory | None:
         return self.notices.get(notice_id)
@@ -163,7 +167,17 @@ def read_revision_history(root: Path, forge_url: str | None = None) -> RevisionH
             read = [next(versions) for _ in needed[path]]
             history = _notice_history(repository, path, by_file.get(path, []), path in working, read)
             notices[history.notice_id] = history
-    return RevisionHistory(repository.top, notices, forge_url or None)
+    return RevisionHistory(repository.top, notices, forge_url or None, _achievements_committed(repository))
+
+
+def _achievements_committed(repository: Repository) -> dict[str, date]:
+    """The day of the last commit that changed each achievement file (renames followed)."""
+    by_file = follow_renames(file_changes(repository, ACHIEVEMENT_FOLDER))
+    return {
+        PurePosixPath(path).stem: changes[-1].authored.astimezone(CHINA).date()
+        for path, changes in by_file.items()
+        if changes and _is_record(repository, path, "achievement")
+    }
 
 
 def _notice_history(
@@ -220,10 +234,15 @@ def follow_renames(changes: list[FileChange]) -> dict[str, list[FileChange]]:
 
 def _is_notice(repository: Repository, path: str) -> bool:
     """A notice file's place: notices/<institution>/<year>/<id>.yml below the portal folder."""
+    return _is_record(repository, path, "notice")
+
+
+def _is_record(repository: Repository, path: str, kind: str) -> bool:
+    """A record file's place below the portal folder, e.g. achievements/<institution>/<id>.yml."""
     if not path.startswith(repository.prefix) or not path.endswith(".yml"):
         return False
     parts = PurePosixPath(path.removeprefix(repository.prefix)).parts
-    return len(parts) == RECORD_DEPTH["notice"] + 2 and parts[0] == NOTICE_FOLDER
+    return len(parts) == RECORD_DEPTH[kind] + 2 and parts[0] == RECORD_FOLDERS[kind]
 
 
 def _versions_to_read(changes: list[FileChange], uncommitted: bool) -> list[str]:

@@ -7,9 +7,8 @@ which would make the site depend on when it was built, and tell search engines t
 50,000 pages changed every night. Here a record page is dated by its record instead (the last
 day, up to `today`, on which what it shows changed; none for a notice still to come, whose day of
 publication the records do not hold), and every other page, a view of the whole portal on
-`today`, by `today`. A record's day is one its records hold, or the day a commit changed a
-notice's file (the git history read for the notices' pages); a correction to an achievement's
-file that records no event leaves its pages' days as they were.
+`today`, by `today`. A record's day is one its records hold, or the day a commit changed its
+file (the git history, revision_history.py): a correction need not record an amendment or event.
 """
 
 from __future__ import annotations
@@ -70,8 +69,10 @@ def record_page_days(portal: Portal) -> dict[str, date | None]:
             committed = [revision.authored.date() for revision in history.revisions] if history else []
             notice_days[notice_id] = _last([day, *committed], today)
     days = {f"notices/{notice_id}/": day for notice_id, day in notice_days.items()}
+    files_committed = revisions.achievements_committed if revisions is not None else {}
     for achievement_id, view in portal.achievements.items():
-        days[f"achievements/{achievement_id}/"] = achievement_day(view, notice_days, today)
+        day = achievement_day(view, notice_days, today)
+        days[f"achievements/{achievement_id}/"] = _last([day, files_committed.get(achievement_id)], today)
     return days
 
 

@@ -117,6 +117,25 @@ def test_a_commit_dates_a_notice_page(records: Path, tmp_path: Path) -> None:
     assert days["achievements/gnas-2024-001/"] == date(2025, 9, 21)  # it lists the notice
 
 
+def test_a_commit_dates_an_achievement_page(records: Path, tmp_path: Path) -> None:
+    """A correction to an achievement's file records no event: the day of the commit (in China
+    Standard Time) dates its page, as it dates a notice's; an achievement untouched since it was
+    published keeps the later of its own days and that of its publication."""
+    root = tmp_path / "records"
+    shutil.copytree(records, root)
+    before = sitemap.record_page_days(prepare(root, TODAY, strict=False, frozen=False)[0])
+    git(root, "init", "--quiet")
+    commit_all(root, "公示", "2025-09-20T10:00:00+08:00")
+    edit(root, "achievements/gnas/gnas-2024-003.yml", "title: ", "title: 更正：")
+    commit_all(root, "更正成果名称", "2025-09-21T16:30:00+00:00")  # 22 September in China
+    portal = attach_revision_history(prepare(root, TODAY, strict=False, frozen=False)[0], root)
+    days = sitemap.record_page_days(portal)
+    assert before["achievements/gnas-2024-003/"] != TODAY
+    assert days["achievements/gnas-2024-003/"] == TODAY
+    untouched = "achievements/gnas-2024-002/"
+    assert days[untouched] == max(before[untouched] or date.min, date(2025, 9, 20))
+
+
 def test_a_site_in_a_folder_and_an_address_to_escape(records: Path, tmp_path: Path) -> None:
     base = "https://example.cn/门户/?a=1&b=2/"  # written escaped by the engine, as XML requires
     (tmp_path / "sitemap.xml").write_text(
