@@ -53,17 +53,18 @@ class PendingCheck:
 
 @contextmanager
 def checking_portal(
-    root: Path, today: date, cache_folder: Path | None = None, *, beside: bool = False
+    root: Path, today: date, cache_folder: Path | None = None, *, all_beside: bool = False
 ) -> Iterator[PendingCheck]:
     """Load every record; the body of the `with` gets them, and the check's result when it asks.
-    `beside`: for a large portal the rules run in forked processes from the start of the body,
+    `all_beside`: for a large portal the rules run in forked processes from the start of the body,
     which does other work meanwhile (rules/__init__.py). With a cache folder, files read before
     are not parsed again (record_cache.py)."""
     with collector_paused(), ExitStack() as rules:
         with phase("load"):
             cache = RecordCache.open(cache_folder) if cache_folder is not None else None
             catalog = load_catalog(root, cache)
-        rule_problems = rules.enter_context(rules_running(catalog, today, all_beside=beside))
+        with phase("check"):  # forking the processes, when it does
+            rule_problems = rules.enter_context(rules_running(catalog, today, all_beside=all_beside))
         results: list[CheckResult] = []
 
         def result() -> CheckResult:

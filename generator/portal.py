@@ -124,7 +124,9 @@ class Portal:
 
 
 def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Portal:
-    """Derive everything for `today` from a catalogue that passed the check."""
+    """Derive everything for `today` from a catalogue that passed the check. A build derives it
+    while the rules run (site.py): records that do not pass may make this raise, and the check
+    then says why."""
     policies = {policy_id: loaded.record for policy_id, loaded in sorted(catalog.policies.items())}
     achievements_raw = {key: loaded.record for key, loaded in sorted(catalog.achievements.items())}
     notices_raw = {key: loaded.record for key, loaded in sorted(catalog.notices.items())}

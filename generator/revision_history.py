@@ -1,14 +1,15 @@
-"""Each notice's revision history, read from git: when it was published and every later change
-(date, commit, which fields changed), so that a reader can see that nothing was altered silently.
+"""The records' history, read from git: for each notice, when it was published and every later
+change (date, commit, which fields changed), so that a reader can see that nothing was altered
+silently; for each achievement, the days its file changed, which date its page in the sitemap.
 
 The records are kept in git and published by pull request, so git already holds the public
-record's history; this module only reads it, in five git calls whatever the number of notices:
+record's history; this module only reads it, in five git calls whatever the number of records:
 `git rev-parse` finds the work tree, `git log` lists every commit that touched a file under
 notices/ (renames followed), one `git cat-file --batch` streams the versions that need
-comparing, and `git status` tells which files have changes not yet committed. A second `git log`
-gives the day each achievement's file last changed, which dates its page in the sitemap. Where there is no history to read (a tarball, no git, a
-folder outside any work tree) the history is None and the pages simply have no revision section:
-the build never fails for want of git.
+comparing, `git status` tells which files have changes not yet committed, and a second
+`git log` lists the commits that touched a file under achievements/. Where there is no history
+to read (a tarball, no git, a folder outside any work tree) the history is None and the pages
+simply have no revision section: the build never fails for want of git.
 
 Which fields changed between two versions is decided by value, not by text (`field_diff`, which
 ends in `change_review.changed_fields`, the comparison `portal check-changes` makes): reordering
@@ -124,9 +125,9 @@ class RevisionHistory:
     git_top: Path  # the work tree the versions are read from
     notices: Mapping[str, NoticeHistory]  # by notice id
     forge_url: str | None = None  # the repository's web address (MkDocs `repo_url`), for commit links
-    # The day (China Standard Time) of the last commit that changed each achievement's file, by
-    # id: a correction need not record an event, and the sitemap dates the page by it.
-    achievements_committed: Mapping[str, date] = field(default_factory=dict)
+    # The days (China Standard Time) of the commits that changed each achievement's file, by id:
+    # a correction need not record an event, and the sitemap dates the page by the last one.
+    achievements_committed: Mapping[str, tuple[date, ...]] = field(default_factory=dict)
 
     def of(self, notice_id: str) -> NoticeHistory | None:
         return self.notices.get(notice_id)
@@ -170,13 +171,22 @@ def read_revision_history(root: Path, forge_url: str | None = None) -> RevisionH
     return RevisionHistory(repository.top, notices, forge_url or None, _achievements_committed(repository))
 
 
-def _achievements_committed(repository: Repository) -> dict[str, date]:
-    """The day of the last commit that changed each achievement file (renames followed)."""
+def _achievements_committed(repository: Repository) -> dict[str, tuple[date, ...]]:
+    """The days of the commits that changed each achievement file (renames followed), in order.
+    A file that appears on a shallow clone's boundary was added before it, on a day unknown."""
     by_file = follow_renames(file_changes(repository, ACHIEVEMENT_FOLDER))
     return {
-        PurePosixPath(path).stem: changes[-1].authored.astimezone(CHINA).date()
+        PurePosixPath(path).stem: tuple(
+            sorted(
+                {
+                    change.authored.astimezone(CHINA).date()
+                    for change in changes
+                    if not (change.status == "A" and change.commit in repository.shallow_commits)
+                }
+            )
+        )
         for path, changes in by_file.items()
-        if changes and _is_record(repository, path, "achievement")
+        if _is_record(repository, path, "achievement")
     }
 
 

@@ -80,7 +80,7 @@ def write_search_index(
             return cache.index_digest(job.pages, page_digests, inputs) if cache is not None else ""
 
         sizes = [copies_size(site_dir, job.pages, cache) for job in jobs]
-        kept: dict[int, str] = {}  # the jobs whose published bundle is taken, by their input's digest
+        kept: dict[int, str] = {}  # by job number, the input's digest of each bundle taken as published
         for number, job in enumerate(jobs):
             if cache is not None:
                 expected = input_digest(job, copies.place(sizes[number]))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.build_cache import BuildCache, default_cache_folder
 from generator.catalog import Catalog
-from generator.check import CheckResult, check_portal, checking_portal
+from generator.check import CheckResult, checking_portal
 from generator.clock import TODAY_ENVIRONMENT_VARIABLE
 from generator.collector import loading_once
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
@@ -61,12 +61,32 @@ class BuildResult:
 def prepare(
     root: Path, today: date, *, strict: bool, frozen: bool, cache_folder: Path | None = None
 ) -> tuple[Portal, int]:
-    with loading_once():
-        result = check_portal(root, today, cache_folder)
-        warnings = _passed(result, strict)
-        with phase("derive"):
-            portal = build_portal(result.catalog, today, frozen=frozen)
+    """The portal for `today`, and the number of warnings; InvalidRecords when the check fails."""
+    portal, warnings, _ = _prepared(root, today, strict, frozen, cache_folder, build_cache=None)
     return portal, warnings
+
+
+def _prepared(
+    root: Path,
+    today: date,
+    strict: bool,
+    frozen: bool,
+    records_cache: Path | None,
+    build_cache: tuple[Path, Path] | None,
+) -> tuple[Portal, int, BuildCache | None]:
+    """As prepare, and with `build_cache` (its folder, and the site it describes) the build cache
+    opened. For a large portal the rules run in forked processes while this one derives the
+    portal, on the chance that the records pass, and opens the cache (check.py): about a second
+    of a national portal's rebuild. Only the portal and the cache outlive the call: the
+    catalogue and the record cache are freed on return."""
+    with loading_once(), checking_portal(root, today, records_cache, all_beside=True) as checking:
+        derived = _derived_unless_broken(checking.catalog, today, frozen)
+        cache = BuildCache.open(*build_cache) if build_cache is not None else None
+        result = checking.result()
+    warnings = _passed(result, strict)
+    if isinstance(derived, Exception):  # the records pass, yet did not derive: a bug to report
+        raise derived
+    return derived, warnings, cache
 
 
 def _passed(result: CheckResult, strict: bool) -> int:
@@ -76,15 +96,14 @@ def _passed(result: CheckResult, strict: bool) -> int:
     return len(result.warnings)
 
 
-def _derived_unless_broken(catalog: Catalog, today: date, frozen: bool) -> Portal | None:
-    """The portal, derived while the rules run: None when the records cannot make one, which the
-    check then says why (a portal is derived only from records that passed; this one is kept only
-    if they do)."""
+def _derived_unless_broken(catalog: Catalog, today: date, frozen: bool) -> Portal | Exception:
+    """The portal, derived while the rules run, or what deriving it raised: records that do not
+    pass the check may not make one, and the check then says why. Kept only if they pass."""
     with phase("derive"):
         try:
             return build_portal(catalog, today, frozen=frozen)
-        except Exception:  # the check's problems explain it; should they not, it is derived again
-            return None
+        except Exception as error:  # raised by the caller should the records pass
+            return error
 
 
 def build_site(
@@ -105,16 +124,8 @@ def build_site(
     root = root.resolve()
     out = (out or root / "site").resolve()
     records_cache = (cache_folder or default_cache_folder(root)) if incremental else None
-    # For a large portal the rules run in forked processes while this one derives the portal and
-    # opens the build cache (check.py): about a second of a national portal's rebuild.
-    with loading_once(), checking_portal(root, today, records_cache, beside=True) as checking:
-        derived = _derived_unless_broken(checking.catalog, today, frozen)
-        cache = BuildCache.open(cache_folder or default_cache_folder(out), out) if incremental else None
-        result = checking.result()
-    warnings = _passed(result, strict)
-    if derived is None:  # the records pass, yet did not derive: raise what deriving raises
-        derived = build_portal(result.catalog, today, frozen=frozen)
-    portal = derived
+    build_cache = (cache_folder or default_cache_folder(out), out) if incremental else None
+    portal, warnings, cache = _prepared(root, today, strict, frozen, records_cache, build_cache)
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     remove(staging)
     # An old site whose deletion was cut short, or the remains of a spare a build was cut short in.

@@ -66,13 +66,17 @@ def record_page_days(portal: Portal) -> dict[str, date | None]:
     if revisions is not None:  # a commit can change what a page shows without a dated amendment
         for notice_id, day in notice_days.items():
             history = revisions.of(notice_id)
-            committed = [revision.authored.date() for revision in history.revisions] if history else []
+            # A first version on a shallow clone's boundary was committed before it, on a day unknown.
+            known = (history.revisions if history.from_publication else history.later) if history else ()
+            committed = [revision.authored.date() for revision in known]
             notice_days[notice_id] = _last([day, *committed], today)
     days = {f"notices/{notice_id}/": day for notice_id, day in notice_days.items()}
     files_committed = revisions.achievements_committed if revisions is not None else {}
     for achievement_id, view in portal.achievements.items():
         day = achievement_day(view, notice_days, today)
-        days[f"achievements/{achievement_id}/"] = _last([day, files_committed.get(achievement_id)], today)
+        days[f"achievements/{achievement_id}/"] = _last(
+            [day, *files_committed.get(achievement_id, ())], today
+        )
     return days
 
 

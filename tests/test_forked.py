@@ -5,6 +5,7 @@ of records; here the example portal is made to fork by asking for two workers.""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import shutil
 import time
@@ -142,6 +143,24 @@ def test_lines_read_by_the_rules_beside_a_build_are_kept_in_the_record_cache(
     monkeypatch.setattr(record_cache, "_read_again", counted)
     assert check_portal(example, TODAY, cache).problems == alone
     assert read_again == []
+
+
+def test_a_rules_process_that_dies_leaves_its_half_of_the_rules_to_this_one(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed before it could send its problems (out of memory, say), a process running half the
+    rules has that half run here: the check and a build say what one process says."""
+    break_some_records(example)
+    split_in(1, monkeypatch)
+    alone = check_portal(example, TODAY).problems
+    with pytest.raises(InvalidRecords) as in_one_process:
+        build_site(example, today=TODAY, out=tmp_path / "site", incremental=False)
+    split_in(2, monkeypatch)
+    monkeypatch.setattr(rules, "_run_beside", lambda *arguments: os._exit(1))
+    assert check_portal(example, TODAY).problems == alone
+    with pytest.raises(InvalidRecords) as forked:
+        build_site(example, today=TODAY, out=tmp_path / "site", incremental=False)
+    assert forked.value.report == in_one_process.value.report
 
 
 def test_records_that_cannot_make_a_portal_fail_the_build_with_the_check(

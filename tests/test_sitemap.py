@@ -128,12 +128,23 @@ def test_a_commit_dates_an_achievement_page(records: Path, tmp_path: Path) -> No
     commit_all(root, "公示", "2025-09-20T10:00:00+08:00")
     edit(root, "achievements/gnas/gnas-2024-003.yml", "title: ", "title: 更正：")
     commit_all(root, "更正成果名称", "2025-09-21T16:30:00+00:00")  # 22 September in China
+    clone = tmp_path / "clone"  # of this commit alone
+    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{root}", str(clone))
+    edit(root, "achievements/gnas/gnas-2024-003.yml", "title: ", "title: 再次")
+    commit_all(root, "明天的提交", "2025-09-23T09:00:00+08:00")  # after `today`: not yet
     portal = attach_revision_history(prepare(root, TODAY, strict=False, frozen=False)[0], root)
     days = sitemap.record_page_days(portal)
     assert before["achievements/gnas-2024-003/"] != TODAY
     assert days["achievements/gnas-2024-003/"] == TODAY
     untouched = "achievements/gnas-2024-002/"
     assert days[untouched] == max(before[untouched] or date.min, date(2025, 9, 20))
+
+    # A shallow clone sees every file added by its one commit, on a day that says nothing of them.
+    portal = attach_revision_history(prepare(clone, TODAY, strict=False, frozen=False)[0], clone)
+    days = sitemap.record_page_days(portal)
+    for page in (untouched, "notices/gnas-2024-n01/"):
+        assert before[page] != TODAY
+        assert days[page] == before[page]
 
 
 def test_a_site_in_a_folder_and_an_address_to_escape(records: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ of one subject; `RULES` runs them all in a fixed order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -28,16 +29,12 @@ RULES: tuple[Rule, ...] = (
     money.check,
     content.check,
 )
-# For a large portal, these run in a forked process beside the others: two halves of about the
-# same time (at 50,000 records, 1.6 s and 1.7 s, the notices' with most of the files read again
-# for a warning's line). The process sends back its problems, and the positions it read, which
-# the record cache keeps (record_cache.py).
+# For a large portal the rules run in two halves of about the same time (at 50,000 records,
+# 1.6 s and 1.7 s, the notices' with most of the files read again for a warning's line): these
+# in a forked process, and the others here or, in a build, in a second one (rules_running). A
+# process sends back its problems, and the positions it read, which the record cache keeps
+# (record_cache.py).
 BESIDE: tuple[Rule, ...] = (layout.check, references.check, achievements.check, content.check)
-
-
-def check_rules(catalog: Catalog, today: date) -> list[Problem]:
-    with rules_running(catalog, today) as problems:
-        return problems()
 
 
 @contextmanager
@@ -48,7 +45,8 @@ def rules_running(
     run in a forked process while the body goes on, and the others when it asks; `all_beside`,
     both halves in forked processes, and the body does other work meanwhile (a build derives its
     portal, on the chance that the check passes). Positions a forked process read again for a
-    problem's line come back to the sources here, for the record cache to keep."""
+    problem's line come back to the sources here, for the record cache to keep. A half whose
+    process died runs here."""
     if worker_count(len(catalog.achievements) + len(catalog.notices)) == 1:
         yield partial(_run, RULES, catalog, today)
         return
@@ -59,10 +57,15 @@ def rules_running(
         def problems() -> list[Problem]:
             found_here = [] if all_beside else _run(here, catalog, today)
             found: list[Problem] = []
-            for wait in waits:
-                found_beside, read_again = wait()
-                _take_positions(catalog, read_again)
+            read_again: list[SourceFile] = []
+            for half, wait in zip(halves, waits, strict=True):
+                try:
+                    found_beside, read = wait()
+                except BrokenProcessPool:  # killed (out of memory?) before it could send them
+                    found_beside, read = _run(half, catalog, today), []
                 found += found_beside
+                read_again += read
+            _take_positions(catalog, read_again)
             return [*found, *found_here]
 
         yield problems
