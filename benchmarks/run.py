@@ -18,6 +18,8 @@ changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb`
 highest resident memory of the process (or of Pagefind, for the search phase) by the phase's end.
 From 200 records on, the feeds-and-data phases run in two processes of their own beside the search
 phase (generator/stages.py): their wall times overlap it, and `total` is the wall time of the whole.
+So do a build's rules, in two processes of their own while it derives the portal (site.py): its
+`check` phase has their CPU time, and for wall time only what the build waited for them.
 A build deletes the site it replaced after it returns, in the background; the benchmark waits
 for that before the next command (`old_site_removed_after_s`), and has the kernel write out to
 the disk what is still to be written (os.sync), so one command does not slow the next.
