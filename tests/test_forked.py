@@ -51,6 +51,27 @@ def break_some_records(root: Path) -> None:
         achievement.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1), encoding="utf-8")
 
 
+def shares_not_100(root: Path) -> None:
+    """A team whose shares add up to 101: a warning of a rule run beside (rules/__init__.py)."""
+    team = sorted((root / "achievements").rglob("*.yml"))[3]
+    text = team.read_text(encoding="utf-8")
+    assert "share: 15}" in text
+    team.write_text(text.replace("share: 15}", "share: 16}", 1), encoding="utf-8")
+
+
+def files_read_again(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files read again for their positions from now on (record_cache.py)."""
+    read_again: list[str] = []
+    read = record_cache._read_again
+
+    def counted(file: Path | str, display_path: str, digest: str) -> object:
+        read_again.append(display_path)
+        return read(file, display_path, digest)
+
+    monkeypatch.setattr(record_cache, "_read_again", counted)
+    return read_again
+
+
 def split_in(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for module in MODULES_THAT_FORK:
         monkeypatch.setattr(module, "worker_count", lambda records: workers)
@@ -92,23 +113,13 @@ def test_lines_read_for_rules_run_beside_are_kept_in_the_record_cache(
     """Half the rules run in a forked process (rules/__init__.py): the positions it reads for its
     problems' lines come back, and the record cache keeps them, so the next check reads no file."""
     break_some_records(example)
-    team = sorted((example / "achievements").rglob("*.yml"))[3]
-    text = team.read_text(encoding="utf-8")
-    assert "share: 15}" in text
-    team.write_text(text.replace("share: 15}", "share: 16}", 1), encoding="utf-8")  # a rule run beside
+    shares_not_100(example)  # a rule run beside
     split_in(2, monkeypatch)
     cache = tmp_path / "cache"
     first = check_portal(example, TODAY, cache).problems
     assert any(problem.code == "shares-not-100" and problem.line > 1 for problem in first)
     split_in(1, monkeypatch)
-    read_again: list[str] = []
-    read = record_cache._read_again
-
-    def counted(file: Path | str, display_path: str, digest: str) -> object:
-        read_again.append(display_path)
-        return read(file, display_path, digest)
-
-    monkeypatch.setattr(record_cache, "_read_again", counted)
+    read_again = files_read_again(monkeypatch)
     assert check_portal(example, TODAY, cache).problems == first
     assert read_again == []
 
@@ -119,8 +130,7 @@ def test_lines_read_by_the_rules_beside_a_build_are_kept_in_the_record_cache(
     """A build runs both halves of the rules in forked processes while it derives the portal
     (site.py): the positions both read for their problems' lines come back all the same."""
     break_some_records(example)
-    team = sorted((example / "achievements").rglob("*.yml"))[3]
-    team.write_text(team.read_text(encoding="utf-8").replace("share: 15}", "share: 16}", 1), encoding="utf-8")
+    shares_not_100(example)
     split_in(1, monkeypatch)
     alone = check_portal(example, TODAY).problems
     assert {"shares-not-100", "unknown-key"} <= {problem.code for problem in alone}
@@ -133,14 +143,7 @@ def test_lines_read_by_the_rules_beside_a_build_are_kept_in_the_record_cache(
         build_site(example, today=TODAY, out=tmp_path / "site", cache_folder=cache)
     assert forked.value.report == in_one_process.value.report
     split_in(1, monkeypatch)
-    read_again: list[str] = []
-    read = record_cache._read_again
-
-    def counted(file: Path | str, display_path: str, digest: str) -> object:
-        read_again.append(display_path)
-        return read(file, display_path, digest)
-
-    monkeypatch.setattr(record_cache, "_read_again", counted)
+    read_again = files_read_again(monkeypatch)
     assert check_portal(example, TODAY, cache).problems == alone
     assert read_again == []
 
