@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -65,17 +66,15 @@ def checking_portal(
             catalog = load_catalog(root, cache)
         with phase("check"):  # forking the processes, when it does
             rule_problems = rules.enter_context(rules_running(catalog, today, all_beside=all_beside))
-        results: list[CheckResult] = []
 
+        @functools.cache  # the rules run once, however often the body asks
         def result() -> CheckResult:
-            if not results:
-                with phase("check"):
-                    problems = sorted_unique([*catalog.problems, *rule_problems()])
-                    rules.close()  # the forked processes end here: their time counts in this phase
-                if cache is not None:
-                    with phase("load"):  # the record cache is written once the rules have asked for lines
-                        cache.save()
-                results.append(CheckResult(catalog, problems))
-            return results[0]
+            with phase("check"):
+                problems = sorted_unique([*catalog.problems, *rule_problems()])
+                rules.close()  # the forked processes end here: their time counts in this phase
+            if cache is not None:
+                with phase("load"):  # the record cache is written once the rules have asked for lines
+                    cache.save()
+            return CheckResult(catalog, problems)
 
         yield PendingCheck(catalog, result)

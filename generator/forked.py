@@ -96,6 +96,15 @@ def forked_beside(*tasks: Callable[[], T]) -> Iterator[list[Callable[[], T]]]:
             process.join()
 
 
+def or_here(wait: Callable[[], T], task: Callable[[], T]) -> T:
+    """What `wait` gives for a task run by forked_beside; should its process have died without a
+    word (killed for memory, say), the task run here instead. For tasks that only save time."""
+    try:
+        return wait()
+    except BrokenProcessPool:
+        return task()
+
+
 def _send_result(task: Callable[[], Any], sending: Connection) -> None:
     try:
         outcome: tuple[str, Any] = ("returned", task())

@@ -18,14 +18,13 @@ record folder that is, once adopted, the very folder the facts were found in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from generator.build_cache import BuildCache, text_digest
-from generator.forked import forked_beside, worker_count
+from generator.forked import forked_beside, or_here, worker_count
 from generator.recycling import real_folder_reached_directly, same_file
 from generator.render import Renderer, page_url
 
@@ -68,14 +67,8 @@ def record_page_facts(
         yield find
         return
     with forked_beside(find) as (wait,):
-        yield partial(_waited, wait, find)
-
-
-def _waited(wait: FactsOf, find: FactsOf) -> RecordPageFacts:
-    try:
-        return wait()
-    except BrokenProcessPool:  # killed (out of memory?): they only save time, and the spare is where it was
-        return find()
+        # Should the process die, the spare is where it was: the facts are found out here.
+        yield partial(or_here, wait, find)
 
 
 def _find(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> RecordPageFacts:

@@ -7,14 +7,13 @@ of one subject; `RULES` runs them all in a fixed order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from functools import partial
 
 from generator.catalog import Catalog
-from generator.forked import forked_beside, worker_count
+from generator.forked import forked_beside, or_here, worker_count
 from generator.problems import Problem
 from generator.rules import achievements, content, layout, money, notices, references
 from generator.yaml_source import SourceFile
@@ -59,10 +58,8 @@ def rules_running(
             found: list[Problem] = []
             read_again: list[SourceFile] = []
             for half, wait in zip(halves, waits, strict=True):
-                try:
-                    found_beside, read = wait()
-                except BrokenProcessPool:  # killed (out of memory?) before it could send them
-                    found_beside, read = _run(half, catalog, today), []
+                # Run here instead should its process die: its sources then take their positions here.
+                found_beside, read = or_here(wait, partial(_run_here, half, catalog, today))
                 found += found_beside
                 read_again += read
             _take_positions(catalog, read_again)
@@ -85,6 +82,11 @@ def _run(rules: Iterable[Rule], catalog: Catalog, today: date) -> list[Problem]:
     for rule in rules:
         problems.extend(rule(catalog, today))
     return problems
+
+
+def _run_here(rules: Iterable[Rule], catalog: Catalog, today: date) -> tuple[list[Problem], list[SourceFile]]:
+    """As _run_beside, in the process holding the sources: they take their positions themselves."""
+    return _run(rules, catalog, today), []
 
 
 def _run_beside(
