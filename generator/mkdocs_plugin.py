@@ -10,6 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -124,6 +125,11 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             stages_around_pages(self.portal, Path(config.site_dir), config.site_url or "/", self.cache)
         )
         return files
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.cache is not None:  # the theme's templates, compiled once (build_cache.py)
+            env.bytecode_cache = self.cache.compiled_templates()
+        return env
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Our pages are HTML already: Python-Markdown would only re-parse it (twice, and in

@@ -177,6 +177,8 @@ class Renderer:
         self.site_url = site_url.rstrip("/") + "/"
         self.root = root
         self.environment = make_environment()
+        if cache is not None:
+            self.environment.bytecode_cache = cache.compiled_templates()
         self.notice_titles = {key: view.record.title for key, view in portal.notices.items()}
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
         # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.

@@ -16,13 +16,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import generator.page_facts
 import generator.page_shell
 import generator.recycling
 import generator.scratch
-from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, BuildCache, PageEntry
+from generator.build_cache import FRAGMENT_FOLDER, MANIFEST, TEMPLATE_FOLDER, BuildCache, PageEntry
 from generator.calendars import in_calendar
 from generator.errors import ToolFailed
 from generator.fragments import Fragments
@@ -96,6 +97,41 @@ def test_a_rebuild_with_nothing_changed_takes_every_page_and_index(portal: Path,
     assert second.cache.reused_pages == NOTICES + ACHIEVEMENTS
     assert second.cache.reused_indexes == len(second.cache.indexes) > 2  # the main index and the shards
     assert_same_as_clean_build(portal, out)
+
+
+def test_a_rebuild_compiles_no_template_again(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    compiled = list((tmp_path / "incremental" / "cache" / TEMPLATE_FOLDER).iterdir())
+    assert len(compiled) > 30  # ours and the theme's
+    compiling: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def noting(
+        environment: jinja2.Environment, source: str, name: str | None = None, *rest: object
+    ) -> object:
+        compiling.append(name)
+        return original(environment, source, name, *rest)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noting)
+    edit(portal, NOTICE, "title: ", "title: 更正：")
+    build(portal, out)
+    assert compiling == []
+    assert_same_as_clean_build(portal, out)
+    assert compiling  # the clean build, without a cache, compiled them
+
+
+def test_a_template_changed_since_it_was_compiled_is_compiled_again(tmp_path: Path) -> None:
+    def render(source: str) -> str:
+        environment = jinja2.Environment(loader=jinja2.DictLoader({"page.html": source}))
+        environment.bytecode_cache = BuildCache(tmp_path / "cache", tmp_path / "site").compiled_templates()
+        return environment.get_template("page.html").render(word="公示")
+
+    assert render("{{ word }}") == "公示"
+    assert render("<b>{{ word }}</b>") == "<b>公示</b>"
+    assert len(list((tmp_path / "cache" / TEMPLATE_FOLDER).iterdir())) == 1
 
 
 def test_copies_indexed_elsewhere_index_every_shard_again_and_give_a_clean_builds_bytes(
