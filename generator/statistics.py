@@ -303,7 +303,7 @@ def granted_achievements(portal: Portal, institutions: Iterable[InstitutionView]
             day = granted_on(achievement.record)
             if day is not None:
                 items.append(GrantedAchievement(achievement, day, grant_notice(portal, achievement, day)))
-    return sorted(items, key=lambda item: (item.granted_on, item.achievement.id))
+    return sorted(items, key=_grant_order)
 
 
 def transfers(institutions: Iterable[InstitutionView]) -> list[Transfer]:
@@ -314,7 +314,7 @@ def transfers(institutions: Iterable[InstitutionView]) -> list[Transfer]:
                 if event.event == "transformed":
                     assert event.mode is not None and event.amount_yuan is not None  # the rules require both
                     items.append(Transfer(achievement, event.date, event.mode, event.amount_yuan))
-    return sorted(items, key=lambda item: (item.on, item.achievement.id))
+    return sorted(items, key=_transfer_order)
 
 
 def rewards_carried_out(institutions: Iterable[InstitutionView]) -> list[NoticeView]:
@@ -327,7 +327,7 @@ def rewards_carried_out(institutions: Iterable[InstitutionView]) -> list[NoticeV
         and view.record.outcome is not None
         and view.record.outcome.result not in NOT_CARRIED_OUT
     ]
-    return sorted(items, key=lambda view: (_outcome_date(view), view.id))
+    return sorted(items, key=_reward_order)
 
 
 def in_year(by_year: dict[int, YearFigures], year: int) -> YearFigures:
@@ -340,8 +340,7 @@ def figures_by_year(portal: Portal, institutions: Sequence[InstitutionView]) -> 
     national portal has thousands of units and tens of thousands of records)."""
     notices: dict[int, list[NoticeView]] = defaultdict(list)
     for view in sorted(
-        (view for institution in institutions for view in institution.notices),
-        key=lambda view: (view.record.period.start, view.id),
+        (view for institution in institutions for view in institution.notices), key=_notice_order
     ):
         notices[view.record.period.start.year].append(view)
     granted: dict[int, list[GrantedAchievement]] = defaultdict(list)
@@ -361,6 +360,47 @@ def figures_by_year(portal: Portal, institutions: Sequence[InstitutionView]) -> 
             notices=tuple(notices.get(year, ())),
             transfers=tuple(moved.get(year, ())),
             rewards=tuple(rewarded.get(year, ())),
+        )
+        for year in years
+    }
+
+
+def _grant_order(item: GrantedAchievement) -> tuple[date, str]:
+    return item.granted_on, item.achievement.id
+
+
+def _transfer_order(item: Transfer) -> tuple[date, str]:
+    return item.on, item.achievement.id
+
+
+def _reward_order(view: NoticeView) -> tuple[date, str]:
+    return _outcome_date(view), view.id
+
+
+def _notice_order(view: NoticeView) -> tuple[date, str]:
+    return view.record.period.start, view.id
+
+
+def merged_figures(parts: Sequence[dict[int, YearFigures]]) -> dict[int, YearFigures]:
+    """What figures_by_year gives for several units, from each unit's: their lists put together
+    and sorted alike. Two items in the same place belong to the same achievement, so to one unit,
+    whose order the stable sort keeps."""
+
+    def together(year: int, kind: str, order: Callable[[T], tuple[date, str]]) -> tuple[T, ...]:
+        items: list[T] = []
+        for part in parts:
+            if year in part:
+                items += getattr(part[year], kind)
+        return tuple(sorted(items, key=order))
+
+    years = sorted({year for part in parts for year in part})
+    return {
+        year: YearFigures(
+            year=year,
+            granted=together(year, "granted", _grant_order),
+            notices=together(year, "notices", _notice_order),
+            transfers=together(year, "transfers", _transfer_order),
+            rewards=together(year, "rewards", _reward_order),
         )
         for year in years
     }
@@ -412,7 +452,7 @@ def report(portal: Portal, scope: Scope, year: int, figures: FigureCache | None 
         UnitFigures(
             institution,
             in_year(figures.of((institution,)), year),
-            use_rights_ending(portal, (institution,)),
+            figures.ending((institution,)),
         )
         for institution in sorted(scope.institutions, key=lambda view: view.id)
     )
@@ -422,7 +462,7 @@ def report(portal: Portal, scope: Scope, year: int, figures: FigureCache | None 
         today=portal.today,
         figures=in_year(by_year, year),
         units=units,
-        use_rights_ending=use_rights_ending(portal, scope.institutions),
+        use_rights_ending=figures.ending(scope.institutions),
         ending_window_end=ending_window_end(portal.today),
         deals_by_year=tuple(
             (each_year, in_year(by_year, each_year).deal_total())
@@ -438,12 +478,23 @@ class FigureCache:
     def __init__(self, portal: Portal) -> None:
         self.portal = portal
         self.computed: dict[tuple[str, ...], dict[int, YearFigures]] = {}
+        self.endings: dict[tuple[str, ...], tuple[UseRightEnding, ...]] = {}
 
     def of(self, institutions: Sequence[InstitutionView]) -> dict[int, YearFigures]:
         key = tuple(view.id for view in institutions)
         if key not in self.computed:
-            self.computed[key] = figures_by_year(self.portal, institutions)
+            if len(institutions) > 1:  # each record's figures found once, not for each of its scopes
+                self.computed[key] = merged_figures([self.of((institution,)) for institution in institutions])
+            else:
+                self.computed[key] = figures_by_year(self.portal, institutions)
         return self.computed[key]
+
+    def ending(self, institutions: Sequence[InstitutionView]) -> tuple[UseRightEnding, ...]:
+        """use_rights_ending, once per group of units: a unit's is in each of its reports."""
+        key = tuple(view.id for view in institutions)
+        if key not in self.endings:
+            self.endings[key] = use_rights_ending(self.portal, institutions)
+        return self.endings[key]
 
 
 def reports(portal: Portal) -> list[Report]:

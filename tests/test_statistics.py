@@ -15,7 +15,7 @@ import yaml
 
 from generator.check import check_portal
 from generator.portal import Portal, build_portal
-from generator.statistics import Report, report, reports, scope_years, scopes
+from generator.statistics import FigureCache, Report, figures_by_year, report, reports, scope_years, scopes
 from tests.conftest import append, write
 
 REPO = Path(__file__).resolve().parents[1]
@@ -471,3 +471,13 @@ def test_the_example_reports_list_every_row(
         assert "portal-report__more" not in html
         for section, rows_of in LISTS.items():
             assert listed_rows(html, section) == len(rows_of(item)), (item.scope.key, item.year, section)
+
+
+def test_a_group_of_units_has_the_figures_of_its_records_in_the_same_order(example: Portal) -> None:
+    """The portal's and each policy's figures are put together from their units' (FigureCache):
+    the same items, in the order figures_by_year gives them from the records."""
+    figures = FigureCache(example)
+    groups = [scope for scope in scopes(example) if len(scope.institutions) > 1]
+    assert len(groups) == 3  # the portal and its two policies
+    for scope in groups:
+        assert figures.of(scope.institutions) == figures_by_year(example, scope.institutions)
