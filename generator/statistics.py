@@ -386,21 +386,23 @@ def merged_figures(parts: Sequence[dict[int, YearFigures]]) -> dict[int, YearFig
     and sorted alike. Two items in the same place belong to the same achievement, so to one unit,
     whose order the stable sort keeps."""
 
-    def together(year: int, kind: str, order: Callable[[T], tuple[date, str]]) -> tuple[T, ...]:
+    def together(
+        year: int, items_of: Callable[[YearFigures], tuple[T, ...]], order: Callable[[T], tuple[date, str]]
+    ) -> tuple[T, ...]:
         items: list[T] = []
         for part in parts:
             if year in part:
-                items += getattr(part[year], kind)
+                items += items_of(part[year])
         return tuple(sorted(items, key=order))
 
     years = sorted({year for part in parts for year in part})
     return {
         year: YearFigures(
             year=year,
-            granted=together(year, "granted", _grant_order),
-            notices=together(year, "notices", _notice_order),
-            transfers=together(year, "transfers", _transfer_order),
-            rewards=together(year, "rewards", _reward_order),
+            granted=together(year, lambda figures: figures.granted, _grant_order),
+            notices=together(year, lambda figures: figures.notices, _notice_order),
+            transfers=together(year, lambda figures: figures.transfers, _transfer_order),
+            rewards=together(year, lambda figures: figures.rewards, _reward_order),
         )
         for year in years
     }

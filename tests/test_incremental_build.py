@@ -15,6 +15,7 @@ import subprocess
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -115,6 +116,7 @@ def test_a_rebuild_compiles_no_template_again(
         compiling.append(name)
         return original(environment, source, name, *rest)  # type: ignore[call-overload]
 
+    # The build's own process: the forked stages' compiling is not seen here.
     monkeypatch.setattr(jinja2.Environment, "compile", noting)
     edit(portal, NOTICE, "title: ", "title: 更正：")
     build(portal, out)
@@ -123,14 +125,29 @@ def test_a_rebuild_compiles_no_template_again(
     assert compiling  # the clean build, without a cache, compiled them
 
 
-def test_a_template_changed_since_it_was_compiled_is_compiled_again(tmp_path: Path) -> None:
-    def render(source: str) -> str:
+def test_a_template_is_compiled_again_when_its_text_or_the_code_changed(tmp_path: Path) -> None:
+    def compiled(source: str, code: str) -> bool:
+        """Whether Jinja compiled the template, rather than took it from the store."""
         environment = jinja2.Environment(loader=jinja2.DictLoader({"page.html": source}))
-        environment.bytecode_cache = BuildCache(tmp_path / "cache", tmp_path / "site").compiled_templates()
-        return environment.get_template("page.html").render(word="公示")
+        environment.bytecode_cache = BuildCache(
+            tmp_path / "cache", tmp_path / "site", code
+        ).compiled_templates()
+        calls: list[object] = []
+        original = environment.compile
 
-    assert render("{{ word }}") == "公示"
-    assert render("<b>{{ word }}</b>") == "<b>公示</b>"
+        def noting(*arguments: Any, **options: Any) -> Any:
+            calls.append(arguments)
+            return original(*arguments, **options)
+
+        environment.compile = noting  # type: ignore[method-assign]
+        assert "公示" in environment.get_template("page.html").render(word="公示")
+        return bool(calls)
+
+    assert compiled("{{ word }}", "code-1")
+    assert not compiled("{{ word }}", "code-1")
+    assert compiled("<b>{{ word }}</b>", "code-1")  # its text changed
+    assert compiled("<b>{{ word }}</b>", "code-2")  # an option, a filter or Jinja changed
+    assert not compiled("<b>{{ word }}</b>", "code-2")
     assert len(list((tmp_path / "cache" / TEMPLATE_FOLDER).iterdir())) == 1
 
 
