@@ -32,15 +32,11 @@ def worker_count(records: int) -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS) if records >= PARALLEL_FROM_RECORDS else 1
 
 
-def run_forked(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
-    """Each task's result, in the tasks' order, computed in up to `workers` forked processes.
-    A task's exception is raised here; so is BrokenProcessPool, should a process die."""
-    return list(each_forked(tasks, workers))
-
-
 def each_forked(tasks: Sequence[Callable[[], T]], workers: int) -> Iterator[T]:
-    """As run_forked, giving each result as soon as it and those before it are done, so that the
-    caller takes in one while the processes compute the next."""
+    """Each task's result, in the tasks' order, computed in up to `workers` forked processes and
+    given as soon as it and those before it are done, so that the caller takes in one while the
+    processes compute the next. A task's exception is raised here; so is BrokenProcessPool,
+    should a process die."""
     if workers <= 1 or len(tasks) <= 1:
         yield from (task() for task in tasks)
         return

@@ -158,8 +158,12 @@ def read_revision_history(root: Path, forge_url: str | None = None) -> RevisionH
     if repository is None:
         return None
     by_file = follow_renames(file_changes(repository, NOTICE_FOLDER))
-    working = {path for path in uncommitted_paths(repository, NOTICE_FOLDER) if _is_notice(repository, path)}
-    files = sorted({path for path in by_file if _is_notice(repository, path)} | working)
+    working = {
+        path
+        for path in uncommitted_paths(repository, NOTICE_FOLDER)
+        if _is_record(repository, path, "notice")
+    }
+    files = sorted({path for path in by_file if _is_record(repository, path, "notice")} | working)
     needed = {path: _versions_to_read(by_file.get(path, []), path in working) for path in files}
     versions = _versions(repository, [blob for path in files for blob in needed[path]])
     notices: dict[str, NoticeHistory] = {}
@@ -242,13 +246,9 @@ def follow_renames(changes: list[FileChange]) -> dict[str, list[FileChange]]:
     return {key: list(reversed(file_changes)) for key, file_changes in by_file.items()}
 
 
-def _is_notice(repository: Repository, path: str) -> bool:
-    """A notice file's place: notices/<institution>/<year>/<id>.yml below the portal folder."""
-    return _is_record(repository, path, "notice")
-
-
 def _is_record(repository: Repository, path: str, kind: str) -> bool:
-    """A record file's place below the portal folder, e.g. achievements/<institution>/<id>.yml."""
+    """A record file's place below the portal folder: notices/<institution>/<year>/<id>.yml,
+    achievements/<institution>/<id>.yml."""
     if not path.startswith(repository.prefix) or not path.endswith(".yml"):
         return False
     parts = PurePosixPath(path.removeprefix(repository.prefix)).parts

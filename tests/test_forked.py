@@ -21,6 +21,7 @@ from generator import catalog, page_facts, page_shell, record_cache, render, rul
 from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import InvalidRecords, ToolFailed
+from generator.problems import Problem
 from generator.record_cache import RecordCache
 from generator.site import build_site
 
@@ -72,6 +73,17 @@ def files_read_again(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read_again
 
 
+def assert_next_check_reads_no_file_again(
+    example: Path, cache: Path, expected: list[Problem], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check in one process, from the record cache: the same problems, and no file read again
+    for its positions (the cache kept those the last run read)."""
+    split_in(1, monkeypatch)
+    read_again = files_read_again(monkeypatch)
+    assert check_portal(example, TODAY, cache).problems == expected
+    assert read_again == []
+
+
 def split_in(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for module in MODULES_THAT_FORK:
         monkeypatch.setattr(module, "worker_count", lambda records: workers)
@@ -118,10 +130,7 @@ def test_lines_read_for_rules_run_beside_are_kept_in_the_record_cache(
     cache = tmp_path / "cache"
     first = check_portal(example, TODAY, cache).problems
     assert any(problem.code == "shares-not-100" and problem.line > 1 for problem in first)
-    split_in(1, monkeypatch)
-    read_again = files_read_again(monkeypatch)
-    assert check_portal(example, TODAY, cache).problems == first
-    assert read_again == []
+    assert_next_check_reads_no_file_again(example, cache, first, monkeypatch)
 
 
 def test_lines_read_by_the_rules_beside_a_build_are_kept_in_the_record_cache(
@@ -142,10 +151,7 @@ def test_lines_read_by_the_rules_beside_a_build_are_kept_in_the_record_cache(
     with pytest.raises(InvalidRecords) as forked:
         build_site(example, today=TODAY, out=tmp_path / "site", cache_folder=cache)
     assert forked.value.report == in_one_process.value.report
-    split_in(1, monkeypatch)
-    read_again = files_read_again(monkeypatch)
-    assert check_portal(example, TODAY, cache).problems == alone
-    assert read_again == []
+    assert_next_check_reads_no_file_again(example, cache, alone, monkeypatch)
 
 
 def test_a_rules_process_that_dies_leaves_its_half_of_the_rules_to_this_one(
