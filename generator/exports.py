@@ -22,7 +22,7 @@ import orjson
 from generator.build_cache import BuildCache, fragments_of
 from generator.feeds import permalink
 from generator.fragments import Fragments
-from generator.json_documents import json_document
+from generator.json_documents import json_document, list_item_bytes
 from generator.page_keys import key_text
 from generator.portal import AchievementView, InstitutionView, NoticeView, Portal
 from generator.render import LABELS
@@ -35,8 +35,6 @@ LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_MARK = "\ufeff".encode()
-# Between the lines of a notice's or achievement's entry in data/portal.json: two levels in.
-ENTRY_INDENT = b"\n    "
 
 T = TypeVar("T")
 Cell = str | int | float | None
@@ -369,9 +367,7 @@ class _KeptParts:
 
     def _entry(self, text: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
         def entry_bytes() -> bytes:
-            # Written as json_document writes the whole, then indented to its place: an entry is
-            # an item of a list that is a value of the document (JSON strings hold no raw newline).
-            return json_document(make(), sort_keys=True).rstrip(b"\n").replace(b"\n", ENTRY_INDENT)
+            return list_item_bytes(make(), sort_keys=True)
 
         return orjson.Fragment(self.fragments.get("portal.json\0" + text, entry_bytes))
 

@@ -16,6 +16,10 @@ from typing import Any
 
 import orjson
 
+# Between the lines of an item of a list that is a value of the document's top object
+# (data/portal.json's notices, data/changes.json's changes): two levels in.
+LIST_ITEM_INDENT = b"\n    "
+
 
 def json_document(value: Any, *, sort_keys: bool = False) -> bytes:
     """`json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\\n"`, as UTF-8."""
@@ -27,3 +31,10 @@ def json_document(value: Any, *, sort_keys: bool = False) -> bytes:
     except orjson.JSONEncodeError:
         text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
         return text.encode("utf-8")
+
+
+def list_item_bytes(value: Any, *, sort_keys: bool = False) -> bytes:
+    """`value` as json_document writes it as an item of a list that is a value of the document's
+    top object, to be put there whole (orjson.Fragment): JSON strings hold no raw newline, so
+    indenting each line is indenting the item."""
+    return json_document(value, sort_keys=sort_keys).rstrip(b"\n").replace(b"\n", LIST_ITEM_INDENT)

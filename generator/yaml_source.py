@@ -150,24 +150,43 @@ def read_record_file(file: Path, display_path: str) -> SourceFile:
 
 def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile:
     """The file's bytes, or a source holding the problem that kept them from being read."""
-    source = SourceFile(display_path)
     try:
-        with open(file, "rb") as stream:  # noqa: PTH123 - a str is read as it is, no Path made
-            size = os.fstat(stream.fileno()).st_size
+        # A bare descriptor: open() wraps one in a buffered reader. Reading a file took 11 µs
+        # that way, 8 µs this way: 0.15 s of CPU at 50,000 records on every check and build.
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = os.fstat(descriptor).st_size
             # A file over the cap is refused by its size: never read into memory, however large.
-            # Read to one byte past its size, not to one past the cap: read(MAX_FILE_BYTES + 1)
-            # allocates a megabyte for each file, a second more for 50,000 files.
-            raw = stream.read(size + 1) if size <= MAX_FILE_BYTES else b""
-            if len(raw) > size:  # it grew while read: the rest, up to one byte past the cap
-                raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
+            # Read to one byte past its size, not to one past the cap: a buffer of the cap for
+            # each file would be a second more for 50,000 files. A file that grew while read is
+            # read on, up to one byte past the cap.
+            raw = _read_up_to(descriptor, size + 1) if size <= MAX_FILE_BYTES else b""
+            if len(raw) > size:
+                raw += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(raw))
+        finally:
+            os.close(descriptor)
     except OSError as error:
-        source.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
-        return source
+        unreadable = SourceFile(display_path)
+        unreadable.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
+        return unreadable
     size = max(size, len(raw))
     if size > MAX_FILE_BYTES:
-        source.problems.append(_too_large(display_path, size))
-        return source
+        too_large = SourceFile(display_path)
+        too_large.problems.append(_too_large(display_path, size))
+        return too_large
     return raw
+
+
+def _read_up_to(descriptor: int, count: int) -> bytes:
+    """Up to `count` bytes, fewer only at the end of the file (os.read may return less)."""
+    parts = []
+    while count > 0:
+        part = os.read(descriptor, count)
+        if not part:
+            break
+        parts.append(part)
+        count -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _too_large(display_path: str, size: int) -> Problem:

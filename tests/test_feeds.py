@@ -188,6 +188,32 @@ def test_changes_feed_is_feedgens_own_document(portal: Portal, tmp_path: Path) -
     assert (tmp_path / "feeds" / "changes.atom").read_bytes() == ATOM.serialise(generator)
 
 
+def test_changes_json_holds_every_change_newest_first_written_whole_or_kept(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """data/changes.json is json_document's of every change: made afresh (no build cache), into
+    an empty cache, and from the cache filled before, which makes none anew (changes.py)."""
+    from generator.build_cache import BuildCache
+    from generator.changes import write_changes
+    from generator.json_documents import json_document
+
+    expected = json_document({"changes": [change.as_json() for change in portal_changes(portal, SITE_URL)]})
+    cache = BuildCache(tmp_path / "cache", tmp_path / "published")
+    for name, built_with in (("afresh", None), ("filling", cache), ("kept", cache)):
+        write_changes(portal, tmp_path / name, SITE_URL, built_with)
+        assert (tmp_path / name / "data" / "changes.json").read_bytes() == expected, name
+    kept = cache.fragments("changes")
+    assert len(kept.known) == len(portal.notices) + len(portal.achievements)
+
+    def made_anew(*_: object) -> bytes:
+        raise AssertionError("a record's changes were made again")
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr("generator.changes._change_parts", made_anew)
+        write_changes(portal, tmp_path / "again", SITE_URL, cache)
+    assert (tmp_path / "again" / "data" / "changes.json").read_bytes() == expected
+
+
 def test_each_change_in_changes_json_has_every_field_in_order(portal: Portal) -> None:
     """Change.as_json copies the dataclass's __dict__: the fields, in their order, dates as text."""
     from dataclasses import fields

@@ -207,6 +207,20 @@ def test_one_changed_notice_renders_its_pages_again_and_gives_a_clean_builds_byt
     assert_same_as_clean_build(portal, out)
 
 
+def test_a_renamed_institution_gives_its_records_changes_again_and_a_clean_builds_bytes(
+    portal: Path, tmp_path: Path
+) -> None:
+    """A record's changes are kept by its file and its institution's name (changes.py): the
+    name is in every change's summary, though no byte of the record's own file moved."""
+    out = tmp_path / "incremental" / "site"
+    build(portal, out)
+    edit(portal, "institutions/jhust.yml", "name: ", "name: 更名后的")
+    build(portal, out)
+    changes = (out / "data" / "changes.json").read_text(encoding="utf-8")
+    assert "更名后的" in changes
+    assert_same_as_clean_build(portal, out)
+
+
 def test_the_next_day_renders_again_only_the_pages_whose_status_or_days_moved(
     portal: Path, tmp_path: Path
 ) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -192,15 +192,15 @@ def test_a_history_naming_a_notice_that_does_not_list_the_achievement(portal: Pa
 
 def test_a_file_that_cannot_be_read(portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As root every file is readable; a permission error is simulated for the notice only, where
-    the loader opens record files."""
-    import generator.yaml_source
+    the loader opens record files (os.open: yaml_source.read_record_bytes)."""
+    real_open = os.open
 
-    def refuse(file: str | Path, mode: str) -> IO[bytes]:
+    def refuse(file: str | Path, flags: int, *args: int) -> int:
         if Path(file).name == "gnas-2024-n01.yml":
             raise PermissionError(13, "Permission denied", str(file))
-        return open(file, "rb")  # noqa: PTH123 - the loader's own call, passed on
+        return real_open(file, flags, *args)
 
-    monkeypatch.setattr(generator.yaml_source, "open", refuse, raising=False)
+    monkeypatch.setattr(os, "open", refuse)
     problems = check_problems(portal, TODAY)
     assert [problem.key() for problem in problems] == [("file-unreadable", NOTICE, 1, "")]
     assert "Permission denied" in problems[0].params["reason"]
