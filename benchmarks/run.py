@@ -16,8 +16,9 @@ Phases: load (read and parse YAML), check (the rules), derive (the view
 model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
 changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
 highest resident memory of the process (or of Pagefind, for the search phase) by the phase's end.
-From 200 records on, the feeds-and-data phases run in two processes of their own beside the search
-phase (generator/stages.py): their wall times overlap it, and `total` is the wall time of the whole.
+From 200 records on, the feeds-and-data phases run in a process of their own beside the pages and
+the search phase (generator/stages.py): their wall times overlap those, and `total` is the wall
+time of the whole.
 So do a build's rules, in two processes of their own while it derives the portal (site.py): its
 `check` phase has their CPU time, and for wall time only what the build waited for them.
 A build deletes the site it replaced after it returns, in the background; the benchmark waits

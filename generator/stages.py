@@ -50,13 +50,14 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
 
 
 # The stages that need only the portal: for a large portal they start as soon as the pages do, in
-# two forked processes, beside MkDocs (which keeps one core busy) and the record pages. At 50,000
-# records they take 13 s in one process, the exports 5–8 s of it; started with the search index
-# instead, a rebuild waited 8 s for them after Pagefind was done. The other stages read what the
-# pages made: `versions` writes into the notices' page folders, which pouring the record pages
-# clears of strays (recycling.py), and `search` reads every page.
+# a forked process, beside MkDocs (which keeps one core busy) and the record pages. Started with
+# the search index instead, a rebuild at 50,000 records waited 8 s for them after Pagefind was
+# done. They ran in two processes while they took 13 s; kept per record (fragments.py), they take
+# about 3 s of CPU at a rebuild, and one process less to fork (whose writes into the memory it
+# shares cost a page copy each: 100,000 of them) made the rebuild 0.6 s faster. The other stages
+# read what the pages made: `versions` writes into the notices' page folders, which pouring the
+# record pages clears of strays (recycling.py), and `search` reads every page.
 DATA_STAGES = ("feeds", "changes", "calendars", "exports", "statistics")
-DATA_STAGE_GROUPS = (("exports", "statistics"),)  # and the others in a second
 
 
 @contextmanager
@@ -76,9 +77,6 @@ def stages_around_pages(
     early = [stage for stage in stages if stage.name in DATA_STAGES]
     search = next(stage for stage in stages if stage.name == "search")
     late = [stage for stage in stages if stage not in early and stage is not search]
-    groups = [[stage for stage in early if stage.name in names] for names in DATA_STAGE_GROUPS]
-    groups.append([stage for stage in early if not any(stage in group for group in groups)])
-    tasks = [partial(_run_measured, group, portal, site_dir, site_url) for group in groups if group]
 
     def finish() -> None:
         with forked_beside(partial(_run_measured, late, portal, site_dir, site_url)) as late_phases:
@@ -88,7 +86,7 @@ def stages_around_pages(
         order = {stage.name: index for index, stage in enumerate(stages)}
         add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
 
-    with forked_beside(*tasks) as data_phases:
+    with forked_beside(partial(_run_measured, early, portal, site_dir, site_url)) as data_phases:
         yield finish
 
 
