@@ -14,7 +14,8 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -60,76 +61,113 @@ def write_search_index(
     (Pagefind's mergeIndex). Pagefind's memory grows with the pages of one run (about 160 KB a
     page), so shards keep a national portal's build within bounds. With a build cache, an index
     whose pages give Pagefind what they gave it (search_copies.py) is taken from the published site."""
-    shards = {
-        f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
-    }
-    record_pages = {page for pages in shards.values() for page in pages}
-    page_digests = _indexed_pages(site_dir, _html_pages(site_dir, record_pages))
-    main_pages = list(page_digests)
-    names = list(shards)
-    jobs = [IndexJob("", main_pages, names)]
-    jobs += [IndexJob(name, pages, []) for name, pages in shards.items()]
-    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as scratch:
+    with SearchIndexing(portal, site_dir, cache) as indexing:
+        indexing.start_shards()
+        indexing.finish()
+
+
+class SearchIndexing:
+    """The search index in two steps: the record pages' shards, which read those pages alone and
+    start as soon as they are written (stages.py: beside the list pages, the sitemap and the
+    version texts; a rebuild's one shard to index again waited 1.5-2.5 s for those at 50,000
+    records), then the main index, of every other page, once all are written (`finish`). Leaving
+    without finishing (a failed build) drops the runs not started, waits for the others, and
+    deletes what they wrote."""
+
+    def __init__(self, portal: Portal, site_dir: Path, cache: BuildCache | None) -> None:
+        self.site_dir, self.cache = site_dir, cache
+        self.shards = {
+            f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
+        }
+        self.jobs: list[IndexJob] = []
+        self.runs: dict[int, Future[tuple[str, bool]]] = {}  # by job number
+        self.kept: dict[int, str] = {}  # the input's digest of each bundle taken as published
+        self._resources = ExitStack()
+
+    def __enter__(self) -> SearchIndexing:
+        folder = tempfile.TemporaryDirectory(prefix=".search-", dir=self.site_dir.parent)
+        self.scratch = Path(self._resources.enter_context(folder))
         # The search copies go to memory when there is room, else here; the bundles are written
         # here, to be moved into the site (from memory they would be written to disk again).
-        copies = Scratch(Path(scratch), PARALLEL_RUNS)
-
-        def input_digest(job: IndexJob, place: str) -> str:
-            # Where the copies are written changes the bundle's bytes (scratch.py).
-            inputs = " ".join([place, *job.shard_names])
-            return cache.index_digest(job.pages, page_digests, inputs) if cache is not None else ""
-
-        sizes = [copies_size(site_dir, job.pages, cache) for job in jobs]
-        kept: dict[int, str] = {}  # by job number, the input's digest of each bundle taken as published
-        for number, job in enumerate(jobs):
-            if cache is not None:
-                expected = input_digest(job, copies.place(sizes[number]))
-                if cache.reusable_index(job.name, expected, cache.site / BUNDLE_FOLDER / job.name):
-                    kept[number] = expected
-
-        def index(number: int) -> tuple[str, bool]:
-            """Build (or take) one bundle; return its input's digest, and whether it was taken."""
-            job, bundle = jobs[number], Path(scratch) / f"bundle-{number}"
-            if number in kept:
-                assert cache is not None
-                published = cache.site / BUNDLE_FOLDER / job.name
-                recycled = _recycled_shard(cache, job.name, published)
-                if recycled is not None:
-                    recycled.rename(bundle)  # thousands of files in one rename
-                else:
-                    copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
-                return kept[number], True
-            fill = partial(_search_copies, site_dir, pages=job.pages)
-            with copies.filled(sizes[number], fill) as (folder, place):
-                _run_pagefind(folder, bundle)
-            if not job.name:  # the main bundle's worker is the one the search page starts
-                give_worker_our_words(site_dir, bundle)
-            return input_digest(job, place), False
-
+        self.copies = Scratch(self.scratch, PARALLEL_RUNS)
         # Two Pagefind runs side by side keep two cores busy (one run uses about one and a
-        # half); memory stays within two shards' worth. The runs start first, the largest
-        # first, and the bundles taken from the published site are moved in beside them: a
-        # rebuild's one shard to index waited 1–1.6 s behind the shards listed before it. Each
-        # job writes a bundle of its own, moved into place (the main one first: the shards go
-        # inside it) once all have succeeded.
-        order = sorted(
-            range(len(jobs)), key=lambda number: (number in kept, -len(jobs[number].pages), number)
-        )
-        with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
-            done = dict(zip(order, pool.map(index, order), strict=True))
-        results = [done[number] for number in range(len(jobs))]
-        if cache is not None:
-            for job, (digest, reused) in zip(jobs, results, strict=True):
-                cache.indexes[job.name] = digest
-                cache.reused_indexes += reused
-        for number, job in enumerate(jobs):
-            output = site_dir / BUNDLE_FOLDER / job.name
+        # half); memory stays within two shards' worth. Left first (the folder after).
+        pool = ThreadPoolExecutor(max_workers=PARALLEL_RUNS)
+        self._resources.callback(pool.shutdown, wait=True, cancel_futures=True)
+        self.pool = pool
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._resources.close()
+
+    def start_shards(self) -> None:
+        """Start indexing the shards of record pages: call it once those pages are written."""
+        self._start([IndexJob(name, pages, []) for name, pages in self.shards.items()], {})
+
+    def finish(self) -> None:
+        """Index the other pages, once every page is written; wait for every run, and move the
+        bundles into the site (the main one first: the shards go inside it)."""
+        record_pages = {page for pages in self.shards.values() for page in pages}
+        page_digests = _indexed_pages(self.site_dir, _html_pages(self.site_dir, record_pages))
+        self._start([IndexJob("", list(page_digests), list(self.shards))], page_digests)
+        results = {number: run.result() for number, run in self.runs.items()}
+        if self.cache is not None:
+            for number, (digest, reused) in sorted(results.items()):
+                self.cache.indexes[self.jobs[number].name] = digest
+                self.cache.reused_indexes += reused
+        by_name = sorted(range(len(self.jobs)), key=lambda number: self.jobs[number].name)
+        for number in by_name:
+            output = self.site_dir / BUNDLE_FOLDER / self.jobs[number].name
             output.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(Path(scratch) / f"bundle-{number}", output)
-    # Written for a small site too (no shards): the search page asks for it, and a 404 would
-    # show as an error in every reader's console.
-    manifest = {"shards": names}
-    (site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+            shutil.move(self.scratch / f"bundle-{number}", output)
+        # Written for a small site too (no shards): the search page asks for it, and a 404 would
+        # show as an error in every reader's console.
+        manifest = {"shards": list(self.shards)}
+        (self.site_dir / BUNDLE_FOLDER / SHARD_MANIFEST).write_text(
+            json.dumps(manifest) + "\n", encoding="utf-8"
+        )
+
+    def _start(self, jobs: list[IndexJob], page_digests: dict[str, str]) -> None:
+        """Queue the jobs' runs: those to build first, the largest first, then those whose bundle
+        is taken from the published site (moved in beside the runs)."""
+        first = len(self.jobs)
+        self.jobs += jobs
+        sizes: dict[int, int] = {}
+        for number in range(first, len(self.jobs)):
+            job = self.jobs[number]
+            sizes[number] = copies_size(self.site_dir, job.pages, self.cache)
+            if self.cache is not None:
+                expected = self._input_digest(job, page_digests, self.copies.place(sizes[number]))
+                published = self.cache.site / BUNDLE_FOLDER / job.name
+                if self.cache.reusable_index(job.name, expected, published):
+                    self.kept[number] = expected
+        order = sorted(sizes, key=lambda number: (number in self.kept, -len(self.jobs[number].pages), number))
+        for number in order:
+            self.runs[number] = self.pool.submit(self._index, number, sizes[number], page_digests)
+
+    def _input_digest(self, job: IndexJob, page_digests: dict[str, str], place: str) -> str:
+        # Where the copies are written changes the bundle's bytes (scratch.py).
+        inputs = " ".join([place, *job.shard_names])
+        return self.cache.index_digest(job.pages, page_digests, inputs) if self.cache is not None else ""
+
+    def _index(self, number: int, size: int, page_digests: dict[str, str]) -> tuple[str, bool]:
+        """Build (or take) one bundle; return its input's digest, and whether it was taken."""
+        job, bundle = self.jobs[number], self.scratch / f"bundle-{number}"
+        if number in self.kept:
+            assert self.cache is not None
+            published = self.cache.site / BUNDLE_FOLDER / job.name
+            recycled = _recycled_shard(self.cache, job.name, published)
+            if recycled is not None:
+                recycled.rename(bundle)  # thousands of files in one rename
+            else:
+                copy_tree(published, bundle, ignore=None if job.name else _other_bundles)
+            return self.kept[number], True
+        fill = partial(_search_copies, self.site_dir, pages=job.pages)
+        with self.copies.filled(size, fill) as (folder, place):
+            _run_pagefind(folder, bundle)
+        if not job.name:  # the main bundle's worker is the one the search page starts
+            give_worker_our_words(self.site_dir, bundle)
+        return self._input_digest(job, page_digests, place), False
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -60,34 +60,56 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
 DATA_STAGES = ("feeds", "changes", "calendars", "exports", "statistics")
 
 
+@dataclass(frozen=True)
+class AroundPages:
+    """What the writer of the pages calls: once the record pages are written (`records_written`,
+    which starts what reads those alone), and once every page is (`finish`)."""
+
+    records_written: Callable[[], None]
+    finish: Callable[[], None]
+
+
 @contextmanager
 def stages_around_pages(
     portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None
-) -> Iterator[Callable[[], None]]:
+) -> Iterator[AroundPages]:
     """The post-build stages, around the writing of the pages: the body of the `with` writes the
-    pages, then calls what it is given, which runs the stages that read them and waits for the
-    others. A small portal runs them all then, in order; a large one starts the data stages at
-    once, in processes of their own (none of them reads or writes a page: feeds, calendars, data
-    files), and writes the version texts beside the search index. A stage's failure is raised by
-    the call; should the body fail, the processes are waited for and their results dropped."""
+    pages and calls what it is given. A small portal runs every stage at `finish`, in order; a
+    large one starts the data stages at once, in a process of their own (none of them reads or
+    writes a page: feeds, calendars, data files), the search index's record shards once the
+    record pages are written, and writes the version texts beside the rest of the search index.
+    A stage's failure is raised by the call; should the body fail, the processes and Pagefind
+    runs are waited for and their results dropped."""
     stages = post_build_stages(cache)
     if worker_count(portal.record_count) == 1:
-        yield partial(_run_in_order, stages, portal, site_dir, site_url)
+        yield AroundPages(lambda: None, partial(_run_in_order, stages, portal, site_dir, site_url))
         return
+    from generator.search_index import SearchIndexing
+
     early = [stage for stage in stages if stage.name in DATA_STAGES]
     search = next(stage for stage in stages if stage.name == "search")
     late = [stage for stage in stages if stage not in early and stage is not search]
+    with (
+        ExitStack() as searching,
+        forked_beside(partial(_run_measured, early, portal, site_dir, site_url)) as data_phases,
+    ):
+        indexing: list[SearchIndexing] = []
 
-    def finish() -> None:
-        with forked_beside(partial(_run_measured, late, portal, site_dir, site_url)) as late_phases:
-            _run_stage(search, portal, site_dir, site_url)
-            with phase("waiting for the data stages"):
-                measured = _results([*data_phases, *late_phases], [*early, *late])
-        order = {stage.name: index for index, stage in enumerate(stages)}
-        add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
+        def records_written() -> None:
+            indexing.append(searching.enter_context(SearchIndexing(portal, site_dir, cache)))
+            _run_step(search.name, indexing[0].start_shards)
 
-    with forked_beside(partial(_run_measured, early, portal, site_dir, site_url)) as data_phases:
-        yield finish
+        def finish() -> None:
+            if not indexing:
+                records_written()
+            with forked_beside(partial(_run_measured, late, portal, site_dir, site_url)) as late_phases:
+                _run_step(search.name, indexing[0].finish)
+                with phase("waiting for the data stages"):
+                    measured = _results([*data_phases, *late_phases], [*early, *late])
+            order = {stage.name: index for index, stage in enumerate(stages)}
+            add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
+
+        yield AroundPages(records_written, finish)
 
 
 def _results(waits: list[Callable[[], list[PhaseTiming]]], stages: list[Stage]) -> list[PhaseTiming]:
@@ -114,10 +136,14 @@ def _run_measured(stages: list[Stage], portal: Portal, site_dir: Path, site_url:
 
 
 def _run_stage(stage: Stage, portal: Portal, site_dir: Path, site_url: str) -> None:
+    _run_step(stage.name, partial(stage.run, portal, site_dir, site_url))
+
+
+def _run_step(name: str, step: Callable[[], None]) -> None:
     try:
-        with phase(stage.name):
-            stage.run(portal, site_dir, site_url)
+        with phase(name):
+            step()
     except StageFailed:
         raise
     except Exception as error:  # a stage's own failure, reported with the stage's name
-        raise StageFailed(stage.name, str(error)) from error
+        raise StageFailed(name, str(error)) from error

@@ -11,18 +11,21 @@ import shutil
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import generator.exports
 import generator.feeds
 import generator.mkdocs_plugin
+import generator.search_index
 from generator import catalog, page_facts, page_shell, record_cache, render, rules, stages
 from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import InvalidRecords, ToolFailed
 from generator.problems import Problem
 from generator.record_cache import RecordCache
+from generator.search_index import SHARD_PAGES_VARIABLE, SearchIndexing
 from generator.site import build_site
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -206,6 +209,70 @@ def test_a_forked_build_gives_the_same_site(
     assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
     for relative in files:
         assert (alone / relative).read_bytes() == (forked / relative).read_bytes(), relative
+
+
+def test_record_shards_indexed_as_soon_as_their_pages_are_written_give_the_same_site(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large portal's record shards are indexed from when the record pages are written, beside
+    the list pages and the sitemap (stages.py): the same bytes as one process indexing them last."""
+    monkeypatch.setenv(SHARD_PAGES_VARIABLE, "40")
+    events: list[str] = []
+    start_shards, write_sitemap = SearchIndexing.start_shards, generator.mkdocs_plugin.write_sitemap
+
+    def noted_start(indexing: SearchIndexing) -> None:
+        events.append("shards")
+        start_shards(indexing)
+
+    def noted_sitemap(*arguments: Any) -> None:
+        events.append("sitemap")
+        write_sitemap(*arguments)
+
+    monkeypatch.setattr(SearchIndexing, "start_shards", noted_start)
+    monkeypatch.setattr(generator.mkdocs_plugin, "write_sitemap", noted_sitemap)
+    split_in(1, monkeypatch)
+    alone = build_site(example, today=TODAY, out=tmp_path / "alone", incremental=False).out
+    split_in(2, monkeypatch)
+    forked = build_site(example, today=TODAY, out=tmp_path / "forked", incremental=False).out
+    # In one process, the shards are indexed last; forked, from before the sitemap is written.
+    assert events == ["sitemap", "shards", "shards", "sitemap"]
+    assert len(list((forked / "pagefind" / "shards").iterdir())) >= 3
+    files = sorted(path.relative_to(alone) for path in alone.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
+    for relative in files:
+        assert (alone / relative).read_bytes() == (forked / relative).read_bytes(), relative
+
+
+def test_a_build_failing_while_record_shards_are_indexed_leaves_nothing_behind(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record shards' Pagefind runs start before the sitemap is written: when writing it
+    fails, the runs are waited for and their folders deleted, and the published site stays."""
+    monkeypatch.setenv(SHARD_PAGES_VARIABLE, "40")
+    split_in(2, monkeypatch)
+    cache = tmp_path / "cache"
+    site = build_site(example, today=TODAY, out=tmp_path / "site", cache_folder=cache).out
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    runs: list[Path] = []
+    run_pagefind = generator.search_index._run_pagefind
+
+    def noted_run(copies: Path, output: Path) -> None:
+        runs.append(output)
+        run_pagefind(copies, output)
+
+    def failing_sitemap(*arguments: object, **options: object) -> None:
+        time.sleep(0.5)  # the shards' runs are under way
+        raise RuntimeError("sitemap: disk full (injected)")
+
+    monkeypatch.setattr(generator.search_index, "_run_pagefind", noted_run)
+    monkeypatch.setattr(generator.mkdocs_plugin, "write_sitemap", failing_sitemap)
+    with pytest.raises(RuntimeError, match="injected"):
+        build_site(example, today=date(2025, 10, 20), out=site, cache_folder=cache)
+    assert runs, "the record shards had started"
+    assert not any(output.exists() for output in runs)
+    assert multiprocessing.active_children() == []
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "portal", "site"]
 
 
 def test_a_data_stage_failing_in_its_own_process_fails_the_build(
