@@ -15,10 +15,12 @@ Python process (so one N's memory does not inflate the next), and prints a table
 Phases: load (read and parse YAML), check (the rules), derive (the view
 model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
 changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
-highest resident memory of the process (or of Pagefind, for the search phase) by the phase's end.
+highest resident memory of the process or of a program it ran (Pagefind) by the phase's end.
 From 200 records on, the feeds-and-data phases run in a process of their own beside the pages and
 the search phase (generator/stages.py): their wall times overlap those, and `total` is the wall
-time of the whole.
+time of the whole. The search index's record shards are indexed from when the record pages are
+written, beside the rest of `render`: a phase has the CPU time and peak memory of the Pagefind
+runs that ended during it, so at 50,000 records part of Pagefind's is in `render`.
 So do a build's rules, in two processes of their own while it derives the portal (site.py): its
 `check` phase has their CPU time, and for wall time only what the build waited for them.
 A build deletes the site it replaced after it returns, in the background; the benchmark waits

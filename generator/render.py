@@ -216,7 +216,7 @@ class Renderer:
         from generator.statistics import reports  # they import this module
         from generator.statistics_pages import statistics_pages
 
-        reports(self.portal)  # computed once, before the fork: the statistics stage uses them too
+        reports(self.portal)  # computed once, before the lists' fork (the build computed them already)
         if worker_count(self.portal.record_count) == 1:
             return [*self._lists(), *statistics_pages(self)]
         # The lists in a forked process, the reports here: a second process would have copied

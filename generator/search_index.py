@@ -107,6 +107,8 @@ class SearchIndexing:
     def finish(self) -> None:
         """Index the other pages, once every page is written; wait for every run, and move the
         bundles into the site (the main one first: the shards go inside it)."""
+        if not self.jobs:  # not started
+            self.start_shards()
         record_pages = {page for pages in self.shards.values() for page in pages}
         page_digests = _indexed_pages(self.site_dir, _html_pages(self.site_dir, record_pages))
         self._start([IndexJob("", list(page_digests), list(self.shards))], page_digests)
@@ -139,8 +141,7 @@ class SearchIndexing:
             sizes[number] = copies_size(self.site_dir, job.pages, self.cache)
             if self.cache is not None:
                 expected = self._input_digest(job, page_digests, self.copies.place(sizes[number]))
-                published = self.cache.site / BUNDLE_FOLDER / job.name
-                if self.cache.reusable_index(job.name, expected, published):
+                if self.cache.reusable_index(job.name, expected, _published(self.cache, job)):
                     self.kept[number] = expected
         order = sorted(sizes, key=lambda number: (number in self.kept, -len(self.jobs[number].pages), number))
         for number in order:
@@ -156,7 +157,7 @@ class SearchIndexing:
         job, bundle = self.jobs[number], self.scratch / f"bundle-{number}"
         if number in self.kept:
             assert self.cache is not None
-            published = self.cache.site / BUNDLE_FOLDER / job.name
+            published = _published(self.cache, job)
             recycled = _recycled_shard(self.cache, job.name, published)
             if recycled is not None:
                 recycled.rename(bundle)  # thousands of files in one rename
@@ -178,6 +179,11 @@ class IndexJob:
     name: str
     pages: list[str]
     shard_names: list[str]  # the main index's bundle holds the shards and their list
+
+
+def _published(cache: BuildCache, job: IndexJob) -> Path:
+    """Where the published site holds the job's bundle."""
+    return cache.site / BUNDLE_FOLDER / job.name
 
 
 def _recycled_shard(cache: BuildCache, name: str, published: Path) -> Path | None:

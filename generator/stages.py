@@ -76,8 +76,8 @@ def stages_around_pages(
     """The post-build stages, around the writing of the pages: the body of the `with` writes the
     pages and calls what it is given. A small portal runs every stage at `finish`, in order; a
     large one starts the data stages at once, in a process of their own (none of them reads or
-    writes a page: feeds, calendars, data files), the search index's record shards once the
-    record pages are written, and writes the version texts beside the rest of the search index.
+    writes a page: feeds, calendars, data files), and once the record pages are written, the
+    version texts, in another, and the search index's record shards.
     A stage's failure is raised by the call; should the body fail, the processes and Pagefind
     runs are waited for and their results dropped."""
     stages = post_build_stages(cache)
@@ -90,22 +90,34 @@ def stages_around_pages(
     search = next(stage for stage in stages if stage.name == "search")
     late = [stage for stage in stages if stage not in early and stage is not search]
     with (
-        ExitStack() as searching,
+        ExitStack() as after_records,
         forked_beside(partial(_run_measured, early, portal, site_dir, site_url)) as data_phases,
     ):
+        late_phases: list[Callable[[], list[PhaseTiming]]] = []
         indexing: list[SearchIndexing] = []
 
         def records_written() -> None:
-            indexing.append(searching.enter_context(SearchIndexing(portal, site_dir, cache)))
-            _run_step(search.name, indexing[0].start_shards)
+            """Fork for the version texts first: the search index's runs are threads, and a
+            process forked while a thread runs can inherit a lock it will wait on forever."""
+            if late_phases:  # called already
+                return
+            late_phases.extend(
+                after_records.enter_context(
+                    forked_beside(partial(_run_measured, late, portal, site_dir, site_url))
+                )
+            )
+
+            def start_indexing() -> None:
+                indexing.append(after_records.enter_context(SearchIndexing(portal, site_dir, cache)))
+                indexing[0].start_shards()
+
+            _run_step(search.name, start_indexing)
 
         def finish() -> None:
-            if not indexing:
-                records_written()
-            with forked_beside(partial(_run_measured, late, portal, site_dir, site_url)) as late_phases:
-                _run_step(search.name, indexing[0].finish)
-                with phase("waiting for the data stages"):
-                    measured = _results([*data_phases, *late_phases], [*early, *late])
+            records_written()
+            _run_step(search.name, indexing[0].finish)
+            with phase("waiting for the data stages"):
+                measured = _results([*data_phases, *late_phases], [*early, *late])
             order = {stage.name: index for index, stage in enumerate(stages)}
             add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
 

@@ -166,8 +166,10 @@ def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile
         finally:
             os.close(descriptor)
     except OSError as error:
+        # os.read names no file (a folder named like a record fails there): the reason does.
+        reason = str(error) if error.filename is not None else f"{error}: {display_path}"
         unreadable = SourceFile(display_path)
-        unreadable.problems.append(Problem("file-unreadable", display_path, params={"reason": str(error)}))
+        unreadable.problems.append(Problem("file-unreadable", display_path, params={"reason": reason}))
         return unreadable
     size = max(size, len(raw))
     if size > MAX_FILE_BYTES:

@@ -212,6 +212,12 @@ def test_changes_json_holds_every_change_newest_first_written_whole_or_kept(
         patched.setattr("generator.changes._change_parts", made_anew)
         write_changes(portal, tmp_path / "again", SITE_URL, cache)
     assert (tmp_path / "again" / "data" / "changes.json").read_bytes() == expected
+    # Another address: the changes link to it, not to the one they were kept for.
+    elsewhere = "https://elsewhere.example.cn/"
+    write_changes(portal, tmp_path / "elsewhere", elsewhere, cache)
+    assert (tmp_path / "elsewhere" / "data" / "changes.json").read_bytes() == json_document(
+        {"changes": [change.as_json() for change in portal_changes(portal, elsewhere)]}
+    )
 
 
 def test_each_change_in_changes_json_has_every_field_in_order(portal: Portal) -> None:

