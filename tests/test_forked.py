@@ -204,6 +204,10 @@ def test_a_forked_build_gives_the_same_site(
     alone = build_site(example, today=TODAY, out=tmp_path / "alone", incremental=False).out
     split_in(2, monkeypatch)
     forked = build_site(example, today=TODAY, out=tmp_path / "forked", incremental=False).out
+    assert_same_files(alone, forked)
+
+
+def assert_same_files(alone: Path, forked: Path) -> None:
     files = sorted(path.relative_to(alone) for path in alone.rglob("*") if path.is_file())
     assert len(files) > 100
     assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
@@ -237,10 +241,7 @@ def test_record_shards_indexed_as_soon_as_their_pages_are_written_give_the_same_
     # In one process, the shards are indexed last; forked, from before the sitemap is written.
     assert events == ["sitemap", "shards", "shards", "sitemap"]
     assert len(list((forked / "pagefind" / "shards").iterdir())) >= 3
-    files = sorted(path.relative_to(alone) for path in alone.rglob("*") if path.is_file())
-    assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
-    for relative in files:
-        assert (alone / relative).read_bytes() == (forked / relative).read_bytes(), relative
+    assert_same_files(alone, forked)
 
 
 def test_a_build_failing_while_record_shards_are_indexed_leaves_nothing_behind(
