@@ -366,10 +366,8 @@ class _KeptParts:
         return (view.record, view.institution, view.stage, view.use_right_end, notices, self.site_url)
 
     def _entry(self, text: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
-        def entry_bytes() -> bytes:
-            return list_item_bytes(make(), sort_keys=True)
-
-        return orjson.Fragment(self.fragments.get("portal.json\0" + text, entry_bytes))
+        entry = self.fragments.get("portal.json\0" + text, lambda: list_item_bytes(make(), sort_keys=True))
+        return orjson.Fragment(entry)
 
 
 def write_exports(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:

@@ -168,14 +168,12 @@ def read_record_bytes(file: Path | str, display_path: str) -> bytes | SourceFile
     except OSError as error:
         # os.read names no file (a folder named like a record fails there): the reason does.
         reason = str(error) if error.filename is not None else f"{error}: {display_path}"
-        unreadable = SourceFile(display_path)
-        unreadable.problems.append(Problem("file-unreadable", display_path, params={"reason": reason}))
-        return unreadable
+        return SourceFile(
+            display_path, problems=[Problem("file-unreadable", display_path, params={"reason": reason})]
+        )
     size = max(size, len(raw))
     if size > MAX_FILE_BYTES:
-        too_large = SourceFile(display_path)
-        too_large.problems.append(_too_large(display_path, size))
-        return too_large
+        return SourceFile(display_path, problems=[_too_large(display_path, size)])
     return raw
 
 
