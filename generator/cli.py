@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="缓存目录，默认在用户缓存目录下 / the build cache, by default in the user's cache folder",
     )
+    build.add_argument(
+        "--site-url",
+        default=None,
+        help="网站地址，默认取 mkdocs.yml 的 site_url / the site's address, instead of mkdocs.yml's site_url",
+    )
     build.set_defaults(command=_build)
 
     serve = commands.add_parser("serve", help="本地预览，修改记录后自动刷新 / preview with live reload")
@@ -191,22 +196,22 @@ def _build(arguments: argparse.Namespace) -> int:
         incremental=not arguments.no_cache,
         cache_folder=arguments.cache_dir,
         wait_for_old_site=False,
+        site_url=arguments.site_url,
     )
     sys.stdout.write(result.summary() + "\n")
     return EXIT_OK
 
 
 def _serve(arguments: argparse.Namespace) -> int:
-    from generator.site import serve_site
+    from generator.preview import serve_site
 
-    serve_site(
+    return serve_site(
         arguments.root,
         today=resolve_today(arguments.today),
         host=arguments.host,
         port=arguments.port,
         frozen=arguments.frozen,
     )
-    return EXIT_OK
 
 
 def _schemas(arguments: argparse.Namespace) -> int:

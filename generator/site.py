@@ -1,4 +1,5 @@
-"""`portal build` and `portal serve`: check, derive, then let MkDocs build through our plugin.
+"""`portal build`: check, derive, then let MkDocs build through our plugin (`portal serve` runs
+it for each preview: preview.py).
 
 The site is built into a fresh folder beside the output and swapped in only when every stage
 succeeded, so a failed build leaves the previous site exactly as it was.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,10 +19,9 @@ from pathlib import Path
 from generator.build_cache import BuildCache, default_cache_folder
 from generator.catalog import Catalog
 from generator.check import CheckResult, checking_portal
-from generator.clock import TODAY_ENVIRONMENT_VARIABLE
 from generator.collector import loading_once
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
-from generator.mkdocs_plugin import FROZEN_ENVIRONMENT_VARIABLE, hand_over
+from generator.mkdocs_plugin import hand_over
 from generator.portal import Portal, build_portal
 from generator.recycling import keep_as_spare, remove, take_spare
 from generator.report import as_text
@@ -116,11 +115,12 @@ def build_site(
     incremental: bool = True,
     cache_folder: Path | None = None,
     wait_for_old_site: bool = True,
+    site_url: str | None = None,
 ) -> BuildResult:
     """Build into a staging folder and swap it in. `incremental` takes from the published site
     what would come out the same (build_cache.py); the result is the same bytes either way.
     Without `wait_for_old_site` the replaced site is deleted by a process of its own, after
-    this returns (see `swap_in`)."""
+    this returns (see `swap_in`). `site_url` stands for mkdocs.yml's (the preview's address)."""
     root = root.resolve()
     out = (out or root / "site").resolve()
     records_cache = (cache_folder or default_cache_folder(root)) if incremental else None
@@ -136,7 +136,7 @@ def build_site(
         if not_taken is not None:
             _discard(not_taken, wait=wait_for_old_site)
     try:
-        _mkdocs_build(root, portal, staging, cache)
+        _mkdocs_build(root, portal, staging, cache, site_url)
         with phase("swap"):
             if cache is not None:
                 cache.note_folders(staging)
@@ -154,7 +154,9 @@ def build_site(
     return BuildResult(out, portal, warnings, cache)
 
 
-def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache | None) -> None:
+def _mkdocs_build(
+    root: Path, portal: Portal, site_dir: Path, cache: BuildCache | None, site_url: str | None = None
+) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -164,7 +166,8 @@ def _mkdocs_build(root: Path, portal: Portal, site_dir: Path, cache: BuildCache 
     hand_over(config_file, root, portal, cache)
     command = f"mkdocs build --strict --config-file {config_file.name} --site-dir {site_dir.name}"
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+        given = {"site_url": site_url} if site_url is not None else {}
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True, **given)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with phase("mkdocs"):
@@ -226,31 +229,3 @@ def remove_in_background(path: Path) -> None:
 def _quiet_mkdocs() -> None:
     """MkDocs logs each build step at INFO; keep warnings, which strict mode turns into errors."""
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-
-
-def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -> None:
-    from mkdocs.commands.serve import serve
-
-    root = root.resolve()
-    _check_port_free(host, port)
-    prepare(root, today, strict=False, frozen=frozen)  # a clear report before the server starts
-    # The plugin re-reads the records on every rebuild; it learns the date from the environment.
-    os.environ[TODAY_ENVIRONMENT_VARIABLE] = today.isoformat()
-    os.environ[FROZEN_ENVIRONMENT_VARIABLE] = "1" if frozen else "0"
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    serve(config_file=str(root / CONFIG_FILE), livereload=True, dev_addr=f"{host}:{port}")
-
-
-def _check_port_free(host: str, port: int) -> None:
-    """A port already taken (another preview still running) is said plainly, before any work."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise ToolFailed(
-                "serve",
-                f"portal serve --host {host} --port {port}",
-                f"无法在 {host}:{port} 上启动预览：{error.strerror}。该端口可能已被另一个预览占用，"
-                f"请关闭它，或换一个端口：make serve PORT={port + 1}（或 portal serve --port {port + 1}）。\n"
-                f"(cannot listen on {host}:{port}: {error.strerror}; close the other preview or choose another port)",
-            ) from error

@@ -1,0 +1,5 @@
+"""`python -m generator` is `portal`: the preview runs its builds this way (preview.py)."""
+
+from generator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""`portal serve`, run as a clerk runs it: a real server on 127.0.0.1, real builds, real edits.
+
+The preview is built as `portal build` builds (its own process, the build cache) into a folder
+beside the caches, and built again when a record is saved: only what changed is rendered again,
+a record with an error leaves the preview as it was, and the report says what to fix.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.preview import preview_folder
+from tests.conftest import replace
+from tests.test_build_integrity import RECORD_FOLDERS, REPO
+from tests.test_incremental_build import EXAMPLE_DATE
+
+NOTICE = "notices/gnas/2024/gnas-2024-n01.yml"
+NOTICE_PAGE = "notices/gnas-2024-n01/"
+TITLE = "关于“一种离子型稀土矿绿色高效浸取方法”等 2 项职务科技成果赋予所有权的公示"
+# The first build of a portal is a build from nothing (on a busy CI runner, a minute is not unheard of).
+PATIENCE_S = 180
+
+
+class Preview:
+    """A running `portal serve`, its output kept in a file to be read while it runs."""
+
+    def __init__(self, root: Path, log: Path) -> None:
+        self.root, self.log_file = root, log
+        with socket.socket() as probe:  # a port free now, for the server to take
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.address = f"http://127.0.0.1:{self.port}/"
+        command = [sys.executable, "-m", "generator", "serve", str(root), "--today", EXAMPLE_DATE.isoformat()]
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [*command, "--frozen", "--port", str(self.port)], stdout=output, stderr=subprocess.STDOUT
+            )
+
+    def log(self) -> str:
+        return self.log_file.read_text(encoding="utf-8", errors="replace")
+
+    def page(self, path: str) -> str | None:
+        try:
+            with urllib.request.urlopen(self.address + path, timeout=10) as response:
+                return str(response.read().decode("utf-8"))
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
+    def wait_for(self, what: str, condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + PATIENCE_S
+        while not condition():
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"portal serve ended (exit {self.process.returncode}) before {what}:\n{self.log()}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} within {PATIENCE_S} s:\n{self.log()}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Path:
+    """The example portal's records, without its mkdocs.yml (as an institution's repository
+    holds them): the preview builds with the project's."""
+    root = tmp_path / "portal"
+    for folder in RECORD_FOLDERS:
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+@pytest.fixture
+def preview(portal: Path, tmp_path: Path) -> Iterator[Preview]:
+    running = Preview(portal, tmp_path / "serve.log")
+    try:
+        running.wait_for("page served", lambda: running.page("") is not None)
+        yield running
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)
+
+
+def _all_files(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def test_the_preview_is_served_at_its_own_address_outside_the_portal_folder(
+    portal: Path, preview: Preview
+) -> None:
+    page = preview.page(NOTICE_PAGE)
+    assert page is not None and TITLE in page
+    # Its links lead to the preview, not to the published site of mkdocs.yml.
+    assert f'<link rel="canonical" href="{preview.address}{NOTICE_PAGE}">' in page
+    assert (preview_folder(portal) / "site" / NOTICE_PAGE / "index.html").is_file()
+    assert not (portal / "site").exists()
+    not_there = urllib.request.Request(preview.address + "no-such-page/")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(not_there, timeout=10)
+    assert missing.value.code == 404 and '<html lang="zh"' in missing.value.read().decode("utf-8")
+
+
+def test_a_saved_record_is_rebuilt_into_the_preview_from_the_cache_and_a_broken_one_changes_nothing(
+    portal: Path, preview: Preview
+) -> None:
+    portal_files = _all_files(portal)
+    replace(portal, NOTICE, f"title: {TITLE}", "title: 更正后的公示标题")
+    preview.wait_for("edited title", lambda: "更正后的公示标题" in (preview.page(NOTICE_PAGE) or ""))
+    # Built again from the cache: the pages that do not show the notice were kept.
+    assert "沿用上次生成的" in preview.log()
+    # A build reads the records and writes nothing beside them (the preview would see its own writes).
+    edited = {**portal_files, NOTICE: (portal / NOTICE).read_bytes()}
+    assert _all_files(portal) == edited
+
+    site = preview_folder(portal) / "site"
+    before = _all_files(site)
+    replace(portal, NOTICE, "title: 更正后的公示标题", "title：再次更正的标题")  # a full-width colon
+    preview.wait_for("the report of the broken record", lambda: "预览未更新" in preview.log())
+    log = preview.log()
+    assert f"{NOTICE}:4:6" in log and "yaml-key-colon" in log and "Traceback" not in log
+    assert _all_files(site) == before
+    assert "更正后的公示标题" in (preview.page(NOTICE_PAGE) or "")
+
+    replace(portal, NOTICE, "title：再次更正的标题", "title: 再次更正的标题")
+    preview.wait_for("the mended record", lambda: "再次更正的标题" in (preview.page(NOTICE_PAGE) or ""))
+    # One build an edit: a build reads every record, and reading is no edit.
+    time.sleep(2)
+    assert preview.log().count("网站已生成") == 3
