@@ -36,9 +36,7 @@ class Preview:
 
     def __init__(self, root: Path, log: Path) -> None:
         self.root, self.log_file = root, log
-        with socket.socket() as probe:  # a port free now, for the server to take
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = _free_port()
         self.address = f"http://127.0.0.1:{self.port}/"
         command = [sys.executable, "-m", "generator", "serve", str(root), "--today", EXAMPLE_DATE.isoformat()]
         with log.open("wb") as output:
@@ -89,6 +87,13 @@ def preview(portal: Path, tmp_path: Path) -> Iterator[Preview]:
         running.process.wait(timeout=60)
 
 
+def _free_port() -> int:
+    """A port free now, for the server to take."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _all_files(root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
 
@@ -134,3 +139,15 @@ def test_a_saved_record_is_rebuilt_into_the_preview_from_the_cache_and_a_broken_
     # One build an edit: a build reads every record, and reading is no edit.
     time.sleep(2)
     assert preview.log().count("网站已生成") == 3
+
+
+def test_a_portal_with_an_error_is_not_served_and_the_report_says_what_to_fix(portal: Path) -> None:
+    replace(portal, NOTICE, f"title: {TITLE}", f"title：{TITLE}")
+    port = _free_port()
+    command = [sys.executable, "-m", "generator", "serve", str(portal), "--today", EXAMPLE_DATE.isoformat()]
+    result = subprocess.run(
+        [*command, "--port", str(port)], capture_output=True, text=True, timeout=PATIENCE_S, check=False
+    )
+    assert result.returncode == 1
+    assert f"{NOTICE}:4:6" in result.stdout and "yaml-key-colon" in result.stdout
+    assert "Serving on" not in result.stdout + result.stderr and "Traceback" not in result.stderr
