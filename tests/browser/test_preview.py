@@ -1,4 +1,5 @@
-"""`portal serve`, run as a clerk runs it: a real server on 127.0.0.1, real builds, real edits.
+"""`portal serve`, run as a clerk runs it: a real server on 127.0.0.1, real builds, real edits,
+and a page open in Chromium that reloads by itself.
 
 The preview is built as `portal build` builds (its own process, the build cache) into a folder
 beside the caches, and built again when a record is saved: only what changed is rendered again,
@@ -16,13 +17,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.preview import preview_folder
+from tests.browser.conftest import EXAMPLE_DATE
 from tests.conftest import replace
 from tests.test_build_integrity import RECORD_FOLDERS, REPO
-from tests.test_incremental_build import EXAMPLE_DATE
 
 NOTICE = "notices/gnas/2024/gnas-2024-n01.yml"
 NOTICE_PAGE = "notices/gnas-2024-n01/"
@@ -151,3 +153,27 @@ def test_a_portal_with_an_error_is_not_served_and_the_report_says_what_to_fix(po
     assert result.returncode == 1
     assert f"{NOTICE}:4:6" in result.stdout and "yaml-key-colon" in result.stdout
     assert "Serving on" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_page_open_in_the_browser_shows_a_saved_edit_by_itself_and_nothing_from_outside(
+    portal: Path, preview: Preview, browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(preview.address) else elsewhere.append(request.url),
+    )
+    try:
+        page.goto(preview.address + NOTICE_PAGE)
+        assert TITLE in page.locator("h1").inner_text()
+        replace(portal, NOTICE, f"title: {TITLE}", "title: 更正后的公示标题")
+        # No navigation: the server's script reloads the page once the build is done.
+        page.wait_for_function(
+            "document.querySelector('h1') && document.querySelector('h1').textContent.includes('更正后的公示标题')",
+            timeout=PATIENCE_S * 1000,
+        )
+    finally:
+        context.close()
+    assert elsewhere == []
