@@ -6,7 +6,8 @@ edit until the served page shows it.
 It writes a synthetic portal (benchmarks/synthetic.py), starts `portal serve` on it, and asks for
 the last notice's page every tenth of a second; each edit gives that notice a new title. The
 server's output is kept in `serve.log` in the work folder. A second run on the same work folder
-starts from the preview the first built (its build cache is beside the portal's caches).
+and port starts from the preview the first built (each address has its preview folder, beside
+the portal's caches: generator/preview.py).
 Not part of the test suite.
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,13 +37,10 @@ _ID = re.compile(r"^id: *(\S+)", re.MULTILINE)
 _TITLE = re.compile(r"^title: .*$", re.MULTILINE)
 
 
-def measure(portal: Path, edits: int, log: Path) -> dict[str, float | list[float]]:
+def measure(portal: Path, edits: int, port: int, log: Path) -> dict[str, float | list[float]]:
     notice = max((portal / "notices").rglob("*.yml"))
     found = _ID.search(notice.read_text(encoding="utf-8"))
     assert found is not None, f"{notice} has no id"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     page = f"http://127.0.0.1:{port}/notices/{found.group(1)}/"
     command = [sys.executable, "-m", "generator", "serve", str(portal), "--today", EXAMPLE_DATE]
     started = time.perf_counter()
@@ -77,7 +74,8 @@ def _shows(url: str, text: str) -> bool:
 def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return str(response.read().decode("utf-8"))
+            body: bytes = response.read()  # urlopen is typed as Any
+            return body.decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
 
@@ -96,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, required=True)
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8790, help="the preview's port (default 8790)")
     parser.add_argument("--work", type=Path, help="where to write the portal (default: a temp folder)")
     arguments = parser.parse_args()
     work = arguments.work or Path(tempfile.mkdtemp(prefix="portal-preview-"))
@@ -103,7 +102,7 @@ def main() -> None:
     if not portal.is_dir():
         work.mkdir(parents=True, exist_ok=True)
         write_portal(portal, arguments.records)
-    result = measure(portal, arguments.edits, work / "serve.log")
+    result = measure(portal, arguments.edits, arguments.port, work / "serve.log")
     print(json.dumps({"records": arguments.records, **result}))
 
 

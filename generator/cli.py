@@ -16,10 +16,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.clock import resolve_today
-from generator.errors import InvalidRecords, ToolFailed
+from generator.errors import EXIT_INVALID, EXIT_OK, EXIT_TOOL, InvalidRecords, ToolFailed
 from generator.problems import Problem
-
-EXIT_OK, EXIT_INVALID, EXIT_TOOL = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

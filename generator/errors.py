@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# `portal`'s exit statuses: valid, invalid records (or warnings under --strict), a tool failed.
+EXIT_OK, EXIT_INVALID, EXIT_TOOL = 0, 1, 2
+
 
 class InvalidRecords(Exception):
     """The records do not pass the check; `report` is what `portal check` prints."""

@@ -142,7 +142,8 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return html if body is None else body
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        # Editing a record rebuilds the preview, as editing a page would.
+        # `mkdocs serve` run by hand (`portal serve` serves on its own: preview.py): editing a
+        # record rebuilds the preview, as editing a page would.
         for folder in (*RECORD_FOLDERS.values(), "site_templates"):
             path = self.root / folder
             if path.is_dir():

@@ -1,5 +1,5 @@
 """`portal serve`: the portal built as `portal build` builds it, served on this machine, and built
-again whenever a record, a template or mkdocs.yml changes.
+again whenever a record, a template or mkdocs.yml is saved.
 
 Each build runs `portal build` in a process of its own, into a preview folder beside the
 portal's caches (never inside the portal's folder, which is watched), with the build cache:
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -30,104 +31,195 @@ from watchdog.events import (
     FileModifiedEvent,
     FileMovedEvent,
     FileSystemEvent,
+    FileSystemEventHandler,
 )
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from generator.build_cache import default_cache_folder
-from generator.errors import ToolFailed
+from generator.errors import EXIT_TOOL, ToolFailed
 from generator.paths import RECORD_FOLDERS
 from generator.render import TEMPLATE_FOLDER
 
 log = logging.getLogger(__name__)
+# What binding the server's port raises when the port cannot be had.
 _PORT_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
+# What the system's file notifications raise at their limits (inotify's watches or instances).
+_NOTIFICATION_LIMITS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
+# Files an editor writes beside the one being edited, while the clerk is still typing (vim's
+# swap files, Emacs' autosaves and locks, backups): saving them is not saving a record.
+_SCRATCH_PREFIXES = (".", "#", "~$")
+_SCRATCH_SUFFIXES = ("~", "#", ".swp", ".swo", ".swx", ".tmp")
+# The changes that rebuild: inotify also reports each file opened and closed, and every build
+# opens every record (a build set off by its own reading would never end).
+_CHANGES: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+]
+KEYBOARD_INTERRUPT = 130  # the exit status of a program stopped by Ctrl+C
 
 
-def preview_folder(root: Path) -> Path:
-    """Where the preview of the portal at `root` is built, with its build cache: beside the
-    portal's caches, so that a second `portal serve` starts from what the first built."""
+def preview_folder(root: Path, address: str) -> Path:
+    """Where the preview of the portal at `root`, served at `address`, is built, with its build
+    cache: beside the portal's caches, so that the next `portal serve` at the same address starts
+    from what this one built. One folder an address: the pages hold it (their canonical links),
+    and two previews of one portal at two ports must not build into one folder."""
     caches = default_cache_folder(root)
-    return caches.with_name(f"{caches.name}-preview")
+    port = address.rstrip("/").rsplit(":", 1)[-1]
+    return caches.with_name(f"{caches.name}-preview-{port}")
 
 
 def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -> int:
-    """Build the preview, serve it until interrupted, rebuild it on each change. Returns the exit
-    code: the first build's, should it fail (its report is printed already)."""
+    """Build the preview, serve it until Ctrl+C, rebuild it on each change. Returns the exit code:
+    the first build's should it fail (its report is printed already); 130 once stopped."""
     from mkdocs.livereload import LiveReloadServer
-
-    from generator.site import config_file_for
 
     root = root.resolve()
     _check_port_free(host, port)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")  # the server's "Serving on …"
-    site = preview_folder(root) / "site"
-    build = build_command(root, today, frozen, site, preview_folder(root) / "cache", _address(host, port))
-    first = subprocess.run(build, check=False)
-    if first.returncode != 0:
-        return first.returncode
-    server = LiveReloadServer(builder=partial(_rebuild, build), host=host, port=port, root=str(site))
-    server.observer = _file_observer()  # type: ignore[assignment] # typed as the polling one it replaces
-    server.error_handler = partial(_error_page, site)
-    for path in (
-        *(root / folder for folder in RECORD_FOLDERS.values()),
-        TEMPLATE_FOLDER,
-        config_file_for(root),
-    ):
-        if path.exists():
-            server.watch(str(path))
+    _show_progress()
+    address = _address(host, port)
+    folder = preview_folder(root, address)
+    command = _build_command(
+        root, today=today, frozen=frozen, site=folder / "site", cache=folder / "cache", address=address
+    )
+    log.info("正在生成预览，首次生成需要一些时间…… (building the preview)")
     try:
-        server.serve()  # type: ignore[no-untyped-call]
-    except OSError as error:
-        if error.errno not in _PORT_ERRORS:
-            raise
-        raise _port_taken(host, port, error) from error  # taken while the first build ran
+        built = _run_build(command)
+        if built != 0:
+            return built if built > 0 else EXIT_TOOL  # < 0: the build was killed by a signal
+        server = LiveReloadServer(
+            builder=partial(_rebuild, command), host=host, port=port, root=str(folder / "site")
+        )
+        server.observer = _file_observer(_watched_paths(root))  # type: ignore[assignment] # typed as MkDocs' own
+        server.error_handler = partial(_error_page, folder / "site")
+        for path in _watched_paths(root):
+            server.watch(str(path))
+        log.info(
+            f"预览地址：{address}（保存修改后会自动重新生成并刷新页面；按 Ctrl+C 停止）(serving on {address})"
+        )
+        try:
+            server.serve()  # type: ignore[no-untyped-call]
+        except OSError as error:  # binding the port: taken while the first build ran
+            if error.errno not in _PORT_ERRORS:
+                raise
+            raise _port_taken(host, port, error) from error
+        finally:
+            server.shutdown()
     except KeyboardInterrupt:
         log.info("预览已停止。(preview stopped)")
-    finally:
-        server.shutdown()
+        return KEYBOARD_INTERRUPT
     return 0
 
 
-def build_command(root: Path, today: date, frozen: bool, site: Path, cache: Path, site_url: str) -> list[str]:
+def _build_command(
+    root: Path, *, today: date, frozen: bool, site: Path, cache: Path, address: str
+) -> list[str]:
     """`portal build` into the preview folder, with the preview's address as the site's (the
     feeds', the canonical links' and the sitemap's addresses then lead to the preview)."""
     command = [sys.executable, "-m", "generator", "build", str(root), "--today", today.isoformat()]
-    command += ["--out", str(site), "--cache-dir", str(cache), "--site-url", site_url]
+    command += ["--out", str(site), "--cache-dir", str(cache), "--site-url", address]
     return command + (["--frozen"] if frozen else [])
 
 
-def _rebuild(build: list[str]) -> None:
-    """One rebuild, its report printed as it comes. A failed one is said, and the server goes
-    on serving the site built last (it reloads the browsers all the same: they show that site).
-    Nothing is raised: the server prints a traceback for an exception, and stops for SystemExit."""
-    if subprocess.run(build, check=False).returncode != 0:
+def _run_build(command: list[str]) -> int:
+    """Run one build, its report printed as it comes; its exit code. Stopped by Ctrl+C (which the
+    build receives too), it is waited for: it deletes its unfinished site as it stops (seconds
+    for a national portal), and killed sooner it would leave it behind."""
+    process = subprocess.Popen(command)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        log.info("正在停止，等待生成进程清理未完成的文件…… (stopping: the build is cleaning up)")
+        process.wait()
+        raise
+
+
+def _rebuild(command: list[str]) -> None:
+    """One rebuild. A failed one is said, and the server goes on serving the site built last.
+    Nothing is raised: the server would hold every page request until a build succeeds (and
+    print a traceback), and stop at a SystemExit. It reloads the browsers all the same: they
+    show the site built last."""
+    log.info("检测到修改，正在重新生成预览…… (rebuilding)")
+    started = time.perf_counter()
+    if _run_build(command) != 0:
         log.error(
             "预览未更新：请按上面的提示修改，保存后会自动重新生成；在此之前预览仍是上次生成的网站。"
             "(the preview is unchanged: fix what the report above says and save; it rebuilds by itself)"
         )
+        return
+    log.info(f"预览已更新，用时 {time.perf_counter() - started:.1f} 秒，页面会自动刷新。(rebuilt)")
 
 
-def _file_observer() -> BaseObserver:
+def _show_progress() -> None:
+    """Our lines, in Chinese, and the server's warnings: its own progress lines are in English
+    ("Reloading browsers" even after a failed build) and name every browser that connects."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
+
+
+def _watched_paths(root: Path) -> Iterator[Path]:
+    """The record folders, the templates and the configuration: what a build reads. A folder
+    made after the preview started is watched from the next `portal serve` on."""
+    candidates = (*(root / folder for folder in RECORD_FOLDERS.values()), TEMPLATE_FOLDER)
+    from generator.site import config_file_for
+
+    yield from (path for path in (*candidates, config_file_for(root)) if path.exists())
+
+
+def _file_observer(paths: Iterator[Path]) -> BaseObserver:
     """What tells the server of a change: the system's own notifications (inotify, FSEvents,
     ReadDirectoryChangesW), which cost nothing between changes. MkDocs polls every file twice a
     second instead: at 50,000 records one look at them all took 0.4 s of CPU, most of a core for
-    as long as the preview runs. Only writes count: inotify also reports each file opened, and
-    every build opens every record (a build set off by its own reading never ends)."""
+    as long as the preview runs. Where the notifications are at their limit (inotify's watches,
+    shared with editors), polling it is, and the clerk is told why."""
     from watchdog.observers import Observer
-
-    changes: list[type[FileSystemEvent]] = [
-        FileCreatedEvent,
-        FileModifiedEvent,
-        FileDeletedEvent,
-        FileMovedEvent,
-    ]
+    from watchdog.observers.polling import PollingObserver
 
     class ChangesOnly(Observer):  # type: ignore[valid-type,misc] # the platform's observer class
-        def schedule(self, *args: Any, **kwargs: Any) -> ObservedWatch:
-            watch: ObservedWatch = super().schedule(*args, **{**kwargs, "event_filter": changes})
+        def schedule(self, handler: FileSystemEventHandler, *args: Any, **kwargs: Any) -> ObservedWatch:
+            watch: ObservedWatch = super().schedule(
+                _SavedFilesOnly(handler), *args, **{**kwargs, "event_filter": _CHANGES}
+            )
             return watch
 
-    observer: BaseObserver = ChangesOnly(timeout=0.5)
+    # Tried first on their own, as the server starts the observer only once it listens.
+    trial = ChangesOnly()
+    try:
+        for path in paths:
+            trial.schedule(FileSystemEventHandler(), str(path), recursive=True)
+        trial.start()
+    except OSError as error:
+        if error.errno not in _NOTIFICATION_LIMITS:
+            raise
+        log.warning(
+            "系统的文件变动通知已达上限，改为每秒检查两次文件（较耗 CPU）。可调高 fs.inotify.max_user_watches。"
+            f"(file notifications at their limit: polling instead; {error.strerror})"
+        )
+        polling: BaseObserver = PollingObserver(timeout=0.5)  # MkDocs' own interval
+        return polling
+    finally:
+        trial.stop()
+        if trial.is_alive():
+            trial.join()
+    observer: BaseObserver = ChangesOnly(timeout=0.5)  # how long it waits for more events to come
     return observer
+
+
+class _SavedFilesOnly(FileSystemEventHandler):
+    """Passes on the events of files a clerk saves, not of an editor's scratch files."""
+
+    def __init__(self, handler: FileSystemEventHandler) -> None:
+        self.handler = handler
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        names = [Path(str(path)).name for path in (event.src_path, getattr(event, "dest_path", "")) if path]
+        if any(not _is_scratch(name) for name in names):
+            self.handler.dispatch(event)
+
+
+def _is_scratch(name: str) -> bool:
+    return name.startswith(_SCRATCH_PREFIXES) or name.endswith(_SCRATCH_SUFFIXES)
 
 
 def _error_page(site: Path, code: int) -> bytes | None:
@@ -143,8 +235,9 @@ def _address(host: str, port: int) -> str:
 def _check_port_free(host: str, port: int) -> None:
     """A port already taken (another preview still running) is said plainly, before any work."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        if os.name != "nt":  # as the server binds: a preview just stopped leaves its port in TIME_WAIT
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # As the server binds (allow_reuse_address): a preview just stopped leaves its port in
+        # TIME_WAIT for a minute, which the server can bind and a bare probe could not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:

@@ -128,8 +128,10 @@ def build_site(
     portal, warnings, cache = _prepared(root, today, strict, frozen, records_cache, build_cache)
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     remove(staging)
-    # An old site whose deletion was cut short, or the remains of a spare a build was cut short in.
-    for stale in [*out.parent.glob(f".{out.name}.previous-*"), *out.parent.glob(f".{out.name}.recycled-*")]:
+    # An old site whose deletion was cut short, the remains of a spare a build was cut short in,
+    # or the unfinished site of a build killed before it could delete it.
+    stale_folders = [*out.parent.glob(f".{out.name}.previous-*"), *out.parent.glob(f".{out.name}.recycled-*")]
+    for stale in [*stale_folders, *_abandoned_stagings(out)]:
         _discard(stale, wait=wait_for_old_site)
     if cache is not None:
         not_taken = cache.take(take_spare(out))  # the site two builds back, for its folders (recycling.py)
@@ -154,6 +156,27 @@ def build_site(
     return BuildResult(out, portal, warnings, cache)
 
 
+def _abandoned_stagings(out: Path) -> list[Path]:
+    """The staging folders of builds whose process is gone. A build deletes its own as it stops,
+    even on Ctrl+C; one killed outright (a second Ctrl+C, the machine shut down) cannot."""
+    abandoned = []
+    for staging in out.parent.glob(f".{out.name}.building-*"):
+        pid = staging.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            abandoned.append(staging)
+    return abandoned
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal: only asks whether the process is there
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # there, and another user's
+        return True
+    return True
+
+
 def _mkdocs_build(
     root: Path, portal: Portal, site_dir: Path, cache: BuildCache | None, site_url: str | None = None
 ) -> None:
@@ -166,8 +189,10 @@ def _mkdocs_build(
     hand_over(config_file, root, portal, cache)
     command = f"mkdocs build --strict --config-file {config_file.name} --site-dir {site_dir.name}"
     try:
-        given = {"site_url": site_url} if site_url is not None else {}
-        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True, **given)
+        # A site_url of None is dropped by load_config: mkdocs.yml's stands.
+        config = load_config(
+            config_file=str(config_file), site_dir=str(site_dir), strict=True, site_url=site_url
+        )
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with phase("mkdocs"):

@@ -304,6 +304,20 @@ def test_a_failed_build_keeps_the_manifest_of_the_site_still_published(
     assert manifest.read_bytes() == before
 
 
+def test_the_unfinished_site_of_a_killed_build_is_deleted_and_a_running_builds_is_not(
+    portal: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "killed" / "site"
+    killed = out.parent / ".site.building-4194305"  # above Linux's largest process id: no such process
+    running = out.parent / f".site.building-{os.getppid()}"
+    for staging in (killed, running):
+        (staging / "notices").mkdir(parents=True)
+        (staging / "notices" / "index.html").write_text("unfinished", encoding="utf-8")
+    build(portal, out)
+    assert not killed.exists()
+    assert (running / "notices" / "index.html").is_file()
+
+
 def test_the_command_leaves_the_old_site_to_a_process_of_its_own(portal: Path, tmp_path: Path) -> None:
     """`portal build` returns once the new site is in place; the replaced one is deleted after."""
     out = tmp_path / "incremental" / "site"
