@@ -16,6 +16,8 @@ Phases: load (read and parse YAML), check (the rules), derive (the view
 model), render (our Jinja2 pages), mkdocs (MkDocs and the theme, without our parts), feeds,
 changes, calendars, exports ("feeds and data"), search (Pagefind). `peak_rss_mb` is the
 highest resident memory of the process or of a program it ran (Pagefind) by the phase's end.
+Before and after each N it times a fixed piece of Python work (`machine_cpu_s`): the machine's
+speed moves with the hour, and runs are compared through it.
 From 200 records on, the feeds-and-data phases run in a process of their own beside the pages and
 the search phase (generator/stages.py): their wall times overlap those, and `total` is the wall
 time of the whole. The search index's record shards are indexed from when the record pages are
@@ -143,9 +145,24 @@ def change_one_notice(portal: Path, *, last: bool = False) -> None:
     )
 
 
+def machine_cpu_s() -> float:
+    """CPU seconds for a fixed piece of pure-Python work (the kind a build does: dicts, strings,
+    JSON), the least of three tries. The same work took a third more CPU time at some hours than
+    at others on the same machine, and so did every phase of a build: a run's figures are to be
+    read beside this one, and two runs compared through it."""
+    tries = []
+    for _ in range(3):
+        started = time.process_time()
+        table = {f"record-{number}": (number, str(number) * 3, [number] * 4) for number in range(100_000)}
+        json.loads(json.dumps(sorted(table.items())))
+        tries.append(time.process_time() - started)
+    return round(min(tries), 3)
+
+
 def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
     results = []
     for size in sizes:
+        speed_before = machine_cpu_s()
         portal = work / f"portal-{size}"
         started = time.perf_counter()
         achievements, notices = write_portal(portal, size)
@@ -163,6 +180,11 @@ def run(sizes: list[int], work: Path) -> list[dict[str, Any]]:
                 change_one_notice(portal, last=command == "rebuild-again")
             entry[command] = measure(command, portal, site)
             _print_run(size, command, entry[command])
+        entry["machine_cpu_s"] = {"before": speed_before, "after": machine_cpu_s()}
+        print(
+            f"\n(the machine: a fixed piece of Python work took {speed_before:.3f} s of CPU before these "
+            f"commands and {entry['machine_cpu_s']['after']:.3f} s after; more means a slower hour)"
+        )
         results.append(entry)
     add_scaling(results)
     _print_scaling(results)
