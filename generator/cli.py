@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.clock import resolve_today
-from generator.errors import EXIT_INVALID, EXIT_OK, EXIT_TOOL, InvalidRecords, ToolFailed
+from generator.errors import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_TOOL, InvalidRecords, ToolFailed
 from generator.problems import Problem
 
 
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"portal: {failure}\n")
         return EXIT_TOOL
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception:  # a bug in the generator, not in the records: show everything
         traceback.print_exc()
         sys.stderr.write("portal: 内部错误，请把以上信息报告给维护者。(internal error: please report it)\n")

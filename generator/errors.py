@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-# `portal`'s exit statuses: valid, invalid records (or warnings under --strict), a tool failed.
-EXIT_OK, EXIT_INVALID, EXIT_TOOL = 0, 1, 2
+# `portal`'s exit statuses: valid, invalid records (or warnings under --strict), a tool failed;
+# and stopped by Ctrl+C, as shells report it (128 + SIGINT).
+EXIT_OK, EXIT_INVALID, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class InvalidRecords(Exception):

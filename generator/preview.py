@@ -36,7 +36,7 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from generator.build_cache import default_cache_folder
-from generator.errors import EXIT_TOOL, ToolFailed
+from generator.errors import EXIT_INTERRUPTED, EXIT_TOOL, ToolFailed
 from generator.paths import RECORD_FOLDERS
 from generator.render import TEMPLATE_FOLDER
 
@@ -57,7 +57,6 @@ _CHANGES: list[type[FileSystemEvent]] = [
     FileDeletedEvent,
     FileMovedEvent,
 ]
-KEYBOARD_INTERRUPT = 130  # the exit status of a program stopped by Ctrl+C
 
 
 def preview_folder(root: Path, address: str) -> Path:
@@ -108,7 +107,7 @@ def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -
             server.shutdown()
     except KeyboardInterrupt:
         log.info("预览已停止。(preview stopped)")
-        return KEYBOARD_INTERRUPT
+        return EXIT_INTERRUPTED
     return 0
 
 

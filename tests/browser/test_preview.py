@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
+from generator.errors import EXIT_INTERRUPTED
 from generator.paths import RECORD_FOLDERS
-from generator.preview import KEYBOARD_INTERRUPT, preview_folder
+from generator.preview import preview_folder
 from tests.browser.conftest import EXAMPLE_DATE, REPO
 from tests.conftest import replace
 
@@ -174,7 +175,7 @@ def test_ctrl_c_during_a_rebuild_stops_the_preview_and_leaves_no_unfinished_site
 ) -> None:
     replace(portal, NOTICE, f"title: {TITLE}", "title: 更正后的公示标题")
     preview.wait_for("a rebuild", lambda: REBUILD_STARTED in preview.log())
-    assert preview.interrupt() == KEYBOARD_INTERRUPT
+    assert preview.interrupt() == EXIT_INTERRUPTED
     assert "预览已停止" in preview.log() and "Traceback" not in preview.log()
     folder = preview_folder(portal, preview.address)
     assert [path.name for path in folder.iterdir() if ".building-" in path.name] == []
