@@ -36,7 +36,7 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from generator.build_cache import default_cache_folder
-from generator.errors import EXIT_INTERRUPTED, EXIT_TOOL, ToolFailed
+from generator.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TOOL, ToolFailed
 from generator.paths import RECORD_FOLDERS
 from generator.render import TEMPLATE_FOLDER
 
@@ -59,13 +59,12 @@ _CHANGES: list[type[FileSystemEvent]] = [
 ]
 
 
-def preview_folder(root: Path, address: str) -> Path:
-    """Where the preview of the portal at `root`, served at `address`, is built, with its build
-    cache: beside the portal's caches, so that the next `portal serve` at the same address starts
-    from what this one built. One folder an address: the pages hold it (their canonical links),
-    and two previews of one portal at two ports must not build into one folder."""
+def preview_folder(root: Path, port: int) -> Path:
+    """Where the preview of the portal at `root`, served on `port`, is built, with its build
+    cache: beside the portal's caches, so that the next `portal serve` on the same port starts
+    from what this one built. One folder a port: the pages hold their address (their canonical
+    links), and two previews of one portal on two ports must not build into one folder."""
     caches = default_cache_folder(root)
-    port = address.rstrip("/").rsplit(":", 1)[-1]
     return caches.with_name(f"{caches.name}-preview-{port}")
 
 
@@ -78,7 +77,7 @@ def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -
     _check_port_free(host, port)
     _show_progress()
     address = _address(host, port)
-    folder = preview_folder(root, address)
+    folder = preview_folder(root, port)
     command = _build_command(
         root, today=today, frozen=frozen, site=folder / "site", cache=folder / "cache", address=address
     )
@@ -108,7 +107,7 @@ def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -
     except KeyboardInterrupt:
         log.info("预览已停止。(preview stopped)")
         return EXIT_INTERRUPTED
-    return 0
+    return EXIT_OK
 
 
 def _build_command(

@@ -128,7 +128,7 @@ def test_the_preview_is_served_at_its_own_address_outside_the_portal_folder(
     assert page is not None and TITLE in page
     # Its links lead to the preview, not to the published site of mkdocs.yml.
     assert f'<link rel="canonical" href="{preview.address}{NOTICE_PAGE}">' in page
-    assert (preview_folder(portal, preview.address) / "site" / NOTICE_PAGE / "index.html").is_file()
+    assert (preview_folder(portal, preview.port) / "site" / NOTICE_PAGE / "index.html").is_file()
     assert not (portal / "site").exists()
     assert f"预览地址：{preview.address}" in preview.log()
     not_there = urllib.request.Request(preview.address + "no-such-page/")
@@ -154,7 +154,7 @@ def test_a_saved_record_is_rebuilt_into_the_preview_from_the_cache_and_a_broken_
     edited = {**portal_files, NOTICE: (portal / NOTICE).read_bytes()}
     assert _all_files(portal) == edited
 
-    site = preview_folder(portal, preview.address) / "site"
+    site = preview_folder(portal, preview.port) / "site"
     before = _all_files(site)
     replace(portal, NOTICE, "title: 更正后的公示标题", "title：再次更正的标题")  # a full-width colon
     preview.wait_for("the report of the broken record", lambda: "预览未更新" in preview.log())
@@ -177,7 +177,7 @@ def test_ctrl_c_during_a_rebuild_stops_the_preview_and_leaves_no_unfinished_site
     preview.wait_for("a rebuild", lambda: REBUILD_STARTED in preview.log())
     assert preview.interrupt() == EXIT_INTERRUPTED
     assert "预览已停止" in preview.log() and "Traceback" not in preview.log()
-    folder = preview_folder(portal, preview.address)
+    folder = preview_folder(portal, preview.port)
     assert [path.name for path in folder.iterdir() if ".building-" in path.name] == []
 
 
