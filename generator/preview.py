@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -39,6 +39,7 @@ from generator.build_cache import default_cache_folder
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TOOL, ToolFailed
 from generator.paths import RECORD_FOLDERS
 from generator.render import TEMPLATE_FOLDER
+from generator.site import config_file_for
 
 log = logging.getLogger(__name__)
 # What binding the server's port raises when the port cannot be had.
@@ -89,9 +90,10 @@ def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -
         server = LiveReloadServer(
             builder=partial(_rebuild, command), host=host, port=port, root=str(folder / "site")
         )
-        server.observer = _file_observer(_watched_paths(root))  # type: ignore[assignment] # typed as MkDocs' own
+        watched = _watched_paths(root)
+        server.observer = _file_observer(watched)  # type: ignore[assignment] # typed as MkDocs' own
         server.error_handler = partial(_error_page, folder / "site")
-        for path in _watched_paths(root):
+        for path in watched:
             server.watch(str(path))
         log.info(
             f"预览地址：{address}（保存修改后会自动重新生成并刷新页面；按 Ctrl+C 停止）(serving on {address})"
@@ -156,16 +158,18 @@ def _show_progress() -> None:
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
 
 
-def _watched_paths(root: Path) -> Iterator[Path]:
+def _watched_paths(root: Path) -> list[Path]:
     """The record folders, the templates and the configuration: what a build reads. A folder
     made after the preview started is watched from the next `portal serve` on."""
-    candidates = (*(root / folder for folder in RECORD_FOLDERS.values()), TEMPLATE_FOLDER)
-    from generator.site import config_file_for
+    candidates = (
+        *(root / folder for folder in RECORD_FOLDERS.values()),
+        TEMPLATE_FOLDER,
+        config_file_for(root),
+    )
+    return [path for path in candidates if path.exists()]
 
-    yield from (path for path in (*candidates, config_file_for(root)) if path.exists())
 
-
-def _file_observer(paths: Iterator[Path]) -> BaseObserver:
+def _file_observer(paths: Iterable[Path]) -> BaseObserver:
     """What tells the server of a change: the system's own notifications (inotify, FSEvents,
     ReadDirectoryChangesW), which cost nothing between changes. MkDocs polls every file twice a
     second instead: at 50,000 records one look at them all took 0.4 s of CPU, most of a core for

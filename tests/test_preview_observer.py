@@ -27,7 +27,7 @@ class _Seen(FileSystemEventHandler):
 def test_writes_are_seen_and_reads_and_scratch_files_are_not(tmp_path: Path) -> None:
     record = tmp_path / "record.yml"
     record.write_text("id: a\n", encoding="utf-8")
-    observer = _file_observer(iter([tmp_path]))
+    observer = _file_observer([tmp_path])
     seen = _Seen()
     observer.schedule(seen, str(tmp_path), recursive=True)
     observer.start()
@@ -56,6 +56,6 @@ def test_notifications_at_their_limit_fall_back_to_polling_and_say_so(
 
     monkeypatch.setattr(watchdog.observers, "Observer", AtTheLimit)
     with caplog.at_level(logging.WARNING):
-        observer = _file_observer(iter([tmp_path]))
+        observer = _file_observer([tmp_path])
     assert type(observer) is PollingObserver
     assert "fs.inotify.max_user_watches" in caplog.text
