@@ -539,17 +539,36 @@ _define(
     "outcome-before-end",
     E,
     "notice",
-    "结果日期 {date} 不在公示期结束（{end}）之后。公示期满后才能记录 {result}：请把 outcome.date 改为 {earliest} 或之后；如需提前终止，请写 result: withdrawn。",
+    "结果日期 {date} 不在公示期结束（{end}）之后。公示期满后才能记录 {result}：请把 outcome.date 改为作出结果的实际日期（{earliest} 至 {today} 之间）；如需提前终止，请写 result: withdrawn。",
     "The outcome is dated {date}, not after the period ends on {end}. Record {result} after the end: "
-    "set outcome.date to {earliest} or later; to stop a notice early write result: withdrawn.",
+    "set outcome.date to the day it was decided ({earliest} to {today}); to stop a notice early "
+    "write result: withdrawn.",
 )
 _define(
     "outcome-before-start",
     E,
     "notice",
-    "结果日期 {date} 早于公示开始日期 {start}。请把 outcome.date 改为作出结果的实际日期（不早于 {start}）。",
+    "结果日期 {date} 早于公示开始日期 {start}。请把 outcome.date 改为作出结果的实际日期（不早于 {earliest}）。",
     "The outcome date {date} is before the notice starts ({start}). Set outcome.date to the day the "
-    "outcome was decided, on or after {start}.",
+    "outcome was decided, on or after {earliest}.",
+)
+_define(
+    "outcome-while-open",
+    E,
+    "notice",
+    "公示期到 {end} 才结束（今天是 {today}），现在还不能记录结果 {result}：记录了结果的公示会显示为已办结。请删除 outcome，{earliest} 或之后再添加；如需提前终止公示，请写 result: withdrawn 和撤回当天的日期。",
+    "The notice runs until {end} (today is {today}), so no {result} can be recorded yet: a notice "
+    "with an outcome shows as concluded. Remove the outcome and add it on {earliest} or later; to "
+    "stop the notice early, write result: withdrawn with the day it was withdrawn.",
+)
+_define(
+    "outcome-in-future",
+    E,
+    "notice",
+    "结果日期 {date} 晚于今天（{today}）。outcome 只能记录已经作出的结果：请把 outcome.date 改为作出结果的实际日期（{earliest} 至 {today} 之间）；结果尚未作出的，请先删除 outcome。",
+    "The outcome is dated {date}, after today ({today}). Record only an outcome already decided: "
+    "set outcome.date to the day it was decided ({earliest} to {today}), or remove the outcome "
+    "until then.",
 )
 _define(
     "notice-closed-without-outcome",
@@ -641,6 +660,15 @@ _define(
     "单位自定的 {field} 为 {value}，比政策 {policy} 的要求（{required}）宽松。单位规则只能更严，不能更宽：请删除此行或改为 {required}。",
     "The unit's own {field} is {value}, weaker than policy {policy} ({required}). A unit may be "
     "stricter, never weaker: remove the line or write {required}.",
+)
+_define(
+    "notice-before-pilot",
+    E,
+    "notice",
+    "赋权公示开始于 {start}，早于本单位获批开展试点的日期 {approved_on}：试点获批之前不能依试点赋权。请核对 period.start（不早于 {approved_on}），或核对 institutions/{institution}.yml 中的 pilot_approved_on。",
+    "The grant notice starts on {start}, before the unit was approved for the pilot on {approved_on}: "
+    "there is no pilot to grant under before then. Check period.start (on or after {approved_on}), "
+    "or pilot_approved_on in institutions/{institution}.yml.",
 )
 _define(
     "notice-after-pilot",

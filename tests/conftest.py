@@ -22,7 +22,7 @@ from generator.messages import CATALOGUE, render
 from generator.problems import Problem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
-TODAY = date(2024, 3, 10)  # the minimal notice ran 2024-03-04 to 2024-03-18 and is concluded
+TODAY = date(2024, 3, 20)  # the minimal notice ran 2024-03-04 to 2024-03-18 and concluded on 2024-03-19
 
 POLICY = "policies/ganzhou-2023.yml"
 INSTITUTION = "institutions/gnas.yml"

@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.site import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
-TODAY = date(2024, 3, 10)
+TODAY = date(2024, 3, 20)
 SITE_URL = "https://notice-portal.example.cn/"
 
 # A deal, open on TODAY, closing at 17:00, amended once, whose title and counterparty look like

@@ -14,7 +14,7 @@ import pytest
 from generator.check import check_portal
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
-TODAY = date(2024, 3, 10)
+TODAY = date(2024, 3, 20)
 NOTICE = "notices/gnas/2024/gnas-2024-n01.yml"
 ACHIEVEMENT = "achievements/gnas/gnas-2024-001.yml"
 
@@ -195,7 +195,7 @@ def test_hostile_files_are_located(portal: Path, name: str, content: bytes, code
 def test_cli_exits_1_with_file_and_line_and_no_traceback(portal: Path) -> None:
     _replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-13")
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check", str(portal), "--today", "2024-03-10"],
+        [sys.executable, "-m", "generator.cli", "check", str(portal), "--today", "2024-03-20"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -209,7 +209,7 @@ def test_cli_exits_1_with_file_and_line_and_no_traceback(portal: Path) -> None:
 
 def test_cli_formats(portal: Path) -> None:
     _replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-13")
-    base = [sys.executable, "-m", "generator.cli", "check", str(portal), "--today", "2024-03-10", "--format"]
+    base = [sys.executable, "-m", "generator.cli", "check", str(portal), "--today", "2024-03-20", "--format"]
     github = subprocess.run([*base, "github"], capture_output=True, text=True, check=False, timeout=60)
     assert github.stdout.startswith(f"::error file={NOTICE},line=5,col=34,")
     import json

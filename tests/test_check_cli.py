@@ -26,7 +26,7 @@ from tests.conftest import (
     write,
 )
 
-TODAY = "2024-03-10"
+TODAY = "2024-03-20"
 PORTAL_SCRIPT = Path(sys.executable).parent / "portal"
 
 

@@ -19,7 +19,7 @@ from generator.render import Renderer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 GOLDEN = Path(__file__).parent / "golden"
-TODAY = date(2024, 3, 10)
+TODAY = date(2024, 3, 20)
 PAGES = [
     "index.md",
     "notices/gnas-2024-n01.md",

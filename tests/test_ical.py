@@ -101,9 +101,12 @@ def test_the_envelope_is_what_icalendar_writes(example: Portal, name: str) -> No
 
 
 # Text with what escapes and folds must get right: the characters escaped, the first halves of
-# escapes, line ends, and characters of one to four UTF-8 octets.
+# escapes, line ends, and characters of one to four UTF-8 octets. No lone surrogates: records are
+# decoded from UTF-8, which cannot hold them, and icalendar cannot encode them.
 TRICKY = st.text(
-    st.sampled_from([*"a ,;:\\^\r\n\tN", "é", "公", "示", "𠀋", "😀"]) | st.characters(), max_size=300
+    st.sampled_from([*"a ,;:\\^\r\n\tN", "é", "公", "示", "𠀋", "😀"])
+    | st.characters(blacklist_categories=("Cs",)),
+    max_size=300,
 )
 
 

@@ -203,6 +203,27 @@ def test_an_outcome_before_the_notice_starts(portal: Path) -> None:
     assert problem_keys(portal, TODAY) == {("outcome-before-start", NOTICE, 10, "outcome.date")}
 
 
+def test_no_result_but_a_withdrawal_is_recorded_while_the_notice_runs(portal: Path) -> None:
+    # Recorded ahead, the outcome would show a running notice as concluded.
+    (problem,) = check_problems(portal, date(2024, 3, 15))
+    assert problem.key() == ("outcome-while-open", NOTICE, 10, "outcome")
+    assert problem.params["end"] == "2024-03-18" and problem.params["earliest"] == "2024-03-19"
+    replace(portal, NOTICE, "result: no_objection, date: 2024-03-19", "result: withdrawn, date: 2024-03-15")
+    assert problem_keys(portal, date(2024, 3, 15)) == set()
+
+
+@pytest.mark.parametrize(
+    ("outcome", "earliest"),
+    [("result: no_objection, date: 2024-03-25", "2024-03-19"), ("result: withdrawn, date: 2024-03-25", "2024-03-04")],
+)
+def test_an_outcome_dated_after_today(portal: Path, outcome: str, earliest: str) -> None:
+    replace(portal, NOTICE, "result: no_objection, date: 2024-03-19", outcome)
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("outcome-in-future", NOTICE, 10, "outcome.date")
+    assert problem.params == {"date": "2024-03-25", "today": TODAY.isoformat(), "earliest": earliest}
+    assert problem_keys(portal, date(2024, 3, 25)) == set()
+
+
 def test_a_closed_notice_without_outcome_is_a_warning_from_the_day_after_its_end(portal: Path) -> None:
     replace(portal, NOTICE, NO_OUTCOME, "")
     assert problem_keys(portal, date(2024, 3, 18)) == set()
@@ -290,6 +311,16 @@ def test_a_grant_notice_after_the_pilot(portal: Path) -> None:
     assert problem.key() == ("notice-after-pilot", NOTICE, 5, "period.start")
     assert problem.params["pilot_end"] == "2024-01-03"
     assert not problem.is_error
+
+
+def test_a_grant_notice_before_the_unit_was_approved_for_the_pilot(portal: Path) -> None:
+    replace(portal, INSTITUTION, "pilot_approved_on: 2024-02-23", "pilot_approved_on: 2024-03-05")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("notice-before-pilot", NOTICE, 5, "period.start")
+    assert problem.params == {"start": "2024-03-04", "approved_on": "2024-03-05", "institution": "gnas"}
+    assert problem.is_error
+    replace(portal, INSTITUTION, "pilot_approved_on: 2024-03-05", "pilot_approved_on: 2024-03-04")
+    assert problem_keys(portal, TODAY) == set()  # approved on the day it starts
 
 
 def test_a_deal_after_the_pilot_is_fine(deal_portal: Path) -> None:

@@ -122,6 +122,9 @@ def _amendments(loaded: Loaded[Notice]) -> Iterator[Problem]:
 
 
 def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
+    """An outcome is a fact already decided: withdrawn at any time once the notice started, any
+    other result once its period is over, never dated after the day of the build. A notice with
+    an outcome shows as concluded, so one recorded ahead would end a running notice early."""
     record = loaded.record
     period = record.period
     outcome = record.outcome
@@ -129,18 +132,38 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
         if today > period.end:
             yield loaded.problem("notice-closed-without-outcome", ("period", "end"), end=period.end)
         return
+    withdrawn = outcome.result == "withdrawn"
+    earliest = period.start if withdrawn else period.end + timedelta(days=1)
     if outcome.date < period.start:
         yield loaded.problem(
-            "outcome-before-start", ("outcome", "date"), date=outcome.date, start=period.start
+            "outcome-before-start",
+            ("outcome", "date"),
+            date=outcome.date,
+            start=period.start,
+            earliest=earliest,
         )
-    elif outcome.result != "withdrawn" and outcome.date <= period.end:
+    elif not withdrawn and today <= period.end:
+        yield loaded.problem(
+            "outcome-while-open",
+            ("outcome",),
+            end=period.end,
+            today=today,
+            result=outcome.result,
+            earliest=earliest,
+        )
+    elif outcome.date > today:
+        yield loaded.problem(
+            "outcome-in-future", ("outcome", "date"), date=outcome.date, today=today, earliest=earliest
+        )
+    elif not withdrawn and outcome.date <= period.end:
         yield loaded.problem(
             "outcome-before-end",
             ("outcome", "date"),
             date=outcome.date,
             end=period.end,
             result=outcome.result,
-            earliest=period.end + timedelta(days=1),
+            earliest=earliest,
+            today=today,
         )
 
 
@@ -205,7 +228,18 @@ def _pilot(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:
     policy = catalog.policies.get(institution.record.policy)
     if policy is None:
         return
-    end = pilot_end(institution.record.pilot_approved_on, policy.record.pilot_years)
+    approved_on = institution.record.pilot_approved_on
+    if loaded.record.period.start < approved_on:
+        # Before its approval a unit is not a pilot unit: it has nothing to grant under the pilot.
+        yield loaded.problem(
+            "notice-before-pilot",
+            ("period", "start"),
+            start=loaded.record.period.start,
+            approved_on=approved_on,
+            institution=institution.record.id,
+        )
+        return
+    end = pilot_end(approved_on, policy.record.pilot_years)
     if loaded.record.period.start > end:
         yield loaded.problem(
             "notice-after-pilot", ("period", "start"), start=loaded.record.period.start, pilot_end=end
