@@ -78,6 +78,7 @@ def compare_catalogs(base: Catalog, head: Catalog, today: date) -> list[Problem]
             continue
         problems.extend(_kept_history(before.record, after))
         if before.record.period.start <= today:
+            problems.extend(_kept_period(before.record, after, today))
             problems.extend(_disclosure_changes(before.record, after, head, today))
     return problems
 
@@ -160,9 +161,46 @@ def _removed_achievements(base: Catalog, head: Catalog, today: date) -> Iterator
             )
 
 
+def _kept_period(before: Notice, after: Loaded[Notice], today: date) -> Iterator[Problem]:
+    """A started notice's period is what the public was told: its start stays, and its end may
+    move later (with an amendment, see _disclosure_changes) but never earlier, for objections
+    may come until that day. An amendment does not make either change acceptable."""
+    now = after.record
+    if now.period.start != before.period.start:
+        yield after.problem(
+            "started-notice-start-moved",
+            ("period", "start"),
+            id=now.id,
+            start=before.period.start,
+            new_start=now.period.start,
+        )
+    if now.period.end < before.period.end:
+        yield after.problem(
+            "started-notice-shortened",
+            ("period", "end"),
+            id=now.id,
+            end=before.period.end,
+            new_end=now.period.end,
+            today=today,
+        )
+
+
 def _kept_history(before: Notice, after: Loaded[Notice]) -> Iterator[Problem]:
     """Amendments and the outcome, once published, are kept exactly as written."""
     now = after.record
+    deleted = _deleted_amendments(before, now)
+    if deleted:
+        for index in deleted:
+            amendment = before.amendments[index]
+            yield after.problem(
+                "amendment-deleted",
+                ("amendments",),
+                date=amendment.date,
+                summary=amendment.summary,
+                index=index + 1,
+            )
+        yield from _kept_outcome(before, after)
+        return
     for index, amendment in enumerate(before.amendments):
         if index >= len(now.amendments):
             yield after.problem(
@@ -181,6 +219,26 @@ def _kept_history(before: Notice, after: Loaded[Notice]) -> Iterator[Problem]:
                 date=amendment.date,
                 index=index + 1,
             )
+    yield from _kept_outcome(before, after)
+
+
+def _deleted_amendments(before: Notice, now: Notice) -> list[int]:
+    """The indexes of the published amendments left out, when the others are all still there in
+    their order: the clerk deleted those (reported as such, not as the later ones rewritten)."""
+    if len(now.amendments) >= len(before.amendments):
+        return []
+    kept = [_dump(amendment) for amendment in now.amendments]
+    deleted: list[int] = []
+    for index, amendment in enumerate(before.amendments):
+        if kept and kept[0] == _dump(amendment):
+            kept.pop(0)
+        else:
+            deleted.append(index)
+    return deleted if not kept else []
+
+
+def _kept_outcome(before: Notice, after: Loaded[Notice]) -> Iterator[Problem]:
+    now = after.record
     if before.outcome is None:
         return
     if now.outcome is None:

@@ -913,6 +913,24 @@ _define(
     "amendments, dated {window_start} to {today}, saying what changed: - {{date: {today}, summary: ...}}.",
 )
 _define(
+    "started-notice-start-moved",
+    E,
+    "changes",
+    "公示 {id} 已于 {start} 开始并公开，开始日期不能再改（现在写的是 {new_start}）。请改回 start: {start}。如需延长公示，只改 period.end，并在 amendments 末尾添加一条更正。",
+    "Notice {id} started on {start} and is public: its start cannot change (it now says {new_start}). "
+    "Put back start: {start}. To extend the notice, change only period.end and add an amendment at "
+    "the end of amendments.",
+)
+_define(
+    "started-notice-shortened",
+    E,
+    "changes",
+    "公示 {id} 已公开的公示期到 {end} 结束，公众在此之前都可以提出异议，不能提前结束（现在写的是 {new_end}）。请改回 end: {end}；如需提前终止公示，请写 outcome: {{result: withdrawn, date: {today}}}（撤回当天的日期）。",
+    "Notice {id} was published as running until {end}, and objections may come until then: it cannot "
+    "end earlier (it now says {new_end}). Put back end: {end}; to stop the notice early, write "
+    "outcome: {{result: withdrawn, date: {today}}} (the day it is withdrawn).",
+)
+_define(
     "amendment-restart-missing",
     E,
     "changes",

@@ -192,6 +192,35 @@ def test_deleting_an_amendment_is_refused(portal: Path) -> None:
     assert _keys(portal, OPEN_DAY) == {("amendment-deleted", NOTICE, 1, "amendments")}
 
 
+def test_deleting_the_first_of_two_amendments_names_that_one(portal: Path) -> None:
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-08, summary: 更正标题}\n")
+    _git(portal, "add", "-A")
+    _git(portal, "commit", "--quiet", "-m", "second amendment")
+    _git(portal, "checkout", "--quiet", "main")
+    _git(portal, "merge", "--quiet", "--ff-only", "change")
+    _git(portal, "checkout", "--quiet", "change")
+    _edit(portal, NOTICE, "  - {date: 2024-03-05, summary: 更正联系电话}\n", "")
+    problems = _result(portal, OPEN_DAY).problems
+    assert [problem.key() for problem in problems] == [("amendment-deleted", NOTICE, 10, "amendments")]
+    assert problems[0].params == {"date": "2024-03-05", "summary": "更正联系电话", "index": "1"}
+
+
+@pytest.mark.parametrize("start", ["2024-02-20", "2024-03-06"])
+def test_moving_a_started_notices_start_is_refused_even_with_an_amendment(portal: Path, start: str) -> None:
+    _edit(portal, NOTICE, "start: 2024-03-04", f"start: {start}")
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-10, summary: 更正公示期}\n")
+    problems = _result(portal, OPEN_DAY).problems
+    assert [problem.key() for problem in problems] == [("started-notice-start-moved", NOTICE, 5, "period.start")]
+    assert problems[0].params["start"] == "2024-03-04" and problems[0].params["new_start"] == start
+
+
+def test_shortening_a_started_notice_is_refused_even_with_an_amendment(portal: Path) -> None:
+    _edit(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-17")
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-10, summary: 更正公示期}\n")
+    keys = _keys(portal, OPEN_DAY)
+    assert keys == {("started-notice-shortened", NOTICE, 5, "period.end")}
+
+
 def test_rewriting_an_outcome_is_refused(concluded: Path) -> None:
     _edit(concluded, NOTICE, "result: no_objection", "result: objections_resolved")
     assert _keys(concluded, AFTER_END) == {("outcome-rewritten", NOTICE, 12, "outcome.result")}
