@@ -17,7 +17,13 @@ from pydantic import BaseModel
 from generator.forked import each_forked, worker_count
 from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
 from generator.notice_rule import NoticeRule, notice_rule
-from generator.paths import RECORD_FOLDERS, RecordFile, find_record_files, misplaced_params
+from generator.paths import (
+    RECORD_FOLDERS,
+    RecordFile,
+    find_record_files,
+    misnamed_record_folders,
+    misplaced_params,
+)
 from generator.problems import Problem
 from generator.record_cache import RecordCache, file_digest, rereader
 from generator.schema_problems import validate_record
@@ -109,6 +115,10 @@ def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
     """Every record under `root`; with a cache, files read before are not parsed again (the
     caller saves the cache once the rules have run: see RecordCache.save)."""
     catalog = Catalog(root)
+    for folder, meant in misnamed_record_folders(root):
+        catalog.problems.append(
+            Problem("folder-misnamed", folder + "/", params={"folder": folder + "/", "meant": meant})
+        )
     if not any((root / folder).is_dir() for folder in RECORD_FOLDERS.values()):
         # A mistyped folder must not pass as a portal with nothing wrong in it.
         catalog.problems.append(Problem("portal-no-records", ".", params={"root": str(root)}))
@@ -225,4 +235,7 @@ def _add_misplaced(catalog: Catalog, record_file: RecordFile) -> None:
     )
     catalog.problems.append(Problem(record_file.problem, record_file.display, params=params))
     # The record is there, only misplaced: what refers to it is not reported as dangling.
-    catalog.broken[record_file.kind].add(record_file.stem)
+    renamed = record_file.problem in ("file-extension", "file-no-extension")
+    catalog.broken[record_file.kind].add(
+        record_file.detail.removesuffix(".yml") if renamed else record_file.stem
+    )

@@ -117,6 +117,22 @@ _define(
     "Record files must end in .yml, not {extension}. Rename the file to {suggestion}.",
 )
 _define(
+    "file-no-extension",
+    E,
+    "layout",
+    "这个文件没有扩展名，不会被当作记录读取。记录文件必须以 .yml 结尾：请将文件改名为 {suggestion}。",
+    "This file has no extension, so it is not read as a record. Record files end in .yml: rename "
+    "it to {suggestion}.",
+)
+_define(
+    "folder-misnamed",
+    E,
+    "layout",
+    "文件夹 {folder} 不会被读取，里面的记录都不会发布。记录只从 notices/、achievements/、institutions/、policies/ 读取：请把它改名为 {meant}/（或把其中的文件移到 {meant}/ 下）。",
+    "Folder {folder} is not read: no record in it is published. Records are read only from notices/, "
+    "achievements/, institutions/ and policies/: rename it to {meant}/ (or move its files there).",
+)
+_define(
     "file-misplaced",
     E,
     "layout",

@@ -59,6 +59,10 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
             linked = entry.is_symlink()
             # A linked folder is reported too: the records in it would be silently left out.
             if not name.lower().endswith(YAML_SUFFIXES) and not (linked and entry.is_dir()):
+                meant = _meant_as_record(kind, name, folders)
+                if meant is not None:
+                    code = "file-no-extension" if "." not in name else "file-extension"
+                    yield RecordFile(kind, entry.path, display, folders, code, meant)
                 continue
             location = entry.path
             if linked:
@@ -73,6 +77,55 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
                 yield RecordFile(kind, location, display, folders, "file-misplaced", _expected(kind))
             else:
                 yield RecordFile(kind, location, display, folders)
+
+
+def _meant_as_record(kind: str, name: str, folders: tuple[str, ...]) -> str | None:
+    """The name a file that is not YAML was most likely meant to have, when it looks like a
+    record saved under another name (it would be left out without a word): `x.yml.txt` and
+    `x.yaml.bak` anywhere, and where a record belongs, `x.txt` (Notepad's default) or `x` with
+    no extension. Other files under notices/ are attachments; hidden ones are the tools' own."""
+    lowered = name.lower()
+    if name.startswith("."):
+        return None
+    for suffix in YAML_SUFFIXES:
+        found = lowered.find(suffix + ".")
+        if found > 0:
+            return name[:found].strip() + ".yml"
+    at_record_depth = len(folders) == RECORD_DEPTH[kind]
+    if at_record_depth and ("." not in name or lowered.endswith(".txt")):
+        return name.rsplit(".", 1)[0].strip() + ".yml"
+    return None
+
+
+def misnamed_record_folders(root: Path) -> Iterator[tuple[str, str]]:
+    """Folders at the top of the portal that look like a record folder misspelt (`notice/`,
+    `Notices/`, `公示/`) and hold YAML files, with the folder meant: their records would be
+    left out without a word. Hidden folders (.github) are not looked at."""
+    known = set(RECORD_FOLDERS.values())
+    try:
+        entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in known or not entry.is_dir(follow_symlinks=False):
+            continue
+        meant = _folder_meant(entry.name)
+        if meant is not None and any(
+            name.lower().endswith(YAML_SUFFIXES) for _, _, names in os.walk(entry.path) for name in names
+        ):
+            yield entry.name, meant
+
+
+# What a clerk may call a record folder, by the folder it is.
+_FOLDER_WORDS = {"公示": "notices", "成果": "achievements", "单位": "institutions", "政策": "policies"}
+
+
+def _folder_meant(name: str) -> str | None:
+    lowered = name.strip().lower()
+    for folder in RECORD_FOLDERS.values():
+        if lowered in (folder, folder[:-1], folder.removesuffix("ies") + "y"):
+            return folder
+    return next((folder for word, folder in _FOLDER_WORDS.items() if word in name), None)
 
 
 def _walk(base: Path) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:

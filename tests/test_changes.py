@@ -210,7 +210,9 @@ def test_moving_a_started_notices_start_is_refused_even_with_an_amendment(portal
     _edit(portal, NOTICE, "start: 2024-03-04", f"start: {start}")
     _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-10, summary: 更正公示期}\n")
     problems = _result(portal, OPEN_DAY).problems
-    assert [problem.key() for problem in problems] == [("started-notice-start-moved", NOTICE, 5, "period.start")]
+    assert [problem.key() for problem in problems] == [
+        ("started-notice-start-moved", NOTICE, 5, "period.start")
+    ]
     assert problems[0].params["start"] == "2024-03-04" and problems[0].params["new_start"] == start
 
 

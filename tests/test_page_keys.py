@@ -26,7 +26,9 @@ def test_a_changed_file_or_day_changes_the_key(portal: Path) -> None:
         return key_text(view, built.record_digests)
 
     # Without its outcome the notice is open until 2024-03-18, and its days left move each day.
-    replace(portal, NOTICE, "outcome: {result: no_objection, date: 2024-03-19, note: 公示期内未收到异议。}\n", "")
+    replace(
+        portal, NOTICE, "outcome: {result: no_objection, date: 2024-03-19, note: 公示期内未收到异议。}\n", ""
+    )
     open_day = date(2024, 3, 10)
     before = key(open_day)
     assert key(open_day) == before

@@ -46,6 +46,36 @@ def test_files_that_are_not_yaml_are_left_alone(portal: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "code", "suggestion"),
+    [
+        ("gnas-2024-n01.yml.txt", "file-extension", "gnas-2024-n01.yml"),
+        ("gnas-2024-n01.txt", "file-extension", "gnas-2024-n01.yml"),
+        ("gnas-2024-n01.yaml.bak", "file-extension", "gnas-2024-n01.yml"),
+        ("gnas-2024-n01", "file-no-extension", "gnas-2024-n01.yml"),
+    ],
+)
+def test_a_record_saved_under_another_name_is_not_left_out_in_silence(
+    portal: Path, name: str, code: str, suggestion: str
+) -> None:
+    move(portal, NOTICE, f"notices/gnas/2024/{name}")
+    problems = check_problems(portal, TODAY)
+    # The achievement's history still names the notice: it exists, so that is not reported.
+    assert [problem.key() for problem in problems] == [(code, f"notices/gnas/2024/{name}", 1, "")]
+    assert problems[0].params["suggestion"] == suggestion
+
+
+@pytest.mark.parametrize(
+    ("folder", "meant"), [("notice", "notices"), ("Achievements", "achievements"), ("公示", "notices")]
+)
+def test_a_misnamed_record_folder_is_reported(portal: Path, folder: str, meant: str) -> None:
+    write(portal, f"{folder}/gnas/2024/gnas-2024-n09.yml", "id: gnas-2024-n09\n")
+    write(portal, "tools/settings.yml", "a: 1\n")  # an unrelated folder with YAML is not a mistake
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("folder-misnamed", f"{folder}/", 1, "")
+    assert problem.params == {"folder": f"{folder}/", "meant": meant}
+
+
+@pytest.mark.parametrize(
     ("source", "target"),
     [
         (NOTICE, "notices/gnas/gnas-2024-n01.yml"),

@@ -214,7 +214,10 @@ def test_no_result_but_a_withdrawal_is_recorded_while_the_notice_runs(portal: Pa
 
 @pytest.mark.parametrize(
     ("outcome", "earliest"),
-    [("result: no_objection, date: 2024-03-25", "2024-03-19"), ("result: withdrawn, date: 2024-03-25", "2024-03-04")],
+    [
+        ("result: no_objection, date: 2024-03-25", "2024-03-19"),
+        ("result: withdrawn, date: 2024-03-25", "2024-03-04"),
+    ],
 )
 def test_an_outcome_dated_after_today(portal: Path, outcome: str, earliest: str) -> None:
     replace(portal, NOTICE, "result: no_objection, date: 2024-03-19", outcome)
