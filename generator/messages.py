@@ -180,6 +180,61 @@ _define(
     "Write '{key}: ' before the value (a Chinese colon '：' is not a YAML colon).",
 )
 _define(
+    "yaml-stray-line",
+    E,
+    "yaml",
+    "YAML 读不懂这一行：“{text}”。它不是“字段名: 值”的形式。如果它是上面列表的一项，请在前面加“- ”（减号和空格），与上一项对齐；如果它是上面多行文字（如 body: |）的一段，请在行首加两个空格，与上一段对齐；如果它是一个字段，请在字段名后加英文冒号和一个空格。",
+    "YAML cannot read this line: '{text}'. It is not a 'key: value' line. If it is an item of the "
+    "list above, start it with '- ' aligned with the item above; if it is a paragraph of the text "
+    "above (under body: |), indent it by two spaces like the paragraph above; if it is a field, "
+    "put an English colon and a space after its name.",
+)
+_define(
+    "yaml-full-width-space",
+    E,
+    "yaml",
+    "这一行用了全角空格“　”（中文输入法下的空格）：“{text}”。YAML 只认半角空格：请把冒号后和行首的全角空格换成普通空格。",
+    "This line has a full-width space (from a Chinese input method): '{text}'. YAML needs ordinary "
+    "spaces: after the colon and at the start of the line, replace it with an ordinary space.",
+)
+_define(
+    "yaml-unclosed-quote",
+    E,
+    "yaml",
+    "这一行的值以英文引号 {quote} 开始，但在这一行里没有配对的 {quote}，YAML 会一直读到下面某行的引号。请在值的末尾补上 {quote}，或删去开头的 {quote}。",
+    "The value on this line opens with the quote {quote} but the line does not close it, so YAML "
+    "reads on to a quote lines below. Add {quote} at the end of the value, or remove the opening {quote}.",
+)
+_define(
+    "yaml-unclosed-quote-chinese",
+    E,
+    "yaml",
+    "这一行的值以英文引号 {quote} 开始，却以中文引号 {ending} 结束，YAML 不认中文引号。请把行末的 {ending} 改为英文引号 {quote}。",
+    "The value on this line opens with the quote {quote} but ends with the Chinese quote '{ending}', "
+    "which YAML does not read as a quote. Replace the last '{ending}' with {quote}.",
+)
+_define(
+    "yaml-full-width-bracket",
+    E,
+    "yaml",
+    "这一行用了全角括号（｛ ｝ 或 ［ ］）：“{text}”。YAML 只认半角括号。请写成：{fix}",
+    "This line uses full-width brackets (｛ ｝ or ［ ］): '{text}'. YAML needs ASCII brackets. Write: {fix}",
+)
+_define(
+    "yaml-dash-space",
+    E,
+    "yaml",
+    "列表项的减号“-”后面要有一个空格。请写成：{fix}",
+    "A list item's dash needs a space after it. Write: {fix}",
+)
+_define(
+    "yaml-flow-chinese-comma",
+    E,
+    "yaml",
+    "花括号或方括号里的各项要用英文逗号“,”分隔，这里用了中文逗号“，”。请写成：{fix}",
+    "The items inside {{ }} or [ ] are separated by an English comma, not the Chinese '，'. Write: {fix}",
+)
+_define(
     "yaml-needs-quotes",
     E,
     "yaml",
@@ -377,15 +432,17 @@ _define(
     "url-invalid",
     E,
     "schema",
-    "{field} 的网址“{value}”无效。请写以 https:// 或 http:// 开头的完整网址。",
-    "The address '{value}' of {field} is not valid. Write a full address starting with https://.",
+    "{field} 的网址“{value}”无效。请写以 https:// 或 http:// 开头的完整网址，不带空格和中文标点。{suggestion}",
+    "The address '{value}' of {field} is not valid. Write a full address starting with https:// or "
+    "http://, without spaces or Chinese punctuation. {suggestion_en}",
 )
 _define(
     "email-invalid",
     E,
     "schema",
-    "{field} 的电子邮箱“{value}”格式不对。请写成 name@example.cn 的形式。",
-    "The e-mail address '{value}' of {field} is not valid. Write it as name@example.cn.",
+    "{field} 的电子邮箱“{value}”格式不对。请写成 name@example.cn 的形式（不加 mailto:，用英文 @ 和 .）。{suggestion}",
+    "The e-mail address '{value}' of {field} is not valid. Write it as name@example.cn (no mailto:, "
+    "ASCII @ and dots). {suggestion_en}",
 )
 _define(
     "sha256-invalid",

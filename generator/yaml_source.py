@@ -600,6 +600,11 @@ class _Builder:
         context_at = _location(error.context_mark) if error.context_mark is not None else None
         detail = (error.problem or "").strip()
         context = (error.context or "").strip()
+        written = _written_mistake(lines, problem_at[0], detail)
+        if written is not None:
+            code, line, column, params = written
+            self.source.problems.append(Problem(code, self.source.path, line, column, params=params))
+            return
         first_line = context_at[0] if context_at else problem_at[0] - 1
         mistake = _key_colon_mistake(lines, first_line, problem_at[0])
         if mistake is not None:
@@ -635,6 +640,16 @@ class _Builder:
             )
         elif ("expected key" in detail or "expected <block end>" in detail) and column == first_sign:
             code = "yaml-indentation"  # the parser stopped at the line's first sign: its indentation
+        elif context_at and "simple key" in context:
+            # A line that is neither `key: value`, nor a list item, nor indented into the text
+            # above: the parser reads on until it gives up, lines below (past the end, for the
+            # last paragraph of a body). The line to change is where it started reading.
+            line, column = context_at
+            text_line = lines[line - 1] if 0 < line <= len(lines) else ""
+            self.source.problems.append(
+                Problem("yaml-stray-line", self.source.path, line, column, params={"text": text_line.strip()})
+            )
+            return
         else:
             code = "yaml-syntax"
             if context_at and ("quoted scalar" in context or "flow" in context):
@@ -693,6 +708,82 @@ def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | N
             written = written if len(written) <= 30 else written[:29] + "…"
             return _KeyColon(number, match.start(3) + 1, match.group(2), written)
     return None
+
+
+# A block scalar's header (`body: |`, `- >-`): the lines below it, indented deeper, are text.
+_BLOCK_HEADER = re.compile(r"^( *)(?:-\s+)?(?:[^#\s][^#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
+# A value opened with a quote: `title: "…`, `- '…`.
+_QUOTED_START = re.compile(r"^\s*(?:-\s+)?(?:([A-Za-z_][A-Za-z0-9_]*):\s+)?([\"'])")
+_FULL_WIDTH_SPACE = "\u3000"
+_KEY_THEN_WIDE_SPACE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")
+_WIDE_BRACKETS = re.compile(r"^\s*(?:-\s+|[A-Za-z_][A-Za-z0-9_]*:\s+)([｛［])")
+_NARROW_BRACKETS = str.maketrans("｛｝［］", "{}[]")
+_DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
+
+
+def _written_mistake(lines: list[str], last: int, detail: str) -> tuple[str, int, int, dict[str, str]] | None:
+    """A mistake of writing, in the lines up to the one the parser gave up on, that explains the
+    error better than the parser can: a full-width space where YAML needs a space, a quote not
+    closed on its line (the parser reads on to the next quote, often many lines below, and
+    reports that line), full-width brackets, a list's dash without its space, a Chinese comma
+    between the items of a `{…}` or `[…]`. Lines of a block of text (`body: |`) are skipped."""
+    block_indent: int | None = None
+    for number in range(1, min(last, len(lines)) + 1):
+        line = lines[number - 1]
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        found = _mistake_in_line(line, number, detail if number == last else "")
+        if found is not None:
+            return found
+        if _BLOCK_HEADER.match(line):
+            block_indent = indent
+    return None
+
+
+def _mistake_in_line(line: str, number: int, detail: str) -> tuple[str, int, int, dict[str, str]] | None:
+    stripped = line.lstrip(" ")
+    if stripped.startswith(_FULL_WIDTH_SPACE) or _KEY_THEN_WIDE_SPACE.match(line):
+        column = line.index(_FULL_WIDTH_SPACE) + 1
+        return "yaml-full-width-space", number, column, {"text": line.strip()}
+    if stripped.startswith("#"):
+        return None
+    quoted = _QUOTED_START.match(line)
+    if quoted is not None and not _closed_on_line(line, quoted.end(2) - 1):
+        quote, ending = quoted.group(2), line.rstrip()[-1:]
+        code = "yaml-unclosed-quote-chinese" if ending in "”’" else "yaml-unclosed-quote"
+        return code, number, quoted.end(2), {"quote": quote, "ending": ending}
+    wide = _WIDE_BRACKETS.match(line)
+    if wide is not None:
+        fixed = line.strip().translate(_NARROW_BRACKETS)
+        return "yaml-full-width-bracket", number, wide.start(1) + 1, {"text": line.strip(), "fix": fixed}
+    if "expected '-' indicator" in detail and _DASH_WITHOUT_SPACE.match(line):
+        return "yaml-dash-space", number, line.index("-") + 1, {"fix": line.strip().replace("-", "- ", 1)}
+    if ("expected ',' or '}'" in detail or "expected ',' or ']'" in detail) and "，" in line:
+        fixed = re.sub("，\\s*", ", ", line.strip())
+        return "yaml-flow-chinese-comma", number, line.index("，") + 1, {"fix": fixed}
+    return None
+
+
+def _closed_on_line(line: str, opening: int) -> bool:
+    """Whether the quote at `opening` is closed later on the line (a double quote may be escaped
+    with a backslash; a single quote is doubled to stand for itself)."""
+    quote = line[opening]
+    position = opening + 1
+    while position < len(line):
+        sign = line[position]
+        if quote == '"' and sign == "\\":
+            position += 2
+            continue
+        if sign == quote:
+            if quote == "'" and line[position + 1 : position + 2] == "'":
+                position += 2
+                continue
+            return True
+        position += 1
+    return False
 
 
 _BLOCK_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?)([\"'\[{].*?)\s*$")

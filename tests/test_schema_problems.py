@@ -339,6 +339,52 @@ def test_an_invalid_id_suggests_a_valid_one(portal: Path) -> None:
     assert "gnas-academy" in problem.params["suggestion"]
 
 
+def test_ids_run_together_with_a_chinese_comma_are_shown_apart(portal: Path) -> None:
+    replace(portal, NOTICE, "achievements: [gnas-2024-001]", "achievements: [gnas-2024-001，gnas-2024-002]")
+    (problem,) = only(portal, TODAY, "id-invalid")
+    assert problem.key() == ("id-invalid", NOTICE, 6, "achievements[0]")
+    assert "[gnas-2024-001, gnas-2024-002]" in problem.params["suggestion"]
+    assert "[gnas-2024-001, gnas-2024-002]" in problem.params["suggestion_en"]
+
+
+def test_an_id_written_as_a_number_is_to_be_quoted(portal: Path) -> None:
+    replace(portal, INSTITUTION, "id: gnas", "id: 2025")
+    (problem,) = only(portal, TODAY, "id-invalid")
+    assert '"2025"' in problem.params["suggestion"] and "例如 2025。" not in problem.params["suggestion"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "fixed"),
+    [
+        (
+            "email: tto@gnas.example.cn",
+            "email: mailto:tto@gnas.example.cn",
+            "email-invalid",
+            "tto@gnas.example.cn",
+        ),
+        ("email: tto@gnas.example.cn", "email: tto＠gnas.example.cn", "email-invalid", "tto@gnas.example.cn"),
+        (
+            "website: https://www.gnas.example.cn",
+            "website: https://www.gnas.example.cn，",
+            "url-invalid",
+            "https://www.gnas.example.cn",
+        ),
+        (
+            "website: https://www.gnas.example.cn",
+            "website: https://www.gnas.example.cn.",
+            "url-invalid",
+            "https://www.gnas.example.cn",
+        ),
+    ],
+)
+def test_an_address_copied_with_a_prefix_or_punctuation_names_the_address(
+    portal: Path, old: str, new: str, code: str, fixed: str
+) -> None:
+    replace(portal, INSTITUTION, old, new)
+    (problem,) = only(portal, TODAY, code)
+    assert fixed in problem.params["suggestion"] and fixed in problem.params["suggestion_en"]
+
+
 def test_a_misspelt_key_suggests_the_right_key_and_is_one_problem(portal: Path) -> None:
     replace(portal, NOTICE, "{start: 2024-03-04", "{strat: 2024-03-04")
     (problem,) = check_problems(portal, TODAY)  # no second "period.start is missing"

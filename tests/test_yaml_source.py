@@ -317,7 +317,23 @@ outcome: {result: no_objection, date: 2024-03-19}
         ("outcome: {", "outcome：{", ("yaml-key-colon", 10, 8, "outcome")),
         ("outcome: {", "outcome:{", ("yaml-key-colon", 10, 8, "outcome")),
         ("title: 关于赋权的公示", "title: 公示: 关于赋权", ("yaml-colon-in-value", 4, 10, "")),
-        ("title: 关于赋权的公示", 'title: "关于赋权的公示', ("yaml-syntax", 4, 8, "")),
+        ("title: 关于赋权的公示", 'title: "关于赋权的公示', ("yaml-unclosed-quote", 4, 8, "")),
+        ("title: 关于赋权的公示", 'title: "关于赋权的公示”', ("yaml-unclosed-quote-chinese", 4, 8, "")),
+        # The quote left open on line 4 is closed by the one opening the phone, three lines below.
+        (
+            "title: 关于赋权的公示\nperiod: {start: 2024-03-04, end: 2024-03-18}\nachievements: [gnas-2024-001]\nobjections: {department: 科技处, phone: 0797-8888888}",
+            'title: "关于赋权的公示\nperiod: {start: 2024-03-04, end: 2024-03-18}\nachievements: [gnas-2024-001]\nobjections: {department: 科技处, phone: "0797-8888888"}',
+            ("yaml-unclosed-quote", 4, 8, ""),
+        ),
+        ("  经单位审批，拟赋权。", "  经单位审批。\n\n拟赋权。", ("yaml-stray-line", 11, 1, "")),
+        ("kind: ownership_grant", "kind:\u3000ownership_grant", ("yaml-full-width-space", 3, 6, "")),
+        ("objections: {", "objections:\n\u3000{", ("yaml-full-width-space", 8, 1, "")),
+        (
+            "{department: 科技处, phone: 0797-8888888}",
+            "｛department: 科技处, phone: 0797-8888888｝",
+            ("yaml-full-width-bracket", 7, 13, ""),
+        ),
+        ("{department: 科技处, phone", "{department: 科技处， phone", ("yaml-flow-chinese-comma", 7, 29, "")),
         ("[gnas-2024-001]", "[gnas-2024-001", ("yaml-syntax", 6, 15, "")),
         ("kind: ownership_grant", "  kind: ownership_grant", ("yaml-indentation", 3, 3, "")),
         ("kind: ownership_grant", " kind: ownership_grant", ("yaml-indentation", 3, 2, "")),
@@ -331,6 +347,13 @@ outcome: {result: no_objection, date: 2024-03-19}
         "no space on the last line",
         "colon inside a value",
         "unclosed quote",
+        "quote closed by a chinese quote",
+        "quote closed lines below",
+        "paragraph not indented",
+        "full-width space after a colon",
+        "full-width space as indentation",
+        "full-width brackets",
+        "chinese comma between flow items",
         "unclosed bracket",
         "indented too far",
         "indented by one",
@@ -365,6 +388,21 @@ def test_a_value_starting_with_a_yaml_sign_is_to_be_quoted(
     assert source.problems[0].params["fix"] == fix
     last_line = text.splitlines()[-1].strip()
     assert parse(text.replace(last_line, fix)).problems == []  # the fix, applied, reads
+
+
+def test_list_items_need_their_dash_and_its_space() -> None:
+    team = "id: a\nteam:\n  - {name: 甲, share: 50}\n  {name: 乙, share: 50}\n"
+    assert codes(parse(team)) == [("yaml-stray-line", 4, 3, "")]
+    source = parse(team.replace("  {name: 乙", "  -{name: 乙"))
+    assert codes(source) == [("yaml-dash-space", 4, 3, "")]
+    assert source.problems[0].params["fix"] == "- {name: 乙, share: 50}"
+
+
+def test_text_in_a_block_is_not_taken_for_a_mistake_of_writing() -> None:
+    # Paragraphs of a body may open with full-width spaces and hold a lone quote; the mistake
+    # below them is the one reported.
+    text = 'id: a\nbody: |\n  \u3000\u3000第一段 "引文\n  - 列表\ntitle：关于\n'
+    assert codes(parse(text)) == [("yaml-key-colon", 5, 6, "title")]
 
 
 def test_text_after_a_list_is_a_syntax_error_on_its_line() -> None:

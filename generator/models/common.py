@@ -19,7 +19,8 @@ from pydantic_core import PydanticCustomError
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An address as a mail program takes it: no `mailto:`, no full-width signs, a dot in the domain.
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Dates a record can mean: a year such as 9999 or 0202 is a typo, and date arithmetic on it
 # (the day after a period, a pilot's end) would fail.
@@ -72,11 +73,32 @@ def _half_width(text: str) -> str:
 
 def _slug(value: Any) -> str:
     if not isinstance(value, str) or not SLUG.fullmatch(value):
-        suggestion = re.sub(r"[^a-z0-9-]+", "-", _half_width(str(value)).lower()).strip("-")[:40]
-        hint = f"例如 {suggestion}。" if suggestion and SLUG.fullmatch(suggestion) else ""
-        hint_en = f"For example {suggestion}." if hint else ""
+        hint, hint_en = _slug_hint(value)
         raise _fail("id-invalid", value, suggestion=hint, suggestion_en=hint_en)
     return value
+
+
+def _slug_hint(value: Any) -> tuple[str, str]:
+    """What to write instead: the ids of a list run together with a Chinese comma, each apart;
+    a number, in quotes (YAML read it as a number); anything else, made into an id."""
+    text = _half_width(str(value))
+    parts = [part for part in re.split(r"[，,、；;\s]+", text) if part]
+    if isinstance(value, str) and len(parts) > 1 and all(SLUG.fullmatch(part) for part in parts):
+        listed = ", ".join(parts)
+        return (
+            f"这里像是几个编号写在了一起：请用英文逗号加空格分开，写成 [{listed}]。",
+            f"This looks like several ids run together: separate them with an English comma and a "
+            f"space: [{listed}].",
+        )
+    suggestion = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:40]
+    if not suggestion or not SLUG.fullmatch(suggestion):
+        return "", ""
+    if not isinstance(value, str):
+        return (
+            f'编号是文字，不是数字：请加上引号，例如 "{suggestion}"。',
+            f'An id is text, not a number: put it in quotes, for example "{suggestion}".',
+        )
+    return f"例如 {suggestion}。", f"For example {suggestion}."
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -193,16 +215,39 @@ def _flag(value: Any) -> bool:
     raise _fail("not-boolean", value)
 
 
+# A web address: no spaces, and none of the full-width punctuation a copy from a sentence brings
+# (`https://www.example.cn，`), which would end up inside the link.
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s，。；：、！？（）《》「」【】“”‘’]*$")
+_TRAILING_PUNCTUATION = "，。；：、！？）》」】”’,.;:!?"
+_EMAIL_PREFIX = re.compile(r"^mailto:", re.IGNORECASE)
+
+
 def _url(value: Any) -> str:
-    if isinstance(value, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
+    if isinstance(value, str) and _URL.match(value.strip()) and value.strip()[-1] not in ".,;:!?":
         return value.strip()
-    raise _fail("url-invalid", value)
+    candidate = _half_width(str(value)).rstrip(_TRAILING_PUNCTUATION) if isinstance(value, str) else ""
+    fixed = candidate if _URL.match(candidate) else ""
+    raise _fail(
+        "url-invalid",
+        value,
+        suggestion=f"例如 {fixed}。" if fixed else "",
+        suggestion_en=f"For example {fixed}." if fixed else "",
+    )
 
 
 def _email(value: Any) -> str:
     if isinstance(value, str) and EMAIL.match(value.strip()):
         return value.strip()
-    raise _fail("email-invalid", value)
+    candidate = ""
+    if isinstance(value, str):  # `mailto:` copied from a link, a full-width ＠, a comma after it
+        candidate = _EMAIL_PREFIX.sub("", _half_width(value)).strip().rstrip(_TRAILING_PUNCTUATION)
+    fixed = candidate if EMAIL.match(candidate) else ""
+    raise _fail(
+        "email-invalid",
+        value,
+        suggestion=f"请改为 {fixed}。" if fixed else "",
+        suggestion_en=f"Write {fixed}." if fixed else "",
+    )
 
 
 def _sha256(value: Any) -> str:
