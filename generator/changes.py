@@ -172,7 +172,14 @@ def write_changes(
     limit: int = FEED_ENTRY_LIMIT,
 ) -> None:
     """Every change in data/changes.json; the newest `limit` in the feed (see FEED_ENTRY_LIMIT)."""
-    kept = kept_changes(portal, site_url, fragments_of(cache, "changes"))
+    # A change dated after today (a notice still to come is published on its start) has not
+    # happened yet: it joins the log on its day.
+    today = portal.today.isoformat().encode()
+    kept = [
+        change
+        for change in kept_changes(portal, site_url, fragments_of(cache, "changes"))
+        if change.day <= today
+    ]
     path = site_dir / CHANGES_JSON
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(json_document({"changes": [orjson.Fragment(change.item) for change in kept]}))

@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom feeds of the notices and granted achievements, written after the build.
 
 Every date in a feed comes from the records: entries are published at the start of their period
-(00:00 China Standard Time) and updated on their last change, and a feed's build date is the
+(00:00 China Standard Time), the day a notice joins the feeds, and updated on their last change, and a feed's build date is the
 newest change among its entries. The same records and `today` give byte-identical files.
 """
 
@@ -305,7 +305,13 @@ def write_feed(site_dir: Path, feed: Feed, documents: tuple[bytes, bytes]) -> No
 
 def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     """Each feed's entries, keyed by the feed's stem, newest first."""
-    notices = {view.id: notice_entry(view, site_url) for view in portal.notices.values()}
+    # A notice joins the feeds on the day it starts, the day its entry is published: one still
+    # to come would be dated ahead of every reader's clock (the home page and the calendars list it).
+    notices = {
+        view.id: notice_entry(view, site_url)
+        for view in portal.notices.values()
+        if view.record.period.start <= portal.today
+    }
     by_feed: dict[str, list[Entry]] = {
         ALL_NOTICES.stem: list(notices.values()),
         OPEN_NOTICES.stem: [notices[view.id] for view in portal.notices_with_status("open")],
@@ -313,20 +319,24 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     granted = []
     for achievement in portal.achievements.values():
         day = granted_on(achievement.record)
-        if day is not None:
+        if day is not None and day <= portal.today:
             granted.append(achievement_entry(achievement, site_url, day))
     by_feed[GRANTED_ACHIEVEMENTS.stem] = granted
     for kind in LABELS["notice_kinds"]:
         by_feed[kind_feed(kind).stem] = [
-            notices[view.id] for view in portal.notices.values() if view.record.kind == kind
+            notices[view.id]
+            for view in portal.notices.values()
+            if view.record.kind == kind and view.id in notices
         ]
     for policy_id in portal.policies:
         by_feed[policy_feed(portal, policy_id).stem] = [
-            notices[view.id] for view in portal.notices.values() if view.policy.id == policy_id
+            notices[view.id]
+            for view in portal.notices.values()
+            if view.policy.id == policy_id and view.id in notices
         ]
     for institution_id, institution in portal.institutions.items():
         by_feed[institution_feed(portal, institution_id).stem] = [
-            notices[view.id] for view in institution.notices
+            notices[view.id] for view in institution.notices if view.id in notices
         ]
     return {stem: newest_first(entries) for stem, entries in by_feed.items()}
 

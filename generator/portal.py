@@ -17,6 +17,7 @@ from generator.derive import (
     achievement_stage,
     days_left,
     days_until_start,
+    granted_on,
     last_change,
     notice_status,
     pilot_end,
@@ -63,6 +64,12 @@ class AchievementView:
     @property
     def id(self) -> str:
         return self.record.id
+
+    @property
+    def grant_in_effect(self) -> bool:
+        """Whether its grant has taken effect (an agreement signed or the rights transferred):
+        until then the record states a grant proposed, applied for or under notice."""
+        return granted_on(self.record) is not None
 
 
 @dataclass(frozen=True)

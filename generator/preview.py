@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchdog.events import (
     FileCreatedEvent,
@@ -40,6 +40,9 @@ from generator.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TOOL, ToolFailed
 from generator.paths import RECORD_FOLDERS
 from generator.render import TEMPLATE_FOLDER
 from generator.site import config_file_for
+
+if TYPE_CHECKING:  # imported when serving: the other commands do without MkDocs' server
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger(__name__)
 # What binding the server's port raises when the port cannot be had.
@@ -87,7 +90,7 @@ def serve_site(root: Path, *, today: date, host: str, port: int, frozen: bool) -
         built = _run_build(command)
         if built != 0:
             return built if built > 0 else EXIT_TOOL  # < 0: the build was killed by a signal
-        server = LiveReloadServer(
+        server = _with_utf8_text(LiveReloadServer)(
             builder=partial(_rebuild, command), host=host, port=port, root=str(folder / "site")
         )
         watched = _watched_paths(root)
@@ -232,6 +235,20 @@ def _error_page(site: Path, code: int) -> bytes | None:
 
 def _address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _with_utf8_text(server_class: type[LiveReloadServer]) -> type[LiveReloadServer]:
+    """MkDocs' server, sending text files as UTF-8: it names none, and a browser set to Chinese
+    reads a notice's version file (notices/<id>/versions/<commit>.txt, git's bytes, without a
+    byte-order mark) as GBK."""
+
+    class Utf8TextServer(server_class):  # type: ignore[misc,valid-type]
+        @classmethod
+        def _guess_type(cls, path: str) -> str:
+            kind: str = super()._guess_type(path)
+            return f"{kind}; charset=utf-8" if kind.startswith("text/") and "charset" not in kind else kind
+
+    return Utf8TextServer
 
 
 def _check_port_free(host: str, port: int) -> None:

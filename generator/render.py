@@ -351,8 +351,11 @@ class Renderer:
             None,
             in_nav=True,
         )
-        granted = [view for view in portal.achievements.values() if view.record.grant is not None]
-        others = [view for view in portal.achievements.values() if view.record.grant is None]
+        # The list of granted achievements holds those whose grant took effect, as the statistics
+        # count them; a grant proposed, applied for or under notice is listed with the others.
+        granted = [view for view in portal.achievements.values() if view.grant_in_effect]
+        others = [view for view in portal.achievements.values() if not view.grant_in_effect]
+        proposed = sum(1 for view in others if view.record.grant is not None)
         yield Page(
             "achievements/index.md",
             "成果",
@@ -363,6 +366,7 @@ class Renderer:
                 granted_total=len(granted),
                 others=others[:INDEX_LIST_LIMIT],
                 others_total=len(others),
+                proposed_total=proposed,
                 granted_archive=achievements_folder("granted") + "/",
                 others_archive=achievements_folder("others") + "/",
                 granted_ownership=sum(
@@ -381,7 +385,7 @@ class Renderer:
             granted,
             "achievements",
             "赋权成果名单",
-            "已批准赋权的职务科技成果。",
+            "赋权已生效（已签订赋权协议或已完成权属变更）的职务科技成果。",
             back,
         )
         yield from self.archive(
@@ -389,7 +393,7 @@ class Renderer:
             others,
             "achievements",
             "其他登记成果",
-            "已登记、尚未批准赋权的职务科技成果。",
+            "已登记、赋权尚未生效的职务科技成果，包括已申请赋权和正在公示的。",
             back,
         )
         yield Page(

@@ -206,5 +206,7 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
             granted_chart=granted_by_type_chart(report),
             deal_chart=deal_value_chart(report),
             list_rows=REPORT_LIST_ROWS,
+            # A unit has no report for a year before its pilot without activity: not linked.
+            reported=by_key,
         )
         yield Page(source, report_title(report), html, hide=RECORD_PAGE_HIDES, poured=True)

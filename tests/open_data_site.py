@@ -34,7 +34,7 @@ amendments:
   - {date: 2024-03-08, summary: 更正受让方名称}
 """
 AMENDMENT = "  - {date: 2024-03-09, summary: 更正拟交易价格说明}\n"
-GRANTED_HISTORY = "  - {date: 2024-03-25, event: agreement_signed}\n"
+GRANTED_HISTORY = "  - {date: 2024-03-20, event: agreement_signed}\n"
 
 # The files written after the build: byte-identical across two builds of the same records.
 OUTPUT_FOLDERS = ("feeds", "calendar", "data")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from datetime import date
 from functools import partial
@@ -71,6 +72,44 @@ def test_a_site_without_shards_still_lists_them(example_sites: tuple[Path, Path]
     site, _ = example_sites
     assert json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": []}
     assert not (site / "pagefind" / "shards").exists()
+
+
+def test_the_not_found_page_speaks_chinese_and_links_from_any_depth(example_sites: tuple[Path, Path]) -> None:
+    """A server shows 404.html at whatever address was asked: its links are absolute."""
+    site, _ = example_sites
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in page and "Not found" not in page
+    for target in ("search/", "notices/", "achievements/", "institutions/"):
+        assert f'href="/{target}"' in page
+        assert (site / target / "index.html").is_file()
+
+
+def test_the_granted_list_holds_only_grants_in_effect(example_sites: tuple[Path, Path]) -> None:
+    """A grant applied for or under notice is not called granted: the achievements page counts
+    what the statistics count (an agreement signed or the rights transferred)."""
+    site, _ = example_sites
+    page = (site / "achievements" / "index.html").read_text(encoding="utf-8")
+    yearly = sorted((site / "statistics").glob("[0-9][0-9][0-9][0-9]/granted.csv"))
+    granted = sum(len(path.read_text(encoding="utf-8-sig").splitlines()) - 1 for path in yearly)
+    assert granted > 0 and f"其中赋权已生效 {granted} 项" in page
+    assert "已申请赋权或正在公示，赋权尚未生效" in page
+    proposed = (site / "achievements" / "hbaat-2025-011" / "index.html").read_text(encoding="utf-8")
+    assert "拟赋予成果完成团队" in proposed and "</strong>，单位与团队成为共同所有权人" not in proposed
+
+
+def test_a_report_links_only_to_reports_that_exist(example_sites: tuple[Path, Path]) -> None:
+    site, _ = example_sites
+    for page in (site / "statistics").rglob("index.html"):
+        for target in re.findall(r'href="([^"#]+/)"', page.read_text(encoding="utf-8")):
+            if target.startswith(("http", "/")):
+                continue
+            assert (page.parent / target / "index.html").resolve().is_file(), (page, target)
+
+
+def test_a_notice_names_its_units_own_stricter_rule(example_sites: tuple[Path, Path]) -> None:
+    site, _ = example_sites
+    page = (site / "notices" / "gnit-2025-n04" / "index.html").read_text(encoding="utf-8")
+    assert "本单位规定</a>（严于" in page and "公示期不少于 15 个工作日" in page
 
 
 def test_pagefind_gives_the_same_index_from_the_search_copies(

@@ -262,3 +262,37 @@ def test_feeds_carry_the_newest_entries_only(portal: Portal, tmp_path: Path) -> 
     assert (tmp_path / "one" / "data" / "changes.json").read_bytes() == (
         tmp_path / "all" / "data" / "changes.json"
     ).read_bytes()
+
+
+def test_a_notice_still_to_come_joins_the_feeds_and_the_change_log_on_its_first_day(tmp_path: Path) -> None:
+    """Its entry is published on its start: before that day it would be dated ahead of every
+    reader's clock, and the change log would list a publication that has not happened."""
+    from datetime import timedelta
+
+    from generator.changes import write_changes
+    from generator.feeds import write_feeds
+
+    records = make_records(tmp_path / "records")
+    later = records / "notices" / "gnas" / "2024" / "gnas-2024-n03.yml"
+    deal = (records / "notices" / "gnas" / "2024" / "gnas-2024-n02.yml").read_text(encoding="utf-8")
+    later.write_text(
+        deal.replace("gnas-2024-n02", "gnas-2024-n03")
+        .replace("start: 2024-03-05, end: 2024-03-20", "start: 2024-03-25, end: 2024-04-09")
+        .split("amendments:")[0],
+        encoding="utf-8",
+    )
+    later_link = f"{SITE_URL}notices/gnas-2024-n03/"
+    for today, listed in ((TODAY, False), (TODAY + timedelta(days=5), True)):
+        site = tmp_path / today.isoformat()
+        built = prepare(records, today, strict=False, frozen=False)[0]
+        write_feeds(built, site, SITE_URL)
+        write_changes(built, site, SITE_URL)
+        for relative in (
+            "feeds/notices.atom",
+            "feeds/institutions/gnas.atom",
+            "feeds/kinds/negotiated_price.atom",
+        ):
+            assert (later_link in [entry.id for entry in parse(site, relative).entries]) is listed, relative
+        changes = (site / "data" / "changes.json").read_text(encoding="utf-8")
+        assert (f"{later_link}#published" in changes) is listed
+        assert parse(site, "feeds/notices.atom").feed.updated <= f"{today.isoformat()}T23:59:59+08:00"

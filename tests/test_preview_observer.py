@@ -59,3 +59,16 @@ def test_notifications_at_their_limit_fall_back_to_polling_and_say_so(
         observer = _file_observer([tmp_path])
     assert type(observer) is PollingObserver
     assert "fs.inotify.max_user_watches" in caplog.text
+
+
+def test_the_preview_sends_text_files_as_utf8() -> None:
+    # A notice's version file is git's bytes, UTF-8 without a byte-order mark: named as such,
+    # a browser set to Chinese does not read it as GBK.
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.preview import _with_utf8_text
+
+    server_class = _with_utf8_text(LiveReloadServer)
+    assert server_class._guess_type("notices/x/versions/1a2b3c4d5e6f.txt") == "text/plain; charset=utf-8"
+    assert server_class._guess_type("index.html") == "text/html; charset=utf-8"
+    assert server_class._guess_type("assets/portal-search.js") == "application/javascript"
