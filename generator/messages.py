@@ -565,8 +565,9 @@ _define(
     "notice-period-reversed",
     E,
     "notice",
-    "公示结束日期 {end} 早于开始日期 {start}。请检查 period.start 和 period.end。",
-    "The period ends ({end}) before it starts ({start}). Check period.start and period.end.",
+    "公示结束日期 {end} 早于开始日期 {start}。如果开始日期无误，请把 period.end 改为 {earliest_end} 或之后（{minimum} 个{unit}）。",
+    "The period ends ({end}) before it starts ({start}). If the start is right, set period.end to "
+    "{earliest_end} or later ({minimum} {unit_en}).",
 )
 _define(
     "notice-period-too-short",
@@ -588,18 +589,21 @@ _define(
     "working-days-unknown-year",
     E,
     "notice",
-    "无法按工作日计算公示期：系统内置的国家法定节假日安排只覆盖 {first_year}—{last_year} 年，{day} 不在其中。请改按自然日计算，或等待节假日数据更新后再发布。",
-    "Working days cannot be counted: the built-in official holiday calendar covers "
-    "{first_year}–{last_year} only, and {day} is outside it. Count calendar days, or wait for the "
-    "calendar update.",
+    "无法按工作日计算公示期：{day} 所在年份的国务院节假日安排尚未收录（系统目前只有 {first_year}—{last_year} 年的安排）。本单位的公示期按工作日计算，这不是填写错误：国务院办公厅公布安排后，请平台维护者升级 chinesecalendar 软件包（pip install -U chinesecalendar）再发布；在此之前，只能发布在 {last_year} 年 12 月 31 日前结束的公示。",
+    "Working days cannot be counted: the State Council's holiday schedule for the year of {day} is "
+    "not known yet (the built-in one covers {first_year}–{last_year}). This is not a mistake in the "
+    "record: once the schedule is published, the portal's maintainers upgrade the chinesecalendar "
+    "package (pip install -U chinesecalendar); until then only notices ending by 31 December "
+    "{last_year} can be published.",
 )
 _define(
     "amendment-outside-period",
     E,
     "notice",
-    "更正日期 {date} 不在公示期（{start} 至 {end}）内。公示结束后请记录结果（outcome），而不是更正。",
-    "The correction date {date} is outside the period ({start} to {end}). After the end, record an "
-    "outcome instead.",
+    "更正日期 {date} 不在公示期（{start} 至 {end}）内。更正只能在公示期内作出，日期写作出更正的当天；公示结束后请记录结果（outcome），而不是更正。如果这份公示是复制旧公示改的，请删去从旧公示带来的 amendments。",
+    "The correction date {date} is outside the period ({start} to {end}). A correction is made "
+    "during the period, dated the day it is made; after the end, record an outcome instead. If this "
+    "notice was copied from an older one, remove the amendments it brought along.",
 )
 _define(
     "amendments-not-in-order",
@@ -764,9 +768,8 @@ _define(
     "team-lead-not-one",
     E,
     "achievement",
-    "团队应指定且只指定一名代表（role: lead），现在有 {count} 名。请在代表那一行写 role: lead。",
-    "The team must name exactly one representative (role: lead); it names {count}. Write role: lead "
-    "on the representative's line.",
+    "团队应指定且只指定一名代表（role: lead），现在有 {count} 名。{fix}",
+    "The team must name exactly one representative (role: lead); it names {count}. {fix_en}",
 )
 _define(
     "ownership-share-below-floor",

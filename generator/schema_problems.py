@@ -83,7 +83,10 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         )
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
-        close = difflib.get_close_matches(key, [name for name in known if name != key], n=1, cutoff=0.6)
+        # A key written already is not the one meant: `price:` beside `pricing:` means price_yuan.
+        present = _keys_at(source.data, loc[:-1])
+        candidates = [name for name in known if name != key and name not in present]
+        close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
         if close:
             zh, en = (
                 f"是不是要写 {close[0]}？请改为 {close[0]}。",
@@ -201,6 +204,17 @@ def _element(annotation: Any) -> Any:
     annotation = unwrap_annotation(annotation)
     args = typing.get_args(annotation)
     return unwrap_annotation(args[0]) if args else None
+
+
+def _keys_at(data: Any, loc: tuple[Any, ...]) -> set[str]:
+    """The keys written in the mapping at `loc` of a record's data (none if it is not one)."""
+    for part in loc:
+        in_mapping = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_mapping or in_list):
+            return set()
+        data = data[part]
+    return {str(key) for key in data} if isinstance(data, dict) else set()
 
 
 def _known_keys(model: type[BaseModel], loc: FieldPath) -> list[str]:

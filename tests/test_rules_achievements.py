@@ -56,6 +56,12 @@ def test_exactly_one_lead(portal: Path, old: str, new: str, expected: tuple[str,
     assert problem_keys(portal, TODAY) == {expected}
 
 
+def test_a_second_lead_is_named_to_be_removed(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "{name: 李四, share: 40}", "{name: 李四, role: lead, share: 40}")
+    (problem,) = check_problems(portal, TODAY)
+    assert "删除 李四 那一行的 role: lead" in problem.params["fix"]
+
+
 def test_a_lead_role_other_than_lead(portal: Path) -> None:
     replace(portal, ACHIEVEMENT, "role: lead", "role: leader")
     assert problem_keys(portal, TODAY) == {("value-not-allowed", ACHIEVEMENT, 11, "team[0].role")}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.messages import render
 from tests.conftest import (
     ACHIEVEMENT,
     DEAL,
@@ -58,7 +59,36 @@ def test_fifteen_days_counting_both_ends_is_enough(portal: Path) -> None:
 
 def test_a_period_that_ends_before_it_starts(portal: Path) -> None:
     replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-01")
-    assert problem_keys(portal, TODAY) == {("notice-period-reversed", NOTICE, 5, "period.end")}
+    (problem,) = check_problems(portal, TODAY)  # not also "closed without an outcome"
+    assert problem.key() == ("notice-period-reversed", NOTICE, 5, "period.end")
+    assert problem.params["earliest_end"] == "2024-03-18"
+
+
+def test_a_period_into_a_year_without_a_holiday_schedule_says_it_is_no_mistake(portal: Path) -> None:
+    from generator.day_counting import LAST_KNOWN_YEAR
+
+    replace(
+        portal,
+        INSTITUTION,
+        "pilot_approved_on: 2024-02-23",
+        "pilot_approved_on: 2024-02-23\nday_counting: working",
+    )
+    start = f"{LAST_KNOWN_YEAR}-12-20"
+    replace(
+        portal,
+        NOTICE,
+        "period: {start: 2024-03-04, end: 2024-03-18}",
+        f"period: {{start: {start}, end: {LAST_KNOWN_YEAR + 1}-01-20}}",
+    )
+    replace(
+        portal, NOTICE, "outcome: {result: no_objection, date: 2024-03-19, note: 公示期内未收到异议。}\n", ""
+    )
+    problems = [
+        problem for problem in check_problems(portal, TODAY) if problem.code == "working-days-unknown-year"
+    ]
+    assert [problem.key() for problem in problems] == [("working-days-unknown-year", NOTICE, 5, "period")]
+    zh, en = render(problems[0])
+    assert "不是填写错误" in zh and "pip install -U chinesecalendar" in zh and "not a mistake" in en
 
 
 def test_a_unit_may_be_stricter_than_its_policy(portal: Path) -> None:

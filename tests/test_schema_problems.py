@@ -385,6 +385,40 @@ def test_an_address_copied_with_a_prefix_or_punctuation_names_the_address(
     assert fixed in problem.params["suggestion"] and fixed in problem.params["suggestion_en"]
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("2024/3/4", "应写成 2024-03-04"),
+        ("2024.03.04", "应写成 2024-03-04"),
+        ("2024年3月4日", "应写成 2024-03-04"),
+        ("2024-3-4", "应写成 2024-03-04"),
+        ("20240304", "应写成 2024-03-04"),
+        ("2024-02-30", "2024 年 2 月只有 29 天"),
+        ("2025-09-31", "2025 年 9 月只有 30 天"),
+    ],
+)
+def test_a_date_written_another_way_is_given_back_as_the_date_meant(
+    portal: Path, written: str, hint: str
+) -> None:
+    replace(portal, NOTICE, "start: 2024-03-04", f"start: {written}")
+    (problem,) = only(portal, TODAY, "date-invalid")
+    assert hint in problem.params["suggestion"]
+
+
+def test_a_misspelt_key_is_not_taken_for_a_key_written_already(portal: Path) -> None:
+    # `price` beside `pricing:` means price_yuan, not a second pricing.
+    replace(
+        portal,
+        NOTICE,
+        "outcome:",
+        "deal:\n  mode: transfer\n  counterparty: 某公司\n  counterparty_type: private\n  price: 100\n  pricing: negotiated\n  asset_evaluation: waived\noutcome:",
+    )
+    problems = {
+        problem.field: problem for problem in check_problems(portal, TODAY) if problem.code == "unknown-key"
+    }
+    assert problems["deal.price"].params["suggests"] == "price_yuan"
+
+
 def test_a_misspelt_key_suggests_the_right_key_and_is_one_problem(portal: Path) -> None:
     replace(portal, NOTICE, "{start: 2024-03-04", "{strat: 2024-03-04")
     (problem,) = check_problems(portal, TODAY)  # no second "period.start is missing"

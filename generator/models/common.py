@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -123,7 +123,35 @@ def _iso_date(value: Any) -> date:
     if day is not None:
         return day
     meant = _real_date(_half_width(value)) if isinstance(value, str) else None
-    raise _fail("date-invalid", value, **_meant(meant.isoformat() if meant else None))
+    if meant is not None:
+        raise _fail("date-invalid", value, **_meant(meant.isoformat()))
+    raise _fail("date-invalid", value, **_date_hint(value))
+
+
+# A date written another way: 2025/9/12, 2025.9.12, 2025年9月12日, 2025-9-12, 20250912.
+_OTHER_DATE = re.compile(
+    r"([0-9]{4})\s*(?:[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?|([0-9]{2})([0-9]{2}))"
+)
+
+
+def _date_hint(value: Any) -> dict[str, str]:
+    """The date meant, in the one form a record takes; or, for a day the month does not have
+    (2025-09-31), how many days the month has."""
+    match = _OTHER_DATE.fullmatch(_half_width(str(value))) if isinstance(value, str | int) else None
+    if match is None:
+        return {"suggestion": "", "suggestion_en": ""}
+    year, month, day = (int(part) for part in (match[1], match[2] or match[4], match[3] or match[5]))
+    if not 1 <= month <= 12 or year not in YEARS:
+        return {"suggestion": "", "suggestion_en": ""}
+    try:
+        written = date(year, month, day).isoformat()
+    except ValueError:
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        return {
+            "suggestion": f"{year} 年 {month} 月只有 {last} 天。",
+            "suggestion_en": f"{year}-{month:02d} has {last} days. ",
+        }
+    return {"suggestion": f"应写成 {written}。", "suggestion_en": f"Write {written}. "}
 
 
 def _clock_time(value: Any) -> str:

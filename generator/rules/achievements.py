@@ -26,9 +26,23 @@ def _team(loaded: Loaded[Achievement]) -> Iterator[Problem]:
     if abs(total - 100) > 1e-6:
         yield loaded.problem("shares-not-100", ("team",), total=f"{total:g}")
     leads = [index for index, member in enumerate(team) if member.role == "lead"]
-    if len(leads) != 1:
-        where = ("team", leads[1], "role") if len(leads) > 1 else ("team",)
-        yield loaded.problem("team-lead-not-one", where, count=len(leads))
+    if len(leads) > 1:
+        extra = team[leads[1]].name
+        yield loaded.problem(
+            "team-lead-not-one",
+            ("team", leads[1], "role"),
+            count=len(leads),
+            fix=f"请只保留一名代表：删除 {extra} 那一行的 role: lead。",
+            fix_en=f"Keep one: remove role: lead from {extra}'s line.",
+        )
+    elif not leads:
+        yield loaded.problem(
+            "team-lead-not-one",
+            ("team",),
+            count=0,
+            fix="请在代表那一行加上 role: lead，例如 - {name: 张三, role: lead, share: 50}。",
+            fix_en="Add role: lead to the representative's line, e.g. - {name: 张三, role: lead, share: 50}.",
+        )
 
 
 def _grant(catalog: Catalog, loaded: Loaded[Achievement]) -> Iterator[Problem]:

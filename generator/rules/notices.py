@@ -65,10 +65,19 @@ def _institution_not_weaker(catalog: Catalog, loaded: Loaded[Institution]) -> It
 
 def _period(loaded: Loaded[Notice], rule: NoticeRule) -> Iterator[Problem]:
     period = loaded.record.period
-    if period.end < period.start:
-        yield loaded.problem("notice-period-reversed", ("period", "end"), start=period.start, end=period.end)
-        return
     unit, unit_en = UNIT_LABELS[rule.counting]
+    if period.end < period.start:
+        yield loaded.problem(
+            "notice-period-reversed",
+            ("period", "end"),
+            start=period.start,
+            end=period.end,
+            earliest_end=rule.earliest_end(period.start),
+            minimum=rule.minimum_days,
+            unit=unit,
+            unit_en=unit_en,
+        )
+        return
     days = rule.days(period.start, period.end)
     if days < rule.minimum_days:
         yield loaded.problem(
@@ -129,7 +138,7 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
     period = record.period
     outcome = record.outcome
     if outcome is None:
-        if today > period.end:
+        if today > period.end >= period.start:  # a reversed period is reported as such
             yield loaded.problem("notice-closed-without-outcome", ("period", "end"), end=period.end)
         return
     withdrawn = outcome.result == "withdrawn"
