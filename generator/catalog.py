@@ -193,9 +193,37 @@ def _validated(kind: str, source: SourceFile) -> Parsed:
     without positions has them read again, see validate_record)."""
     if source.data is None:
         return Parsed(source, None, [])
+    moved = _in_the_other_folder(kind, source)
+    if moved is not None:  # one problem that says where it goes, not a dozen about its fields
+        return Parsed(source, None, [moved])
     model: type[BaseModel] = RECORD_MODELS[kind]
     record, problems = validate_record(model, source)
     return Parsed(source, record, problems)
+
+
+_OTHER_KIND = {"achievement": "notice", "notice": "achievement"}
+
+
+def _in_the_other_folder(kind: str, source: SourceFile) -> Problem | None:
+    """A notice saved among the achievements (it has a period and a kind), or an achievement
+    among the notices (a team and no period): the folder is wrong, not its fields."""
+    data = source.data
+    if not isinstance(data, dict):
+        return None
+    institution = data.get("institution") if isinstance(data.get("institution"), str) else "<单位编号>"
+    record_id = data.get("id") if isinstance(data.get("id"), str) else Path(source.path).stem
+    if kind == "achievement" and "period" in data and "kind" in data:
+        period = data["period"]
+        start = period.get("start") if isinstance(period, dict) else None
+        year = str(start)[:4] if start is not None and str(start)[:4].isdigit() else "<开始年份>"
+        target = f"notices/{institution}/{year}/{record_id}.yml"
+        return source.problem("record-in-wrong-folder", (), what="公示", what_en="a notice", target=target)
+    if kind == "notice" and "team" in data and "period" not in data:
+        target = f"achievements/{institution}/{record_id}.yml"
+        return source.problem(
+            "record-in-wrong-folder", (), what="成果", what_en="an achievement", target=target
+        )
+    return None
 
 
 def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, digest: str) -> None:
@@ -209,9 +237,12 @@ def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, diges
         return
     catalog.problems.extend(problems)
     if record is None:
-        catalog.broken[record_file.kind].add(record_file.stem)
+        # A record in the other kind's folder is that kind's: what refers to it is not dangling.
+        moved = any(problem.code == "record-in-wrong-folder" for problem in problems)
+        kind = _OTHER_KIND[record_file.kind] if moved else record_file.kind
+        catalog.broken[kind].add(record_file.stem)
         if isinstance(source.data.get("id"), str):
-            catalog.broken[record_file.kind].add(source.data["id"])
+            catalog.broken[kind].add(source.data["id"])
         return
     table = catalog.table(record_file.kind)
     record_id: str = getattr(record, "id")  # noqa: B009 - every record model has an id

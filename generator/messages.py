@@ -133,6 +133,13 @@ _define(
     "achievements/, institutions/ and policies/: rename it to {meant}/ (or move its files there).",
 )
 _define(
+    "record-in-wrong-folder",
+    E,
+    "layout",
+    "这个文件写的是一份{what}，却放在了别的记录的文件夹里。请把它移到 {target}。",
+    "This file holds {what_en} but sits in another kind of record's folder. Move it to {target}.",
+)
+_define(
     "file-misplaced",
     E,
     "layout",

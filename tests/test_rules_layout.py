@@ -75,6 +75,26 @@ def test_a_misnamed_record_folder_is_reported(portal: Path, folder: str, meant: 
     assert problem.params == {"folder": f"{folder}/", "meant": meant}
 
 
+def test_a_notice_saved_among_the_achievements_is_told_where_it_goes(portal: Path) -> None:
+    move(portal, NOTICE, "achievements/gnas/gnas-2024-n01.yml")
+    problems = [
+        problem for problem in check_problems(portal, TODAY) if problem.file.startswith("achievements/")
+    ]
+    assert [problem.key() for problem in problems] == [
+        ("record-in-wrong-folder", "achievements/gnas/gnas-2024-n01.yml", 1, "")
+    ]
+    assert problems[0].params["target"] == "notices/gnas/2024/gnas-2024-n01.yml"
+
+
+def test_an_achievement_saved_among_the_notices_is_told_where_it_goes(portal: Path) -> None:
+    move(portal, ACHIEVEMENT, "notices/gnas/2024/gnas-2024-001.yml")
+    problems = [problem for problem in check_problems(portal, TODAY) if problem.file.startswith("notices/")]
+    assert [problem.key() for problem in problems] == [
+        ("record-in-wrong-folder", "notices/gnas/2024/gnas-2024-001.yml", 1, "")
+    ]
+    assert problems[0].params["target"] == "achievements/gnas/gnas-2024-001.yml"
+
+
 @pytest.mark.parametrize(
     ("source", "target"),
     [
