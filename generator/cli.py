@@ -13,10 +13,19 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from generator import __version__
 from generator.clock import resolve_today
-from generator.errors import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_TOOL, InvalidRecords, ToolFailed
+from generator.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_TOOL,
+    InvalidArgument,
+    InvalidRecords,
+    ToolFailed,
+)
 from generator.problems import Problem
 
 
@@ -29,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidRecords as invalid:
         sys.stdout.write(invalid.report)
         return EXIT_INVALID
-    except ToolFailed as failure:
+    except (ToolFailed, InvalidArgument) as failure:
         sys.stderr.write(f"portal: {failure}\n")
         return EXIT_TOOL
     except KeyboardInterrupt:
@@ -40,8 +49,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TOOL
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its complaints put in Chinese first (the English kept after them)."""
+
+    _WORDS = (
+        ("the following arguments are required", "缺少必需的参数"),
+        ("unrecognized arguments", "无法识别的参数"),
+        ("invalid choice", "无效的选项"),
+        ("expected one argument", "此选项后面要写一个值"),
+    )
+
+    def error(self, message: str) -> NoReturn:
+        chinese = message
+        for english, words in self._WORDS:
+            chinese = chinese.replace(english, words)
+        said = chinese if chinese == message else f"{chinese} (error: {message})"  # ours are in both
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_TOOL, f"{self.prog}: 参数有误：{said}\n")
+
+
+def _notice_kind(text: str) -> str:
+    """A notice kind by its name or by its Chinese label, whole or in part (所有权, 协议定价)."""
+    from generator.models.vocabulary import NOTICE_KINDS
+
+    written = text.strip()
+    if written in NOTICE_KINDS:
+        return written
+    matches = [kind for kind, label in NOTICE_KINDS.items() if written and written in label]
+    if len(matches) == 1:
+        return matches[0]
+    choices = "、".join(f"{kind}（{label}）" for kind, label in NOTICE_KINDS.items())
+    raise argparse.ArgumentTypeError(
+        f"公示类型“{text}”无效，可选：{choices} (one of {', '.join(NOTICE_KINDS)})"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="portal",
         description="职务科技成果赋权公示平台：检查记录、生成网站。Check the records and build the notice portal.",
     )
@@ -124,9 +168,10 @@ def _parser() -> argparse.ArgumentParser:
         if record == "notice":
             skeleton.add_argument(
                 "--kind",
-                choices=("ownership_grant", "long_term_use_grant", "negotiated_price", "reward"),
+                type=_notice_kind,
                 default=None,
-                help="公示类型；默认按成果的赋权方式 / notice kind",
+                help="公示类型：ownership_grant、long_term_use_grant、negotiated_price、reward，"
+                "或中文名如 所有权、协议定价；默认按成果的赋权方式 / notice kind",
             )
             skeleton.add_argument(
                 "--achievement",

@@ -10,6 +10,8 @@ import os
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from generator.errors import InvalidArgument
+
 CHINA = ZoneInfo("Asia/Shanghai")
 TODAY_ENVIRONMENT_VARIABLE = "PORTAL_TODAY"
 
@@ -26,9 +28,15 @@ def china_today(now: datetime | None = None) -> date:
     return china_now(now).date()
 
 
-def parse_day(text: str) -> date:
+def parse_day(text: str, given_as: str = "--today") -> date:
     """Parse `YYYY-MM-DD` as given on the command line or in PORTAL_TODAY."""
-    return date.fromisoformat(text.strip())
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidArgument(
+            f"{given_as} 的日期“{text}”无效：请写成 YYYY-MM-DD 格式的真实日期，例如 {given_as}=2025-09-22。"
+            f" ({given_as}: {text!r} is not a date; write YYYY-MM-DD, e.g. 2025-09-22)"
+        ) from None
 
 
 def resolve_today(explicit: str | None = None, *, now: datetime | None = None) -> date:
@@ -38,7 +46,7 @@ def resolve_today(explicit: str | None = None, *, now: datetime | None = None) -
         return parse_day(explicit)
     from_environment = os.environ.get(TODAY_ENVIRONMENT_VARIABLE, "").strip()
     if from_environment:
-        return parse_day(from_environment)
+        return parse_day(from_environment, TODAY_ENVIRONMENT_VARIABLE)
     return china_today(now)
 
 

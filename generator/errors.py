@@ -1,4 +1,5 @@
-"""The two failures a user can meet, as opposed to bugs: invalid records, and a tool that failed."""
+"""The failures a user can meet, as opposed to bugs: invalid records, a tool that failed, and a
+command given a value it cannot take."""
 
 from __future__ import annotations
 
@@ -40,3 +41,8 @@ class StageFailed(Exception):
     def __reduce__(self) -> tuple[type[StageFailed], tuple[str, str]]:
         # Raised in a forked process (forked.py), it travels back pickled.
         return (type(self), (self.stage, self.detail))
+
+
+class InvalidArgument(ValueError):
+    """A command-line option or environment variable holds a value the command cannot take:
+    the message says, in Chinese and English, what to write."""

@@ -105,3 +105,20 @@ def test_portal_check_at_16_30_utc_judges_by_the_next_day_in_china(
     assert "notice-closed-without-outcome" in late
     early = _check_at(monkeypatch, capsys, portal, datetime(2024, 3, 18, 15, 30, tzinfo=UTC))
     assert "notice-closed-without-outcome" not in early
+
+
+@pytest.mark.parametrize(
+    ("where", "value"), [("--today", "2025-13-01"), (TODAY_ENVIRONMENT_VARIABLE, "2025/9/22")]
+)
+def test_a_date_that_is_not_one_is_said_so_in_chinese(
+    where: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], portal: Path
+) -> None:
+    arguments = ["check", str(portal)]
+    if where == "--today":
+        arguments += ["--today", value]
+    else:
+        monkeypatch.setenv(where, value)
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert f"{where} 的日期“{value}”无效" in error and "YYYY-MM-DD" in error
+    assert "Traceback" not in error and "内部错误" not in error

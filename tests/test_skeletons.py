@@ -110,3 +110,36 @@ def test_unknown_institution_or_achievement_exits_1(portal: Path, capsys: pytest
     )
     assert "gnas-2024-999" in capsys.readouterr().out
     assert sorted(path.name for path in (portal / "notices" / "gnas").rglob("*.yml")) == ["gnas-2024-n01.yml"]
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [("所有权", "ownership_grant"), ("协议定价", "negotiated_price"), ("reward", "reward")],
+)
+def test_the_kind_may_be_given_by_its_chinese_name(portal: Path, written: str, kind: str) -> None:
+    assert (
+        main(
+            [
+                "new",
+                "notice",
+                "--institution",
+                "gnas",
+                "--kind",
+                written,
+                "--today",
+                TODAY.isoformat(),
+                str(portal),
+            ]
+        )
+        == 0
+    )
+    (written_file,) = (portal / "notices" / "gnas").rglob(f"gnas-{TODAY.year}-n*.yml")
+    assert f"kind: {kind}" in written_file.read_text(encoding="utf-8")
+
+
+def test_an_unknown_kind_lists_the_kinds_in_chinese(portal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["new", "notice", "--institution", "gnas", "--kind", "公示", str(portal)])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "参数有误" in error and "negotiated_price（协议定价公示）" in error
