@@ -273,6 +273,12 @@ class Renderer:
         concluded = [view for view in portal.sorted_notices() if view.status in ("concluded", "withdrawn")]
         concluded.sort(key=lambda view: (view.last_change, view.id), reverse=True)
         open_notices, scheduled_notices = portal.open_notices(), portal.scheduled_notices()
+        # Closed, the outcome not yet recorded: the unit is weighing objections. Newest end first.
+        awaiting = sorted(
+            portal.notices_with_status("closed"),
+            key=lambda view: (view.record.period.end, view.id),
+            reverse=True,
+        )
         yield Page(
             "index.md",
             "首页",
@@ -284,6 +290,8 @@ class Renderer:
                 scheduled_notices=scheduled_notices[:HOME_LIST_LIMIT],
                 scheduled_total=len(scheduled_notices),
                 recent_notices=concluded[:RECENT_CONCLUDED],
+                awaiting_notices=awaiting[:HOME_LIST_LIMIT],
+                awaiting_total=len(awaiting),
                 open_archive=notices_folder("open") + "/",
                 scheduled_archive=notices_folder("scheduled") + "/",
             ),

@@ -112,6 +112,15 @@ def test_a_notice_names_its_units_own_stricter_rule(example_sites: tuple[Path, P
     assert "本单位规定</a>（严于" in page and "公示期不少于 15 个工作日" in page
 
 
+def test_the_home_page_lists_the_notices_awaiting_their_result(example_sites: tuple[Path, Path]) -> None:
+    """Closed with no outcome yet: neither open, nor to come, nor concluded, and still news."""
+    site, _ = example_sites
+    home = (site / "index.html").read_text(encoding="utf-8")
+    awaiting = home[home.index('id="awaiting"') : home.index('id="recent"')]
+    for notice in ("gnit-2025-n04", "hbaat-2025-n03", "hbaat-2025-n04"):
+        assert f"notices/{notice}/" in awaiting
+
+
 def test_pagefind_gives_the_same_index_from_the_search_copies(
     example_sites: tuple[Path, Path], tmp_path: Path
 ) -> None:
