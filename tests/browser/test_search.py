@@ -310,3 +310,21 @@ def test_a_search_whose_index_files_do_not_come_says_so(browser: Any, site_url: 
     page.wait_for_selector(".portal-search-page[data-state='failed']", state="attached", timeout=20_000)
     assert refused, "the worker's requests go through the page's routes"
     assert "搜索出错" in page.locator("#portal-search-status").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("query", "page_path"),
+    [("gnas-2025-n03", "notices/gnas-2025-n03/"), ("HBAAT-2025-005", "achievements/hbaat-2025-005/")],
+)
+def test_a_records_id_leads_straight_to_its_page(
+    browser: Any, site_url: str, query: str, page_path: str
+) -> None:
+    """Pagefind ranked gnas-2025-n03's own notice tenth among pages holding the id's pieces."""
+    urls = _result_urls(_search_page(browser, site_url, query))
+    assert urls[0].endswith(page_path) and len(urls) > 1
+
+
+def test_an_id_of_no_record_leads_nowhere(browser: Any, site_url: str) -> None:
+    page = _search_page(browser, site_url, "gnas-2099-n99")
+    _result_urls(page)
+    assert page.locator(".portal-search-result--record").count() == 0

@@ -174,6 +174,35 @@
     setState("done");
   }
 
+  // A record's id (gnas-2025-n03, printed on every record page) names one page: Pagefind finds
+  // the id's pieces on many pages and ranked the record itself tenth. The page it names, if the
+  // site has one, comes first, above the results. Null when it names none.
+  var RECORD_FOLDERS = [["notices/", "公示"], ["achievements/", "成果"], ["institutions/", "试点单位"], ["policies/", "政策"]];
+  async function recordNamed(query) {
+    var id = query.toLowerCase();
+    if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(id) || id.indexOf("-") < 0) return null;
+    var siteRoot = new URL(root.getAttribute("data-site-root"), window.location.href);
+    for (var folder of RECORD_FOLDERS) {
+      var page = new URL(folder[0] + id + "/", siteRoot).href;
+      try {
+        var response = await fetch(page, { method: "HEAD" });
+        if (response.ok) return { url: page, label: folder[1], id: id };
+      } catch (error) {
+        return null;  // offline: the results below still come
+      }
+    }
+    return null;
+  }
+
+  function showRecordNamed(record) {
+    var li = document.createElement("li");
+    li.className = "portal-search-result portal-search-result--record";
+    li.innerHTML = '<a class="portal-search-result__title" href="' + escapeHtml(record.url) + '">' +
+      "编号 " + escapeHtml(record.id) + " 的" + escapeHtml(record.label) + "</a>" +
+      '<div class="portal-search-result__facts">按编号直达</div>';
+    list.appendChild(li);
+  }
+
   // The query searched in each of its segmentations, united: the results (by score, or in
   // Pagefind's date order) and, once the filter index is loaded, each facet value's count.
   // A result comes first by the first segmentation that found it (its tier), with that one's
@@ -273,12 +302,20 @@
       return;
     }
     statusLine.textContent = "正在搜索“" + query + "”……";
+    var named = await recordNamed(query);
+    if (current !== generation) return;
     var found = await searchAll(query, options, current);
     if (current !== generation || !found) return;
+    if (named) showRecordNamed(named);
     shown = found.results;
     shownCount = 0;
     if (withFacets) renderFilters(found.facets);
     else if (facetsLoaded) showFacets();  // the filter index came while this search ran
+    if (!shown.length && named) {
+      statusLine.textContent = "";
+      setState("done");
+      return;
+    }
     if (!shown.length) {
       statusLine.textContent = "没有找到与“" + query + "”相关的内容。请换一个词，或只输入成果名称中的两三个字、专利号的数字部分；也可以取消左侧的筛选条件。";
       setState("done");
