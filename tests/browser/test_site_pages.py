@@ -238,3 +238,16 @@ def test_accessibility_has_no_serious_violations(
     page = _page(browser)
     page.goto(site_url + path)
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["", "notices/gnas-2025-n03/", "statistics/"])
+def test_the_first_tab_goes_to_a_link_past_the_header(browser: Any, site_url: str, path: str) -> None:
+    """A keyboard reader skips the header and navigation: Material offers it only on pages with a
+    table of contents, which the portal's pages hide."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site_url + path)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "portal-content"
+    page.close()
