@@ -249,3 +249,20 @@ def test_an_attachment_replaced_after_publication(portal: Path) -> None:
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("attachment-sha256-mismatch", NOTICE, 11, "attachments[0].sha256")
     assert problem.params["expected"] == PDF_SHA
+
+
+@pytest.mark.parametrize(
+    ("stated", "problem"),
+    [
+        ("公示期：2024年3月4日至2024年3月18日。", False),
+        ("**公示期**：2024年3月4日至3月18日 17:00。", False),
+        ("公示时间：2024 年 3 月 4 日—至 2024 年 3 月 20 日。", True),
+        ("**公示期**：2024年3月1日至2024年3月18日。", True),
+        ("使用期限：2024年3月1日至2034年2月28日。", False),  # another range, not the period
+    ],
+)
+def test_the_period_the_text_states_is_the_records(portal: Path, stated: str, problem: bool) -> None:
+    replace(portal, NOTICE, "  经单位审批，", f"  {stated}\n\n  经单位审批，")
+    keys = problem_keys(portal, TODAY)
+    assert (("body-period-differs", NOTICE, 9, "body") in keys) is problem
+    assert not keys - {("body-period-differs", NOTICE, 9, "body")}

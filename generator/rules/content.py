@@ -41,7 +41,43 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
     for notice in catalog.notices.values():
         if notice.record.body:
             yield from markdown_problems(notice.record.body, notice, ("body",))
+            yield from _stated_period(notice)
         yield from _attachments(catalog.root, notice)
+
+
+# The period as a notice's text states it: 公示期：2025年9月12日至2025年9月27日 (the end's year may
+# be left out, a time may follow). Copied from an older notice, or left when period changed, it
+# tells the public other dates than the ones the site counts.
+_STATED_PERIOD = re.compile(
+    r"公示(?:期|时间)[^0-9\n]{0,12}?([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"
+    r"[^至到0-9\n]{0,12}[至到]\s*(?:([0-9]{4})\s*年\s*)?([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"
+)
+
+
+def _stated_period(loaded: Loaded[Notice]) -> Iterator[Problem]:
+    body = loaded.record.body or ""
+    match = _STATED_PERIOD.search(body)
+    if match is None:
+        return
+    start_year, start_month, start_day, end_year, end_month, end_day = match.groups()
+    try:
+        start = date(int(start_year), int(start_month), int(start_day))
+        end = date(int(end_year or start_year), int(end_month), int(end_day))
+    except ValueError:
+        return  # not a date: the text says something else
+    period = loaded.record.period
+    if (start, end) != (period.start, period.end):
+        yield _within(
+            loaded,
+            ("body",),
+            body,
+            match.group(0),
+            match.start(),
+            "body-period-differs",
+            written=f"{start.isoformat()} 至 {end.isoformat()}",
+            start=period.start,
+            end=period.end,
+        )
 
 
 def markdown_problems(text: str, loaded: Loaded[Any], path: FieldPath) -> Iterator[Problem]:
