@@ -75,12 +75,25 @@ def compare_catalogs(base: Catalog, head: Catalog, today: date) -> list[Problem]
     for notice_id, before in base.notices.items():
         after = head.notices.get(notice_id)
         if after is None:
+            problems.extend(_unreadable(before, head, notice_id, today))
             continue
         problems.extend(_kept_history(before.record, after))
         if before.record.period.start <= today:
             problems.extend(_kept_period(before.record, after, today))
             problems.extend(_disclosure_changes(before.record, after, head, today))
     return problems
+
+
+def _unreadable(before: Loaded[Notice], head: Catalog, notice_id: str, today: date) -> Iterator[Problem]:
+    """A started notice still there but not readable now (`portal check` says why): its changes
+    cannot be reviewed, so the review does not pass on it."""
+    if before.record.period.start <= today and notice_id in head.broken["notice"]:
+        yield Problem(
+            "started-notice-unreadable",
+            before.source.path,
+            field="",
+            params={"id": notice_id},
+        )
 
 
 def _removed_notices(base: Catalog, head: Catalog, today: date) -> Iterator[Problem]:

@@ -485,9 +485,8 @@ _define(
     "id-not-file-name",
     E,
     "layout",
-    "编号 id 为“{id}”，但文件名是“{stem}.yml”。两者必须一致：请把 id 改为 {stem}，或把文件改名为 {id}.yml。",
-    "The id is '{id}' but the file is '{stem}.yml'. They must match: change the id to {stem} or "
-    "rename the file to {id}.yml.",
+    "编号 id 为“{id}”，但文件名是“{stem}.yml”。两者必须一致。{fix}",
+    "The id is '{id}' but the file is '{stem}.yml'. They must match. {fix_en}",
 )
 _define(
     "institution-not-folder",
@@ -1003,6 +1002,14 @@ _define(
     "公示 {id} 已经开始，修改了{what}（{field}）却没有新增更正记录。请在 amendments 末尾添加一条更正，日期在 {window_start} 至 {today} 之间，写明改了什么，例如 - {{date: {today}, summary: 更正……}}。",
     "Notice {id} has started; {field} changed without a new amendment. Add an amendment at the end of "
     "amendments, dated {window_start} to {today}, saying what changed: - {{date: {today}, summary: ...}}.",
+)
+_define(
+    "started-notice-unreadable",
+    E,
+    "changes",
+    "已开始的公示 {id} 的新版本有错误，读不出来，无法与已发布的版本核对。请先按 portal check 的提示改正这个文件。",
+    "The new version of started notice {id} has errors and cannot be read, so it cannot be "
+    "compared with the published one. Correct the file as portal check says first.",
 )
 _define(
     "started-notice-start-moved",

@@ -223,6 +223,11 @@ def test_shortening_a_started_notice_is_refused_even_with_an_amendment(portal: P
     assert keys == {("started-notice-shortened", NOTICE, 5, "period.end")}
 
 
+def test_a_started_notice_that_no_longer_reads_does_not_pass(portal: Path) -> None:
+    _edit(portal, NOTICE, "title: 关于", "title：关于")
+    assert _keys(portal, OPEN_DAY) == {("started-notice-unreadable", NOTICE, 1, "")}
+
+
 def test_rewriting_an_outcome_is_refused(concluded: Path) -> None:
     _edit(concluded, NOTICE, "result: no_objection", "result: objections_resolved")
     assert _keys(concluded, AFTER_END) == {("outcome-rewritten", NOTICE, 12, "outcome.result")}

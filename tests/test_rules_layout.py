@@ -145,7 +145,21 @@ def test_a_file_named_unlike_its_id(portal: Path) -> None:
     assert [problem.key() for problem in problems] == [
         ("id-not-file-name", "notices/gnas/2024/gnas-2024-x.yml", 1, "id")
     ]
-    assert problems[0].params == {"id": "gnas-2024-n01", "stem": "gnas-2024-x"}
+    assert problems[0].params["id"] == "gnas-2024-n01" and problems[0].params["stem"] == "gnas-2024-x"
+    assert "请把 id 改为 gnas-2024-x，或把文件改名为 gnas-2024-n01.yml" in problems[0].params["fix"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fix"),
+    [
+        ("公示.yml", "文件名不能作编号：请把文件改名为 gnas-2024-n01.yml"),
+        ("gnas-2024-n01 .yml", "文件名里多了空格"),
+    ],
+)
+def test_a_file_name_that_cannot_be_the_id_is_to_be_renamed(portal: Path, name: str, fix: str) -> None:
+    move(portal, NOTICE, f"notices/gnas/2024/{name}")
+    (problem,) = [problem for problem in check_problems(portal, TODAY) if problem.code == "id-not-file-name"]
+    assert fix in problem.params["fix"] and "请把 id 改为" not in problem.params["fix"]
 
 
 def test_an_achievement_in_another_institutions_folder(portal: Path) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from generator.catalog import Catalog, Loaded
 from generator.models import Achievement, Notice
+from generator.models.common import SLUG
 from generator.problems import Problem
 
 
@@ -15,7 +16,9 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
     for _kind, loaded in catalog.all_loaded():
         stem = loaded.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if loaded.record.id != stem:
-            yield loaded.problem("id-not-file-name", ("id",), id=loaded.record.id, stem=stem)
+            yield loaded.problem(
+                "id-not-file-name", ("id",), id=loaded.record.id, stem=stem, **_rename(loaded.record.id, stem)
+            )
     owned: list[Loaded[Achievement] | Loaded[Notice]] = [
         *catalog.achievements.values(),
         *catalog.notices.values(),
@@ -41,3 +44,22 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                 expected=f"notices/{institution}/{start.year}/",
                 actual=f"notices/{institution}/{year_folder}/",
             )
+
+
+def _rename(record_id: str, stem: str) -> dict[str, str]:
+    """Which of the two to change: a file name that cannot be an id (公示.yml, a space before
+    .yml) is renamed; otherwise either may be."""
+    if stem.strip() == record_id:
+        return {
+            "fix": f"文件名里多了空格：请把文件改名为 {record_id}.yml。",
+            "fix_en": f"The file name has a space in it: rename the file to {record_id}.yml.",
+        }
+    if not SLUG.fullmatch(stem):
+        return {
+            "fix": f"文件名不能作编号：请把文件改名为 {record_id}.yml。",
+            "fix_en": f"The file name cannot be an id: rename the file to {record_id}.yml.",
+        }
+    return {
+        "fix": f"请把 id 改为 {stem}，或把文件改名为 {record_id}.yml。",
+        "fix_en": f"Change the id to {stem} or rename the file to {record_id}.yml.",
+    }
