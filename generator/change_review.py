@@ -2,12 +2,14 @@
 
 The working tree is compared with the records at a base revision (the pull request's target
 branch). A notice whose period has started is part of the public record: it is withdrawn or
-concluded, never deleted or renamed; what it discloses changes only with a dated amendment, and a
-change of substance restarts its period; amendments and outcomes, once written, stay as written.
-Records keep their institution, and an achievement a notice refers to stays.
+concluded, never deleted or renamed; its start stays and its end moves only later; what it
+discloses changes only with a dated amendment, and a change of substance restarts its period;
+amendments and outcomes, once written, stay as written. Records keep their institution, and an
+achievement a notice refers to stays.
 
-Both sides are loaded with the ordinary loader; a file that does not load is `portal check`'s
-business and is left out here, so one broken file never gives a second, confusing report.
+Both sides are loaded with the ordinary loader; why a file does not load is `portal check`'s to
+say. A started notice whose new version does not load is named once here (its changes cannot be
+reviewed, so the review does not pass); other broken files are left out.
 """
 
 from __future__ import annotations
@@ -79,8 +81,11 @@ def compare_catalogs(base: Catalog, head: Catalog, today: date) -> list[Problem]
             continue
         problems.extend(_kept_history(before.record, after))
         if before.record.period.start <= today:
-            problems.extend(_kept_period(before.record, after, today))
-            problems.extend(_disclosure_changes(before.record, after, head, today))
+            period_problems = list(_kept_period(before.record, after, today))
+            problems.extend(period_problems)
+            # A period that may not change so is reported once: an amendment would not mend it.
+            skipped = {"period"} if period_problems else set()
+            problems.extend(_disclosure_changes(before.record, after, head, today, skipped))
     return problems
 
 
@@ -265,10 +270,10 @@ def _kept_outcome(before: Notice, after: Loaded[Notice]) -> Iterator[Problem]:
 
 
 def _disclosure_changes(
-    before: Notice, after: Loaded[Notice], head: Catalog, today: date
+    before: Notice, after: Loaded[Notice], head: Catalog, today: date, skipped: set[str]
 ) -> Iterator[Problem]:
     now = after.record
-    changed = changed_fields(_dump(before), _dump(now), DISCLOSED)
+    changed = changed_fields(_dump(before), _dump(now), [name for name in DISCLOSED if name not in skipped])
     if not changed:
         return
     newest_before = before.amendments[-1].date if before.amendments else None

@@ -1094,6 +1094,61 @@ _define(
 )
 
 
+# The fixes a message offers in one of several forms, chosen where the problem is found and put
+# into its `{suggestion}` or `{fix}` placeholder (hint()): their wording lives here too.
+HINTS: dict[str, tuple[str, str]] = {
+    "full-width": (
+        "这里用了全角字符，应写成 {value}。",
+        "It is typed in full-width characters: write {value}. ",
+    ),
+    "date-written": ("应写成 {date}。", "Write {date}. "),
+    "date-month-days": ("{year} 年 {month} 月只有 {days} 天。", "That month of {year} has {days} days. "),
+    "ids-apart": (
+        "这里像是几个编号写在了一起：请用英文逗号加空格分开，写成 [{listed}]。",
+        "This looks like several ids run together: separate them with an English comma and a "
+        "space: [{listed}].",
+    ),
+    "id-quoted": (
+        '编号是文字，不是数字：请加上引号，例如 "{id}"。',
+        'An id is text, not a number: put it in quotes, for example "{id}".',
+    ),
+    "id-example": ("例如 {id}。", "For example {id}."),
+    "url-meant": ("例如“{url}”。", 'For example "{url}".'),
+    "email-meant": ("请改为“{email}”。", 'Write "{email}".'),
+    "lead-add": (
+        "请在代表那一行加上 role: lead，例如 - {{name: 张三, role: lead, share: 50}}。",
+        "Add role: lead to the representative's line, e.g. - {{name: 张三, role: lead, share: 50}}.",
+    ),
+    "lead-remove": (
+        "请只保留一名代表：删除 {name} 那一行的 role: lead。",
+        "Keep one: remove role: lead from {name}'s line.",
+    ),
+    "file-name-space": (
+        "文件名里多了空格：请把文件改名为 {id}.yml。",
+        "The file name has a space in it: rename the file to {id}.yml.",
+    ),
+    "file-name-not-id": (
+        "文件名不能作编号：请把文件改名为 {id}.yml。",
+        "The file name cannot be an id: rename the file to {id}.yml.",
+    ),
+    "id-or-file-name": (
+        "请把 id 改为 {stem}，或把文件改名为 {id}.yml。",
+        "Change the id to {stem} or rename the file to {id}.yml.",
+    ),
+}
+
+
+def hint(which: str, placeholder: str = "fix", /, **params: object) -> dict[str, str]:
+    """The params that put hint `which`, filled in, into a message's `{placeholder}` (Chinese)
+    and `{placeholder_en}` (English)."""
+    zh, en = HINTS[which]
+    return {placeholder: zh.format(**params), f"{placeholder}_en": en.format(**params)}
+
+
+def no_hint(placeholder: str = "suggestion") -> dict[str, str]:
+    return {placeholder: "", f"{placeholder}_en": ""}
+
+
 def render(problem: Problem) -> tuple[str, str]:
     """The Chinese message and its English gloss for one problem."""
     message = CATALOGUE[problem.code]

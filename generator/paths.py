@@ -9,6 +9,7 @@ notices/<institution>/<year>/<id>.yml       (attachments anywhere else under not
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,7 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
             linked = entry.is_symlink()
             # A linked folder is reported too: the records in it would be silently left out.
             if not name.lower().endswith(YAML_SUFFIXES) and not (linked and entry.is_dir()):
-                meant = _meant_as_record(kind, name, folders)
+                meant = _meant_as_record(kind, entry.path, name, folders)
                 if meant is not None:
                     code = "file-no-extension" if "." not in name else "file-extension"
                     yield RecordFile(kind, entry.path, display, folders, code, meant)
@@ -72,18 +73,19 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
             elif not name.endswith(".yml"):  # .yaml, .YML: one spelling, so links and owners match
                 yield RecordFile(kind, location, display, folders, "file-extension", Path(name).stem + ".yml")
             elif len(folders) != RECORD_DEPTH[kind] or (
-                kind == "notice" and not (folders[1].isdigit() and len(folders[1]) == 4)
+                kind == "notice" and not _is_year(folders[1])
             ):
                 yield RecordFile(kind, location, display, folders, "file-misplaced", _expected(kind))
             else:
                 yield RecordFile(kind, location, display, folders)
 
 
-def _meant_as_record(kind: str, name: str, folders: tuple[str, ...]) -> str | None:
+def _meant_as_record(kind: str, location: str, name: str, folders: tuple[str, ...]) -> str | None:
     """The name a file that is not YAML was most likely meant to have, when it looks like a
     record saved under another name (it would be left out without a word): `x.yml.txt` and
-    `x.yaml.bak` anywhere, and where a record belongs, `x.txt` (Notepad's default) or `x` with
-    no extension. Other files under notices/ are attachments; hidden ones are the tools' own."""
+    `x.yaml.bak` anywhere; where a record belongs (for a notice, a year's folder), `x.txt`
+    (Notepad's default) or `x` with no extension that starts like a record (`id:`). Other files
+    are left alone: attachments (notices/<unit>/attachments/), a README, the tools' hidden files."""
     lowered = name.lower()
     if name.startswith("."):
         return None
@@ -91,10 +93,26 @@ def _meant_as_record(kind: str, name: str, folders: tuple[str, ...]) -> str | No
         found = lowered.find(suffix + ".")
         if found > 0:
             return name[:found].strip() + ".yml"
-    at_record_depth = len(folders) == RECORD_DEPTH[kind]
-    if at_record_depth and ("." not in name or lowered.endswith(".txt")):
+    where_records_are = len(folders) == RECORD_DEPTH[kind] and (kind != "notice" or _is_year(folders[1]))
+    if where_records_are and ("." not in name or lowered.endswith(".txt")) and _starts_like_a_record(location):
         return name.rsplit(".", 1)[0].strip() + ".yml"
     return None
+
+
+def _is_year(folder: str) -> bool:
+    return folder.isdigit() and len(folder) == 4
+
+
+_RECORD_START = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*id\s*(?::|\xef\xbc\x9a)", re.MULTILINE)
+
+
+def _starts_like_a_record(location: str) -> bool:
+    """Whether a file's first kilobytes hold an `id:` line (a full-width colon counts)."""
+    try:
+        with Path(location).open("rb") as file:
+            return _RECORD_START.search(file.read(4096)) is not None
+    except OSError:
+        return False
 
 
 def misnamed_record_folders(root: Path) -> Iterator[tuple[str, str]]:
@@ -125,7 +143,10 @@ def _folder_meant(name: str) -> str | None:
     for folder in RECORD_FOLDERS.values():
         if lowered in (folder, folder[:-1], folder.removesuffix("ies") + "y"):
             return folder
-    return next((folder for word, folder in _FOLDER_WORDS.items() if word in name), None)
+    return next(
+        (folder for word, folder in _FOLDER_WORDS.items() if name.strip() in (word, word + "记录", word + "文件")),
+        None,
+    )
 
 
 def _walk(base: Path) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:

@@ -721,12 +721,16 @@ _NARROW_BRACKETS = str.maketrans("｛｝［］", "{}[]")
 _DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
 
 
-def _written_mistake(lines: list[str], last: int, detail: str) -> tuple[str, int, int, dict[str, str]] | None:
+def _written_mistake(
+    lines: list[str], last: int, detail: str
+) -> tuple[str, int, int, dict[str, str]] | None:
     """A mistake of writing, in the lines up to the one the parser gave up on, that explains the
     error better than the parser can: a full-width space where YAML needs a space, a quote not
     closed on its line (the parser reads on to the next quote, often many lines below, and
     reports that line), full-width brackets, a list's dash without its space, a Chinese comma
-    between the items of a `{…}` or `[…]`. Lines of a block of text (`body: |`) are skipped."""
+    between the items of a `{…}` or `[…]`. Lines of a block of text (`body: |`) are skipped. A
+    line is blamed only if, mended, the file reads past the line the parser gave up on: a quoted
+    value that goes on to the next line, or `［试点］` in a title, may be what was meant."""
     block_indent: int | None = None
     for number in range(1, min(last, len(lines)) + 1):
         line = lines[number - 1]
@@ -735,35 +739,65 @@ def _written_mistake(lines: list[str], last: int, detail: str) -> tuple[str, int
             if not line.strip() or indent > block_indent:
                 continue
             block_indent = None
-        found = _mistake_in_line(line, number, detail if number == last else "")
-        if found is not None:
-            return found
+        found = _mistake_in_line(line, detail if number == last else "")
+        if found is not None and _reads_past(lines, number, found[3], last):
+            code, column, params, _ = found
+            return code, number, column, params
         if _BLOCK_HEADER.match(line):
             block_indent = indent
     return None
 
 
-def _mistake_in_line(line: str, number: int, detail: str) -> tuple[str, int, int, dict[str, str]] | None:
+def _reads_past(lines: list[str], number: int, mended: str, last: int) -> bool:
+    """Whether the file, with line `number` mended, reads without an error before line `last`."""
+    text = "\n".join([*lines[: number - 1], mended, *lines[number:]])
+    parser = _Parser(text)
+    try:
+        while parser.get_event() is not None:
+            pass
+    except yaml.MarkedYAMLError as error:
+        return error.problem_mark is not None and error.problem_mark.line + 1 > last
+    except yaml.YAMLError:
+        return False
+    except StopIteration:  # pragma: no cover - the pure-Python parser ends so
+        return True
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return True
+
+
+def _mistake_in_line(line: str, detail: str) -> tuple[str, int, dict[str, str], str] | None:
+    """A mistake of writing on this line: its code, column, params and the line mended."""
     stripped = line.lstrip(" ")
     if stripped.startswith(_FULL_WIDTH_SPACE) or _KEY_THEN_WIDE_SPACE.match(line):
         column = line.index(_FULL_WIDTH_SPACE) + 1
-        return "yaml-full-width-space", number, column, {"text": line.strip()}
+        # A full-width space is two columns wide: as indentation it stood for two spaces.
+        lead = len(line) - len(line.lstrip(" " + _FULL_WIDTH_SPACE))
+        mended = line[:lead].replace(_FULL_WIDTH_SPACE, "  ") + line[lead:].replace(_FULL_WIDTH_SPACE, " ")
+        return "yaml-full-width-space", column, {"text": line.strip()}, mended
     if stripped.startswith("#"):
         return None
     quoted = _QUOTED_START.match(line)
     if quoted is not None and not _closed_on_line(line, quoted.end(2) - 1):
         quote, ending = quoted.group(2), line.rstrip()[-1:]
-        code = "yaml-unclosed-quote-chinese" if ending in "”’" else "yaml-unclosed-quote"
-        return code, number, quoted.end(2), {"quote": quote, "ending": ending}
+        if ending in "”’":
+            mended = line.rstrip()[:-1] + quote
+            return "yaml-unclosed-quote-chinese", quoted.end(2), {"quote": quote, "ending": ending}, mended
+        return "yaml-unclosed-quote", quoted.end(2), {"quote": quote, "ending": ending}, line.rstrip() + quote
     wide = _WIDE_BRACKETS.match(line)
     if wide is not None:
         fixed = line.strip().translate(_NARROW_BRACKETS)
-        return "yaml-full-width-bracket", number, wide.start(1) + 1, {"text": line.strip(), "fix": fixed}
+        mended = line.translate(_NARROW_BRACKETS)
+        return "yaml-full-width-bracket", wide.start(1) + 1, {"text": line.strip(), "fix": fixed}, mended
     if "expected '-' indicator" in detail and _DASH_WITHOUT_SPACE.match(line):
-        return "yaml-dash-space", number, line.index("-") + 1, {"fix": line.strip().replace("-", "- ", 1)}
+        dash = line.index("-")
+        mended = line[: dash + 1] + " " + line[dash + 1 :]
+        return "yaml-dash-space", dash + 1, {"fix": mended.strip()}, mended
     if ("expected ',' or '}'" in detail or "expected ',' or ']'" in detail) and "，" in line:
-        fixed = re.sub("，\\s*", ", ", line.strip())
-        return "yaml-flow-chinese-comma", number, line.index("，") + 1, {"fix": fixed}
+        mended = re.sub("，\\s*", ", ", line)
+        return "yaml-flow-chinese-comma", line.index("，") + 1, {"fix": mended.strip()}, mended
     return None
 
 

@@ -216,6 +216,14 @@ def test_moving_a_started_notices_start_is_refused_even_with_an_amendment(portal
     assert problems[0].params["start"] == "2024-03-04" and problems[0].params["new_start"] == start
 
 
+@pytest.mark.parametrize(("old", "new"), [("start: 2024-03-04", "start: 2024-03-06"), ("end: 2024-03-18", "end: 2024-03-17")])
+def test_a_moved_start_or_end_without_an_amendment_is_one_problem(portal: Path, old: str, new: str) -> None:
+    # Not also "changed without an amendment": an amendment would not make it acceptable.
+    _edit(portal, NOTICE, old, new)
+    keys = _keys(portal, OPEN_DAY)
+    assert len(keys) == 1 and next(iter(keys))[0] in ("started-notice-start-moved", "started-notice-shortened")
+
+
 def test_shortening_a_started_notice_is_refused_even_with_an_amendment(portal: Path) -> None:
     _edit(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-17")
     _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-10, summary: 更正公示期}\n")

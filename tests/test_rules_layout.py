@@ -42,6 +42,12 @@ def test_a_record_file_ends_in_yml(portal: Path, name: str) -> None:
 def test_files_that_are_not_yaml_are_left_alone(portal: Path) -> None:
     write(portal, "notices/gnas/2024/README.md", "说明\n")
     write(portal, "notices/gnas/attachments/a.pdf", b"%PDF")
+    # Text attachments and notes that are not records, even where a record would be.
+    write(portal, "notices/gnas/attachments/说明.txt", "id: 这是附件\n")
+    write(portal, "notices/gnas/attachments/LICENSE", "id: x\n")
+    write(portal, "notices/gnas/2024/说明.txt", "本年度公示说明\n")
+    write(portal, "policies/README", "政策文件说明\n")
+    write(portal, "公示材料/a.yml", "a: 1\n")
     assert problem_keys(portal, TODAY) == set()
 
 

@@ -591,3 +591,17 @@ def test_a_mutated_record_reads_the_same_without_positions(data: st.DataObject) 
         else:
             lines[index] = lines[index][:where]
     same_reading("\n".join(lines))
+
+
+def test_a_line_is_blamed_only_if_mending_it_reads_past_the_error() -> None:
+    # A quoted value going on to the next line, and ［试点］ in a title, are valid: the mistake
+    # reported is the one below them.
+    multi_line = 'id: a\ntitle: "关于赋权的\n  公示"\nkind：ownership_grant\n'
+    assert codes(parse(multi_line)) == [("yaml-key-colon", 4, 5, "kind")]
+    brackets = "id: a\ntitle: ［试点］关于赋权的公示\nkind：ownership_grant\n"
+    assert codes(parse(brackets)) == [("yaml-key-colon", 3, 5, "kind")]
+
+
+def test_a_full_width_space_as_indentation_stands_for_two_spaces() -> None:
+    text = "id: a\ndeal:\n\u3000mode: license\n  price_yuan: 100\n"
+    assert codes(parse(text)) == [("yaml-full-width-space", 3, 1, "")]

@@ -16,11 +16,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from generator.messages import hint, no_hint
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # An address as a mail program takes it: no `mailto:`, no full-width signs, a dot in the domain.
-EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Dates a record can mean: a year such as 9999 or 0202 is a typo, and date arithmetic on it
 # (the day after a period, a pilot's end) would fail.
@@ -73,32 +75,21 @@ def _half_width(text: str) -> str:
 
 def _slug(value: Any) -> str:
     if not isinstance(value, str) or not SLUG.fullmatch(value):
-        hint, hint_en = _slug_hint(value)
-        raise _fail("id-invalid", value, suggestion=hint, suggestion_en=hint_en)
+        raise _fail("id-invalid", value, **_slug_hint(value))
     return value
 
 
-def _slug_hint(value: Any) -> tuple[str, str]:
-    """What to write instead: the ids of a list run together with a Chinese comma, each apart;
+def _slug_hint(value: Any) -> dict[str, str]:
+    """What to write instead: the ids of a list run together with a (Chinese) comma, each apart;
     a number, in quotes (YAML read it as a number); anything else, made into an id."""
     text = _half_width(str(value))
-    parts = [part for part in re.split(r"[，,、；;\s]+", text) if part]
+    parts = [part.strip() for part in re.split(r"[，,、；;]+", text) if part.strip()]
     if isinstance(value, str) and len(parts) > 1 and all(SLUG.fullmatch(part) for part in parts):
-        listed = ", ".join(parts)
-        return (
-            f"这里像是几个编号写在了一起：请用英文逗号加空格分开，写成 [{listed}]。",
-            f"This looks like several ids run together: separate them with an English comma and a "
-            f"space: [{listed}].",
-        )
+        return hint("ids-apart", "suggestion", listed=", ".join(parts))
     suggestion = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:40]
     if not suggestion or not SLUG.fullmatch(suggestion):
-        return "", ""
-    if not isinstance(value, str):
-        return (
-            f'编号是文字，不是数字：请加上引号，例如 "{suggestion}"。',
-            f'An id is text, not a number: put it in quotes, for example "{suggestion}".',
-        )
-    return f"例如 {suggestion}。", f"For example {suggestion}."
+        return no_hint()
+    return hint("id-example" if isinstance(value, str) else "id-quoted", "suggestion", id=suggestion)
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -139,19 +130,15 @@ def _date_hint(value: Any) -> dict[str, str]:
     (2025-09-31), how many days the month has."""
     match = _OTHER_DATE.fullmatch(_half_width(str(value))) if isinstance(value, str | int) else None
     if match is None:
-        return {"suggestion": "", "suggestion_en": ""}
+        return no_hint()
     year, month, day = (int(part) for part in (match[1], match[2] or match[4], match[3] or match[5]))
-    if not 1 <= month <= 12 or year not in YEARS:
-        return {"suggestion": "", "suggestion_en": ""}
+    if not 1 <= month <= 12 or day < 1 or year not in YEARS:
+        return no_hint()
     try:
-        written = date(year, month, day).isoformat()
+        return hint("date-written", "suggestion", date=date(year, month, day).isoformat())
     except ValueError:
-        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-        return {
-            "suggestion": f"{year} 年 {month} 月只有 {last} 天。",
-            "suggestion_en": f"{year}-{month:02d} has {last} days. ",
-        }
-    return {"suggestion": f"应写成 {written}。", "suggestion_en": f"Write {written}. "}
+        days = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        return hint("date-month-days", "suggestion", year=year, month=month, days=days)
 
 
 def _clock_time(value: Any) -> str:
@@ -163,12 +150,7 @@ def _clock_time(value: Any) -> str:
 
 def _meant(written: str | None) -> dict[str, str]:
     """The hint for a value typed with full-width characters: the same value in half-width."""
-    if written is None:
-        return {"suggestion": "", "suggestion_en": ""}
-    return {
-        "suggestion": f"这里用了全角字符，应写成 {written}。",
-        "suggestion_en": f"It is typed in full-width characters: write {written}. ",
-    }
+    return hint("full-width", "suggestion", value=written) if written is not None else no_hint()
 
 
 _UNITS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
@@ -255,12 +237,7 @@ def _url(value: Any) -> str:
         return value.strip()
     candidate = _half_width(str(value)).rstrip(_TRAILING_PUNCTUATION) if isinstance(value, str) else ""
     fixed = candidate if _URL.match(candidate) else ""
-    raise _fail(
-        "url-invalid",
-        value,
-        suggestion=f"例如 {fixed}。" if fixed else "",
-        suggestion_en=f"For example {fixed}." if fixed else "",
-    )
+    raise _fail("url-invalid", value, **(hint("url-meant", "suggestion", url=fixed) if fixed else no_hint()))
 
 
 def _email(value: Any) -> str:
@@ -271,10 +248,7 @@ def _email(value: Any) -> str:
         candidate = _EMAIL_PREFIX.sub("", _half_width(value)).strip().rstrip(_TRAILING_PUNCTUATION)
     fixed = candidate if EMAIL.match(candidate) else ""
     raise _fail(
-        "email-invalid",
-        value,
-        suggestion=f"请改为 {fixed}。" if fixed else "",
-        suggestion_en=f"Write {fixed}." if fixed else "",
+        "email-invalid", value, **(hint("email-meant", "suggestion", email=fixed) if fixed else no_hint())
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from generator.catalog import Catalog, Loaded
+from generator.messages import hint
 from generator.models import Achievement, Policy
 from generator.models.vocabulary import RIGHT_KINDS
 from generator.problems import Problem
@@ -27,22 +28,14 @@ def _team(loaded: Loaded[Achievement]) -> Iterator[Problem]:
         yield loaded.problem("shares-not-100", ("team",), total=f"{total:g}")
     leads = [index for index, member in enumerate(team) if member.role == "lead"]
     if len(leads) > 1:
-        extra = team[leads[1]].name
         yield loaded.problem(
             "team-lead-not-one",
             ("team", leads[1], "role"),
             count=len(leads),
-            fix=f"请只保留一名代表：删除 {extra} 那一行的 role: lead。",
-            fix_en=f"Keep one: remove role: lead from {extra}'s line.",
+            **hint("lead-remove", name=team[leads[1]].name),
         )
     elif not leads:
-        yield loaded.problem(
-            "team-lead-not-one",
-            ("team",),
-            count=0,
-            fix="请在代表那一行加上 role: lead，例如 - {name: 张三, role: lead, share: 50}。",
-            fix_en="Add role: lead to the representative's line, e.g. - {name: 张三, role: lead, share: 50}.",
-        )
+        yield loaded.problem("team-lead-not-one", ("team",), count=0, **hint("lead-add"))
 
 
 def _grant(catalog: Catalog, loaded: Loaded[Achievement]) -> Iterator[Problem]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from generator.catalog import Catalog, Loaded
+from generator.messages import hint
 from generator.models import Achievement, Notice
 from generator.models.common import SLUG
 from generator.problems import Problem
@@ -50,16 +51,7 @@ def _rename(record_id: str, stem: str) -> dict[str, str]:
     """Which of the two to change: a file name that cannot be an id (公示.yml, a space before
     .yml) is renamed; otherwise either may be."""
     if stem.strip() == record_id:
-        return {
-            "fix": f"文件名里多了空格：请把文件改名为 {record_id}.yml。",
-            "fix_en": f"The file name has a space in it: rename the file to {record_id}.yml.",
-        }
+        return hint("file-name-space", id=record_id)
     if not SLUG.fullmatch(stem):
-        return {
-            "fix": f"文件名不能作编号：请把文件改名为 {record_id}.yml。",
-            "fix_en": f"The file name cannot be an id: rename the file to {record_id}.yml.",
-        }
-    return {
-        "fix": f"请把 id 改为 {stem}，或把文件改名为 {record_id}.yml。",
-        "fix_en": f"Change the id to {stem} or rename the file to {record_id}.yml.",
-    }
+        return hint("file-name-not-id", id=record_id)
+    return hint("id-or-file-name", id=record_id, stem=stem)
