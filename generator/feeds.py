@@ -214,11 +214,12 @@ def build_date(entries: Sequence[Entry], fallback: date) -> date:
 
 
 def portal_fallback_date(portal: Portal) -> date:
-    """When a feed is empty: the newest change anywhere in the records (never the clock)."""
-    days = [view.last_change for view in portal.notices.values()]
+    """When a feed is empty: the newest change anywhere in the records (never the clock), and
+    never after today (a notice still to come changes on its first day)."""
+    days = [view.last_change for view in portal.notices.values() if view.record.period.start <= portal.today]
     days += [policy.issued_on for policy in portal.policies.values()]
     days += [view.record.pilot_approved_on for view in portal.institutions.values()]
-    return max(days, default=date(2020, 1, 1))
+    return min(max(days, default=date(2020, 1, 1)), portal.today)
 
 
 def feed_generator(

@@ -766,9 +766,9 @@ _define(
     "body-period-differs",
     W,
     "content",
-    "正文写的公示期是 {written}，与 period 记录的 {start} 至 {end} 不一致；网站按 period 计算状态和截止时间。请把正文里的日期改为与 period 一致（或改正 period）。",
-    "The text states the period as {written}, but period says {start} to {end}; the site counts by "
-    "period. Make the dates in the text match period (or correct period).",
+    "正文写的公示期是 {written_start} 至 {written_end}，与 period 记录的 {start} 至 {end} 不一致；网站按 period 计算状态和截止时间。请把正文里的日期改为与 period 一致（或改正 period）。",
+    "The text states the period as {written_start} to {written_end}, but period says {start} to "
+    "{end}; the site counts by period. Make the dates in the text match period (or correct period).",
 )
 
 # --- achievements ---------------------------------------------------------------------------------

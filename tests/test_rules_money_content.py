@@ -256,9 +256,14 @@ def test_an_attachment_replaced_after_publication(portal: Path) -> None:
     [
         ("公示期：2024年3月4日至2024年3月18日。", False),
         ("**公示期**：2024年3月4日至3月18日 17:00。", False),
-        ("公示时间：2024 年 3 月 4 日—至 2024 年 3 月 20 日。", True),
+        ("公示时间：2024 年 3 月 4 日至 2024 年 3 月 20 日。", True),
         ("**公示期**：2024年3月1日至2024年3月18日。", True),
         ("使用期限：2024年3月1日至2034年2月28日。", False),  # another range, not the period
+        ("公示期满后，拟于2024年4月1日至2024年4月30日签订协议。", False),  # not the period either
+        ("**公示期**：2024-03-04 至 2024-03-18。", False),
+        ("公示期：2024年3月4日 8:30—2024年3月18日 17:00。", False),
+        ("**公示期**：2024-03-04 至 2024-03-19。", True),
+        ("公示期为2024年3月4日～3月20日。", True),
     ],
 )
 def test_the_period_the_text_states_is_the_records(portal: Path, stated: str, problem: bool) -> None:

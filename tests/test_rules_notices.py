@@ -229,8 +229,16 @@ def test_a_withdrawal_may_come_at_any_time(portal: Path) -> None:
 
 
 def test_an_outcome_before_the_notice_starts(portal: Path) -> None:
+    replace(portal, NOTICE, "result: no_objection, date: 2024-03-19", "result: no_objection, date: 2024-03-01")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("outcome-before-start", NOTICE, 10, "outcome.date")
+    assert problem.params["earliest"] == "2024-03-19"
+
+
+def test_a_notice_still_to_come_may_be_withdrawn(portal: Path) -> None:
     replace(portal, NOTICE, "result: no_objection, date: 2024-03-19", "result: withdrawn, date: 2024-03-01")
-    assert problem_keys(portal, TODAY) == {("outcome-before-start", NOTICE, 10, "outcome.date")}
+    # (The achievement's history, dated after that day, is only a warning.)
+    assert {key for key in problem_keys(portal, date(2024, 3, 2)) if key[0] != "history-in-future"} == set()
 
 
 def test_no_result_but_a_withdrawal_is_recorded_while_the_notice_runs(portal: Path) -> None:

@@ -45,12 +45,15 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
         yield from _attachments(catalog.root, notice)
 
 
-# The period as a notice's text states it: 公示期：2025年9月12日至2025年9月27日 (the end's year may
-# be left out, a time may follow). Copied from an older notice, or left when period changed, it
-# tells the public other dates than the ones the site counts.
+# The period as a notice's text states it, right after 公示期 or 公示时间 (and a colon, 为 or 自):
+# 2025年9月12日至2025年9月27日, 2025-09-12 至 2025-09-27, with 到, — or ～ between; the end's year
+# may be left out (then it is the start's, or the next one's across a new year); a time may
+# follow either day. Copied from an older notice, or left when period changed, it tells the
+# public other dates than the ones the site counts.
+_DAY = r"(?:([0-9]{4})\s*年\s*)?([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+_TIME = r"(?:\s*[0-9]{1,2}\s*[:：]\s*[0-9]{2})?"
 _STATED_PERIOD = re.compile(
-    r"公示(?:期|时间)[^0-9\n]{0,12}?([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"
-    r"[^至到0-9\n]{0,12}[至到]\s*(?:([0-9]{4})\s*年\s*)?([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"
+    rf"公示(?:期|时间)[\s*：:为自从是]{{0,8}}(?:{_DAY}){_TIME}\s*(?:至|到|—+|–|～|~)\s*(?:{_DAY}){_TIME}"
 )
 
 
@@ -59,11 +62,10 @@ def _stated_period(loaded: Loaded[Notice]) -> Iterator[Problem]:
     match = _STATED_PERIOD.search(body)
     if match is None:
         return
-    start_year, start_month, start_day, end_year, end_month, end_day = match.groups()
-    try:
-        start = date(int(start_year), int(start_month), int(start_day))
-        end = date(int(end_year or start_year), int(end_month), int(end_day))
-    except ValueError:
+    groups = match.groups()
+    start = _stated_day(groups[:6], None)
+    end = _stated_day(groups[6:], start)
+    if start is None or end is None:
         return  # not a date: the text says something else
     period = loaded.record.period
     if (start, end) != (period.start, period.end):
@@ -74,10 +76,28 @@ def _stated_period(loaded: Loaded[Notice]) -> Iterator[Problem]:
             match.group(0),
             match.start(),
             "body-period-differs",
-            written=f"{start.isoformat()} 至 {end.isoformat()}",
+            written_start=start,
+            written_end=end,
             start=period.start,
             end=period.end,
         )
+
+
+def _stated_day(groups: tuple[str | None, ...], start: date | None) -> date | None:
+    """A day as _DAY matched it; one without its year takes the start's (or the next year's,
+    when it would come before the start), and a start without one cannot be read."""
+    year, month, day, iso_year, iso_month, iso_day = groups
+    if iso_year:
+        year, month, day = iso_year, iso_month, iso_day
+    try:
+        if year:
+            return date(int(year), int(month or 0), int(day or 0))
+        if start is None:
+            return None
+        stated = date(start.year, int(month or 0), int(day or 0))
+        return stated if stated >= start else stated.replace(year=start.year + 1)
+    except ValueError:
+        return None
 
 
 def markdown_problems(text: str, loaded: Loaded[Any], path: FieldPath) -> Iterator[Problem]:

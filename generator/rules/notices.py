@@ -131,9 +131,9 @@ def _amendments(loaded: Loaded[Notice]) -> Iterator[Problem]:
 
 
 def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
-    """An outcome is a fact already decided: withdrawn at any time once the notice started, any
-    other result once its period is over, never dated after the day of the build. A notice with
-    an outcome shows as concluded, so one recorded ahead would end a running notice early."""
+    """An outcome is a fact already decided: withdrawn at any time, any other result once the
+    period is over, never dated after the day of the build. A notice with an outcome shows as
+    concluded, so one recorded ahead would end a running notice early."""
     record = loaded.record
     period = record.period
     outcome = record.outcome
@@ -143,6 +143,13 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
         return
     withdrawn = outcome.result == "withdrawn"
     earliest = period.start if withdrawn else period.end + timedelta(days=1)
+    if withdrawn:
+        # "Withdrawn at any time" (records.md): a notice still to come may be, too.
+        if outcome.date > today:
+            yield loaded.problem(
+                "outcome-in-future", ("outcome", "date"), date=outcome.date, today=today, earliest=min(earliest, today)
+            )
+        return
     if outcome.date < period.start:
         yield loaded.problem(
             "outcome-before-start",
@@ -151,7 +158,7 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
             start=period.start,
             earliest=earliest,
         )
-    elif not withdrawn and today <= period.end:
+    elif today <= period.end:
         yield loaded.problem(
             "outcome-while-open",
             ("outcome",),
@@ -164,7 +171,7 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
         yield loaded.problem(
             "outcome-in-future", ("outcome", "date"), date=outcome.date, today=today, earliest=earliest
         )
-    elif not withdrawn and outcome.date <= period.end:
+    elif outcome.date <= period.end:
         yield loaded.problem(
             "outcome-before-end",
             ("outcome", "date"),
