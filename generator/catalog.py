@@ -115,10 +115,12 @@ def load_catalog(root: Path, cache: RecordCache | None = None) -> Catalog:
     """Every record under `root`; with a cache, files read before are not parsed again (the
     caller saves the cache once the rules have run: see RecordCache.save)."""
     catalog = Catalog(root)
-    for folder, meant in misnamed_record_folders(root):
+    for folder, meant, stems in misnamed_record_folders(root):
         catalog.problems.append(
             Problem("folder-misnamed", folder + "/", params={"folder": folder + "/", "meant": meant})
         )
+        # Its records are there, only not read: what refers to them is not reported as dangling.
+        catalog.broken[_KIND_OF_FOLDER[meant]].update(stems)
     if not any((root / folder).is_dir() for folder in RECORD_FOLDERS.values()):
         # A mistyped folder must not pass as a portal with nothing wrong in it.
         catalog.problems.append(Problem("portal-no-records", ".", params={"root": str(root)}))
@@ -202,6 +204,7 @@ def _validated(kind: str, source: SourceFile) -> Parsed:
 
 
 _OTHER_KIND = {"achievement": "notice", "notice": "achievement"}
+_KIND_OF_FOLDER = {folder: kind for kind, folder in RECORD_FOLDERS.items()}
 
 
 def _in_the_other_folder(kind: str, source: SourceFile) -> Problem | None:
@@ -256,7 +259,7 @@ def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, diges
 def _add_misplaced(catalog: Catalog, record_file: RecordFile) -> None:
     assert record_file.problem is not None
     params = (
-        misplaced_params(record_file.kind)
+        misplaced_params(record_file.kind, record_file.stem, record_file.folders)
         if record_file.problem == "file-misplaced"
         else {
             "extension": record_file.path.suffix,

@@ -93,11 +93,16 @@ def _unreadable(before: Loaded[Notice], head: Catalog, notice_id: str, today: da
     """A started notice still there but not readable now (`portal check` says why): its changes
     cannot be reviewed, so the review does not pass on it."""
     if before.record.period.start <= today and notice_id in head.broken["notice"]:
+        path = before.source.path
+        first = next((problem for problem in sorted_unique(head.problems) if problem.file == path), None)
+        line, column = (first.line, first.column) if first is not None else (1, 1)
         yield Problem(
             "started-notice-unreadable",
-            before.source.path,
-            field="",
-            params={"id": notice_id},
+            path,
+            line,
+            column,
+            "",
+            {"id": notice_id, "line": str(line), "code": first.code if first is not None else ""},
         )
 
 

@@ -143,8 +143,8 @@ _define(
     "file-misplaced",
     E,
     "layout",
-    "此处不应有记录文件。{expected}",
-    "A record file does not belong here. {expected_en}",
+    "此处不应有记录文件。{expected}{move}",
+    "A record file does not belong here. {expected_en}{move_en}",
 )
 _define(
     "file-symlink",
@@ -379,9 +379,9 @@ _define(
     "date-invalid",
     E,
     "schema",
-    "{field} 的日期“{value}”无效。{suggestion}请写成 YYYY-MM-DD 格式的真实日期，例如 {key}: 2025-03-04（不加引号）。",
-    "The date '{value}' of {field} is not valid. {suggestion_en}Write a real date as YYYY-MM-DD, "
-    "for example {key}: 2025-03-04.",
+    "{field} 的日期“{value}”无效。{suggestion}记录中的日期一律写成 YYYY-MM-DD 格式的真实日期（不加引号），格式如 {key}: 2025-03-04。",
+    "The date '{value}' of {field} is not valid. {suggestion_en}Dates in a record are real dates "
+    "written YYYY-MM-DD, as in {key}: 2025-03-04.",
 )
 _define(
     "time-invalid",
@@ -1007,9 +1007,9 @@ _define(
     "started-notice-unreadable",
     E,
     "changes",
-    "已开始的公示 {id} 的新版本有错误，读不出来，无法与已发布的版本核对。请先按 portal check 的提示改正这个文件。",
-    "The new version of started notice {id} has errors and cannot be read, so it cannot be "
-    "compared with the published one. Correct the file as portal check says first.",
+    "已开始的公示 {id} 的新版本在第 {line} 行有错误（{code}），读不出来，无法与已发布的版本核对。请先按 portal check 对这一行的提示改正。",
+    "The new version of started notice {id} has an error on line {line} ({code}) and cannot be "
+    "read, so it cannot be compared with the published one. Correct it as portal check says first.",
 )
 _define(
     "started-notice-start-moved",
@@ -1113,6 +1113,7 @@ HINTS: dict[str, tuple[str, str]] = {
         'An id is text, not a number: put it in quotes, for example "{id}".',
     ),
     "id-example": ("例如 {id}。", "For example {id}."),
+    "move-to": ("这个文件请移到 {target}。", " Move this file to {target}."),
     "url-meant": ("例如“{url}”。", 'For example "{url}".'),
     "email-meant": ("请改为“{email}”。", 'Write "{email}".'),
     "lead-add": (

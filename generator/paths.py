@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.messages import hint, no_hint
+
 RECORD_FOLDERS = {
     "policy": "policies",
     "institution": "institutions",
@@ -72,9 +74,7 @@ def find_record_files(root: Path) -> Iterator[RecordFile]:
                 )
             elif not name.endswith(".yml"):  # .yaml, .YML: one spelling, so links and owners match
                 yield RecordFile(kind, location, display, folders, "file-extension", Path(name).stem + ".yml")
-            elif len(folders) != RECORD_DEPTH[kind] or (
-                kind == "notice" and not _is_year(folders[1])
-            ):
+            elif len(folders) != RECORD_DEPTH[kind] or (kind == "notice" and not _is_year(folders[1])):
                 yield RecordFile(kind, location, display, folders, "file-misplaced", _expected(kind))
             else:
                 yield RecordFile(kind, location, display, folders)
@@ -94,7 +94,11 @@ def _meant_as_record(kind: str, location: str, name: str, folders: tuple[str, ..
         if found > 0:
             return name[:found].strip() + ".yml"
     where_records_are = len(folders) == RECORD_DEPTH[kind] and (kind != "notice" or _is_year(folders[1]))
-    if where_records_are and ("." not in name or lowered.endswith(".txt")) and _starts_like_a_record(location):
+    if (
+        where_records_are
+        and ("." not in name or lowered.endswith(".txt"))
+        and _starts_like_a_record(location)
+    ):
         return name.rsplit(".", 1)[0].strip() + ".yml"
     return None
 
@@ -115,10 +119,11 @@ def _starts_like_a_record(location: str) -> bool:
         return False
 
 
-def misnamed_record_folders(root: Path) -> Iterator[tuple[str, str]]:
+def misnamed_record_folders(root: Path) -> Iterator[tuple[str, str, set[str]]]:
     """Folders at the top of the portal that look like a record folder misspelt (`notice/`,
-    `Notices/`, `公示/`) and hold YAML files, with the folder meant: their records would be
-    left out without a word. Hidden folders (.github) are not looked at."""
+    `Notices/`, `公示/`) and hold YAML files: each with the folder meant and the names of its
+    YAML files (their records would be left out without a word). Hidden folders (.github) are
+    not looked at."""
     known = set(RECORD_FOLDERS.values())
     try:
         entries = sorted(os.scandir(root), key=lambda entry: entry.name)
@@ -128,10 +133,16 @@ def misnamed_record_folders(root: Path) -> Iterator[tuple[str, str]]:
         if entry.name.startswith(".") or entry.name in known or not entry.is_dir(follow_symlinks=False):
             continue
         meant = _folder_meant(entry.name)
-        if meant is not None and any(
-            name.lower().endswith(YAML_SUFFIXES) for _, _, names in os.walk(entry.path) for name in names
-        ):
-            yield entry.name, meant
+        if meant is None:
+            continue
+        stems = {
+            name.rsplit(".", 1)[0]
+            for _, _, names in os.walk(entry.path)
+            for name in names
+            if name.lower().endswith(YAML_SUFFIXES)
+        }
+        if stems:
+            yield entry.name, meant, stems
 
 
 # What a clerk may call a record folder, by the folder it is.
@@ -144,7 +155,11 @@ def _folder_meant(name: str) -> str | None:
         if lowered in (folder, folder[:-1], folder.removesuffix("ies") + "y"):
             return folder
     return next(
-        (folder for word, folder in _FOLDER_WORDS.items() if name.strip() in (word, word + "记录", word + "文件")),
+        (
+            folder
+            for word, folder in _FOLDER_WORDS.items()
+            if name.strip() in (word, word + "记录", word + "文件")
+        ),
         None,
     )
 
@@ -183,9 +198,29 @@ def _expected(kind: str) -> str:
     return kind
 
 
-def misplaced_params(kind: str) -> dict[str, str]:
+def misplaced_params(kind: str, stem: str, folders: tuple[str, ...]) -> dict[str, str]:
     zh, en = _EXPECTED[kind]
-    return {"expected": zh, "expected_en": en}
+    target = _place_for(kind, stem, folders)
+    return {"expected": zh, "expected_en": en} | (
+        hint("move-to", "move", target=target) if target else no_hint("move")
+    )
+
+
+_ID_PARTS = re.compile(r"^([a-z0-9]+)-([0-9]{4})-[a-z0-9-]+$")
+
+
+def _place_for(kind: str, stem: str, folders: tuple[str, ...]) -> str | None:
+    """Where a misplaced record goes, from its file name (gnas-2025-n03: unit gnas, year 2025)
+    and the unit's folder it is in, when they tell."""
+    if kind in ("policy", "institution"):
+        return f"{RECORD_FOLDERS[kind]}/{stem}.yml"
+    parts = _ID_PARTS.match(stem)
+    unit = folders[0] if folders else parts.group(1) if parts else None
+    if unit is None:
+        return None
+    if kind == "achievement":
+        return f"achievements/{unit}/{stem}.yml"
+    return f"notices/{unit}/{parts.group(2)}/{stem}.yml" if parts else None
 
 
 def attachment_folder(root: Path, institution: str) -> Path:

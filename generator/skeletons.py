@@ -34,9 +34,11 @@ _BODIES = {
     "ownership_grant": "经成果完成团队申请、单位审批，拟将下列职务科技成果的部分所有权赋予成果完成团队，"
     "单位与团队成为共同所有权人。",
     "long_term_use_grant": "经成果完成团队申请、单位审批，拟赋予成果完成团队下列职务科技成果的长期使用权。",
-    "negotiated_price": "经单位研究，拟以协议定价方式转化下列职务科技成果，现将成果名称和拟交易价格予以公示。",
+    "negotiated_price": "经单位研究，拟以协议定价方式转化下列职务科技成果，现将成果名称和拟交易价格公示如下。",
     "reward": "下列职务科技成果已完成转化，根据单位科技成果转化收益分配办法，拟对成果完成团队给予奖励。",
 }
+# The body's own "现予公示", but where its first sentence says so already.
+_NOTICED = dict.fromkeys(_BODIES, "现予公示。") | {"negotiated_price": ""}
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def new_notice(
             lines.append(f"  {key}: {_scalar(value)}")
     lines += [
         "body: |  # 公示正文（Markdown），请补充成果名称、赋权比例等内容",
-        f"  {_BODIES[kind]}现予公示，公示期内如有异议，请以书面形式向受理部门反映。",
+        f"  {_BODIES[kind]}{_NOTICED[kind]}公示期内如有异议，请以书面形式向受理部门反映。",
         "",
         f"  **公示期**：{today.year}年{today.month}月{today.day}日至{end.year}年{end.month}月{end.day}日。",
     ]

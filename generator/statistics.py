@@ -41,7 +41,7 @@ OUTCOME_COLUMNS = {
     "objection_upheld": vocabulary.OUTCOME_RESULTS["objection_upheld"],
     "withdrawn": vocabulary.OUTCOME_RESULTS["withdrawn"],
     "open": "公示中",
-    "closed": "已截止，待记录结果",
+    "closed": "已截止，待公布结果",
     "scheduled": "即将开始",
 }
 # Outcomes that say objections were received (no_objection says none were; the others do not say).

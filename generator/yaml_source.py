@@ -610,6 +610,14 @@ class _Builder:
         if mistake is not None:
             self.source.problems.append(mistake.problem(self.source.path))
             return
+        if _text_left_unindented(lines, problem_at[0]):
+            text_line = lines[problem_at[0] - 1]
+            self.source.problems.append(
+                Problem(
+                    "yaml-stray-line", self.source.path, problem_at[0], 1, params={"text": text_line.strip()}
+                )
+            )
+            return
         line, column = problem_at
         text_line = lines[line - 1] if 0 < line <= len(lines) else ""
         first_sign = len(text_line) - len(text_line.lstrip()) + 1
@@ -717,13 +725,12 @@ _QUOTED_START = re.compile(r"^\s*(?:-\s+)?(?:([A-Za-z_][A-Za-z0-9_]*):\s+)?([\"'
 _FULL_WIDTH_SPACE = "\u3000"
 _KEY_THEN_WIDE_SPACE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")
 _WIDE_BRACKETS = re.compile(r"^\s*(?:-\s+|[A-Za-z_][A-Za-z0-9_]*:\s+)([｛［])")
+_COMMA_BEFORE_KEY = re.compile(r"，\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*:)")
 _NARROW_BRACKETS = str.maketrans("｛｝［］", "{}[]")
 _DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
 
 
-def _written_mistake(
-    lines: list[str], last: int, detail: str
-) -> tuple[str, int, int, dict[str, str]] | None:
+def _written_mistake(lines: list[str], last: int, detail: str) -> tuple[str, int, int, dict[str, str]] | None:
     """A mistake of writing, in the lines up to the one the parser gave up on, that explains the
     error better than the parser can: a full-width space where YAML needs a space, a quote not
     closed on its line (the parser reads on to the next quote, often many lines below, and
@@ -795,10 +802,31 @@ def _mistake_in_line(line: str, detail: str) -> tuple[str, int, dict[str, str], 
         dash = line.index("-")
         mended = line[: dash + 1] + " " + line[dash + 1 :]
         return "yaml-dash-space", dash + 1, {"fix": mended.strip()}, mended
-    if ("expected ',' or '}'" in detail or "expected ',' or ']'" in detail) and "，" in line:
-        mended = re.sub("，\\s*", ", ", line)
-        return "yaml-flow-chinese-comma", line.index("，") + 1, {"fix": mended.strip()}, mended
+    before_key = _COMMA_BEFORE_KEY.search(line)
+    if ("expected ',' or '}'" in detail or "expected ',' or ']'" in detail) and before_key is not None:
+        # Only a comma before the next `key:` separates items: the others are the text's own.
+        mended = _COMMA_BEFORE_KEY.sub(", ", line)
+        return "yaml-flow-chinese-comma", before_key.start() + 1, {"fix": mended.strip()}, mended
     return None
+
+
+_KEY_OR_ITEM = re.compile(r"^\s*(?:-(?:\s|$)|[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$))")
+
+
+def _text_left_unindented(lines: list[str], number: int) -> bool:
+    """Whether line `number` is a paragraph of the block of text above it (`body: |`) written
+    without its indentation: no key, no list item, and above it, past blank and deeper lines, the
+    block's header. A paragraph opening with Markdown (`**公示期**`, a table's `|`) is read as
+    YAML's own signs, and the parser's complaint says nothing of indentation."""
+    if not 0 < number <= len(lines) or _KEY_OR_ITEM.match(lines[number - 1]):
+        return False
+    line = lines[number - 1]
+    indent = len(line) - len(line.lstrip(" "))
+    for above in range(number - 1, 0, -1):
+        text = lines[above - 1]
+        if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
+            return _BLOCK_HEADER.match(text) is not None
+    return False
 
 
 def _closed_on_line(line: str, opening: int) -> bool:

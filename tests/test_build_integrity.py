@@ -91,8 +91,9 @@ def test_the_granted_list_holds_only_grants_in_effect(example_sites: tuple[Path,
     page = (site / "achievements" / "index.html").read_text(encoding="utf-8")
     yearly = sorted((site / "statistics").glob("[0-9][0-9][0-9][0-9]/granted.csv"))
     granted = sum(len(path.read_text(encoding="utf-8-sig").splitlines()) - 1 for path in yearly)
-    assert granted > 0 and f"其中赋权已生效 {granted} 项" in page
-    assert "已申请赋权或正在公示，赋权尚未生效" in page
+    # 12 in the example: 27 carry a grant, 15 of them applied for or under notice only.
+    assert granted == 12 and "其中赋权已生效 12 项" in page
+    assert "另有 15 项拟赋权、尚未生效" in page
     proposed = (site / "achievements" / "hbaat-2025-011" / "index.html").read_text(encoding="utf-8")
     assert "拟赋予成果完成团队" in proposed and "</strong>，单位与团队成为共同所有权人" not in proposed
 

@@ -216,12 +216,17 @@ def test_moving_a_started_notices_start_is_refused_even_with_an_amendment(portal
     assert problems[0].params["start"] == "2024-03-04" and problems[0].params["new_start"] == start
 
 
-@pytest.mark.parametrize(("old", "new"), [("start: 2024-03-04", "start: 2024-03-06"), ("end: 2024-03-18", "end: 2024-03-17")])
+@pytest.mark.parametrize(
+    ("old", "new"), [("start: 2024-03-04", "start: 2024-03-06"), ("end: 2024-03-18", "end: 2024-03-17")]
+)
 def test_a_moved_start_or_end_without_an_amendment_is_one_problem(portal: Path, old: str, new: str) -> None:
     # Not also "changed without an amendment": an amendment would not make it acceptable.
     _edit(portal, NOTICE, old, new)
     keys = _keys(portal, OPEN_DAY)
-    assert len(keys) == 1 and next(iter(keys))[0] in ("started-notice-start-moved", "started-notice-shortened")
+    assert len(keys) == 1 and next(iter(keys))[0] in (
+        "started-notice-start-moved",
+        "started-notice-shortened",
+    )
 
 
 def test_shortening_a_started_notice_is_refused_even_with_an_amendment(portal: Path) -> None:
@@ -233,7 +238,9 @@ def test_shortening_a_started_notice_is_refused_even_with_an_amendment(portal: P
 
 def test_a_started_notice_that_no_longer_reads_does_not_pass(portal: Path) -> None:
     _edit(portal, NOTICE, "title: 关于", "title：关于")
-    assert _keys(portal, OPEN_DAY) == {("started-notice-unreadable", NOTICE, 1, "")}
+    (problem,) = _result(portal, OPEN_DAY).problems
+    assert problem.key() == ("started-notice-unreadable", NOTICE, 4, "")
+    assert problem.params["code"] == "yaml-key-colon"
 
 
 def test_rewriting_an_outcome_is_refused(concluded: Path) -> None:

@@ -297,4 +297,6 @@ def test_a_notice_still_to_come_joins_the_feeds_and_the_change_log_on_its_first_
         assert (f"{later_link}#published" in changes) is listed
         # Every feed, an empty one (dated by the records) too, is dated on or before today.
         for feed in sorted(site.glob("feeds/**/*.atom")):
-            assert parse(site, str(feed.relative_to(site))).feed.updated <= f"{today.isoformat()}T23:59:59+08:00", feed
+            assert (
+                parse(site, str(feed.relative_to(site))).feed.updated <= f"{today.isoformat()}T23:59:59+08:00"
+            ), feed

@@ -75,6 +75,8 @@ def test_a_record_saved_under_another_name_is_not_left_out_in_silence(
 )
 def test_a_misnamed_record_folder_is_reported(portal: Path, folder: str, meant: str) -> None:
     write(portal, f"{folder}/gnas/2024/gnas-2024-n09.yml", "id: gnas-2024-n09\n")
+    if meant == "notices":  # moved there, the notice an achievement names is not called missing
+        move(portal, NOTICE, f"{folder}/gnas/2024/gnas-2024-n01.yml")
     write(portal, "tools/settings.yml", "a: 1\n")  # an unrelated folder with YAML is not a mistake
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("folder-misnamed", f"{folder}/", 1, "")
@@ -119,6 +121,9 @@ def test_a_record_in_the_wrong_folder(portal: Path, source: str, target: str) ->
     assert ("file-misplaced", target, 1, "") in keys
     # Records that refer to the misplaced one are not told it does not exist.
     assert not {key for key in keys if key[0].startswith("unknown-")}
+    # The message names where the file goes: where it came from.
+    (problem,) = [problem for problem in check_problems(portal, TODAY) if problem.code == "file-misplaced"]
+    assert f"这个文件请移到 {source}。" == problem.params["move"]
 
 
 def test_a_symbolic_link_is_reported_not_followed(portal: Path, tmp_path: Path) -> None:

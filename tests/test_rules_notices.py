@@ -229,7 +229,9 @@ def test_a_withdrawal_may_come_at_any_time(portal: Path) -> None:
 
 
 def test_an_outcome_before_the_notice_starts(portal: Path) -> None:
-    replace(portal, NOTICE, "result: no_objection, date: 2024-03-19", "result: no_objection, date: 2024-03-01")
+    replace(
+        portal, NOTICE, "result: no_objection, date: 2024-03-19", "result: no_objection, date: 2024-03-01"
+    )
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("outcome-before-start", NOTICE, 10, "outcome.date")
     assert problem.params["earliest"] == "2024-03-19"

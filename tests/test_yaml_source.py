@@ -605,3 +605,20 @@ def test_a_line_is_blamed_only_if_mending_it_reads_past_the_error() -> None:
 def test_a_full_width_space_as_indentation_stands_for_two_spaces() -> None:
     text = "id: a\ndeal:\n\u3000mode: license\n  price_yuan: 100\n"
     assert codes(parse(text)) == [("yaml-full-width-space", 3, 1, "")]
+
+
+def test_a_chinese_comma_in_the_text_of_a_flow_item_is_the_texts_own() -> None:
+    text = "id: a\namendments:\n  - {date: 2024-03-05, summary: 更正比例，重新计算，restart: true}\n"
+    source = parse(text)
+    assert codes(source) == [("yaml-flow-chinese-comma", 3, 42, "")]
+    assert (
+        source.problems[0].params["fix"] == "- {date: 2024-03-05, summary: 更正比例，重新计算, restart: true}"
+    )
+
+
+@pytest.mark.parametrize(
+    "paragraph", ["**公示期**：2024年3月4日至2024年3月18日。", "| 1 | 一种方法 | 70% |", "该成果已评估。"]
+)
+def test_a_paragraph_of_the_body_left_unindented_is_named_as_such(paragraph: str) -> None:
+    text = f"id: a\nbody: |\n  第一段。\n\n{paragraph}\ntitle: 关于\n"
+    assert codes(parse(text)) == [("yaml-stray-line", 5, 1, "")]

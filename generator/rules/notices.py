@@ -147,7 +147,11 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
         # "Withdrawn at any time" (records.md): a notice still to come may be, too.
         if outcome.date > today:
             yield loaded.problem(
-                "outcome-in-future", ("outcome", "date"), date=outcome.date, today=today, earliest=min(earliest, today)
+                "outcome-in-future",
+                ("outcome", "date"),
+                date=outcome.date,
+                today=today,
+                earliest=min(earliest, today),
             )
         return
     if outcome.date < period.start:

@@ -314,7 +314,11 @@ def test_a_search_whose_index_files_do_not_come_says_so(browser: Any, site_url: 
 
 @pytest.mark.parametrize(
     ("query", "page_path"),
-    [("gnas-2025-n03", "notices/gnas-2025-n03/"), ("HBAAT-2025-005", "achievements/hbaat-2025-005/")],
+    [
+        ("gnas-2025-n03", "notices/gnas-2025-n03/"),
+        ("HBAAT-2025-005", "achievements/hbaat-2025-005/"),
+        ("jhust－2025－007", "achievements/jhust-2025-007/"),  # full-width hyphens
+    ],
 )
 def test_a_records_id_leads_straight_to_its_page(
     browser: Any, site_url: str, query: str, page_path: str
@@ -324,7 +328,8 @@ def test_a_records_id_leads_straight_to_its_page(
     assert urls[0].endswith(page_path) and len(urls) > 1
 
 
-def test_an_id_of_no_record_leads_nowhere(browser: Any, site_url: str) -> None:
+def test_an_id_of_no_record_leads_nowhere_and_says_so(browser: Any, site_url: str) -> None:
     page = _search_page(browser, site_url, "gnas-2099-n99")
     _result_urls(page)
     assert page.locator(".portal-search-result--record").count() == 0
+    assert "没有编号为“gnas-2099-n99”的公示或成果" in page.locator("#portal-search-status").inner_text()

@@ -178,20 +178,29 @@
   // the id's pieces on many pages and ranked the record itself tenth. The page it names, if the
   // site has one, comes first, above the results. Null when it names none.
   var RECORD_FOLDERS = [["notices/", "公示"], ["achievements/", "成果"], ["institutions/", "试点单位"], ["policies/", "政策"]];
+  // A notice's or an achievement's id: gnas-2025-n03, hbaat-2025-005.
+  var RECORD_ID = /^[a-z0-9]+-[0-9]{4}-n?[0-9]+$/;
+
+  function idOf(query) {
+    var id = query.normalize("NFKC").trim().toLowerCase();  // a full-width －, upper case
+    return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) && id.indexOf("-") >= 0 ? id : null;
+  }
+
   async function recordNamed(query) {
-    var id = query.toLowerCase();
-    if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(id) || id.indexOf("-") < 0) return null;
+    var id = idOf(query);
+    if (!id) return null;
     var siteRoot = new URL(root.getAttribute("data-site-root"), window.location.href);
-    for (var folder of RECORD_FOLDERS) {
+    // All at once: each miss is a round trip, and every hyphenated query (a date) makes some.
+    var found = await Promise.all(RECORD_FOLDERS.map(async function (folder) {
       var page = new URL(folder[0] + id + "/", siteRoot).href;
       try {
         var response = await fetch(page, { method: "HEAD" });
-        if (response.ok) return { url: page, label: folder[1], id: id };
+        return response.ok ? { url: page, label: folder[1], id: id } : null;
       } catch (error) {
         return null;  // offline: the results below still come
       }
-    }
-    return null;
+    }));
+    return found.filter(Boolean)[0] || null;
   }
 
   function showRecordNamed(record) {
@@ -302,11 +311,13 @@
       return;
     }
     statusLine.textContent = "正在搜索“" + query + "”……";
-    var named = await recordNamed(query);
-    if (current !== generation) return;
+    var naming = recordNamed(query);  // beside the search, not before it
     var found = await searchAll(query, options, current);
+    var named = await naming;
     if (current !== generation || !found) return;
     if (named) showRecordNamed(named);
+    var id = idOf(query);
+    var noSuchRecord = !named && id && RECORD_ID.test(id) ? "没有编号为“" + id + "”的公示或成果。" : "";
     shown = found.results;
     shownCount = 0;
     if (withFacets) renderFilters(found.facets);
@@ -317,11 +328,11 @@
       return;
     }
     if (!shown.length) {
-      statusLine.textContent = "没有找到与“" + query + "”相关的内容。请换一个词，或只输入成果名称中的两三个字、专利号的数字部分；也可以取消左侧的筛选条件。";
+      statusLine.textContent = noSuchRecord + "没有找到与“" + query + "”相关的内容。请换一个词，或只输入成果名称中的两三个字、专利号的数字部分；也可以取消左侧的筛选条件。";
       setState("done");
       return;
     }
-    statusLine.textContent = "找到 " + shown.length + " 条与“" + query + "”相关的结果";
+    statusLine.textContent = noSuchRecord + "找到 " + shown.length + " 条与“" + query + "”相关的结果";
     await showMore();
   }
 
