@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -126,16 +128,28 @@ def _build_command(
 
 
 def _run_build(command: list[str]) -> int:
-    """Run one build, its report printed as it comes; its exit code. Stopped by Ctrl+C (which the
-    build receives too), it is waited for: it deletes its unfinished site as it stops (seconds
-    for a national portal), and killed sooner it would leave it behind."""
-    process = subprocess.Popen(command)
+    """Run one build, its report printed as it comes; its exit code. Stopped by Ctrl+C, it is
+    told to stop and waited for: it deletes its unfinished site as it stops (seconds for a
+    national portal), and killed sooner it would leave it behind. The build runs in a session of
+    its own, so that Ctrl+C reaches this process alone and the build hears it as SIGTERM
+    (__main__.py): a Ctrl+C landing while its interpreter still started printed a traceback."""
+    process = subprocess.Popen(command, start_new_session=True)
     try:
         return process.wait()
     except KeyboardInterrupt:
         log.info("正在停止，等待生成进程清理未完成的文件…… (stopping: the build is cleaning up)")
+        _stop_build(process)
         process.wait()
         raise
+
+
+def _stop_build(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the build and to the processes it started (its session's group, as Ctrl+C
+    reached them all before); where there are no process groups, to the build."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except (AttributeError, ProcessLookupError, PermissionError):
+        process.terminate()
 
 
 def _rebuild(command: list[str]) -> None:
