@@ -763,6 +763,15 @@ _define(
 )
 
 _define(
+    "title-space-between-characters",
+    W,
+    "content",
+    "标题里两个汉字之间有空格（“{text}”），网页标题会照样显示。标题写成两行时 YAML 会把换行读成空格：请把标题写在一行里，或删去这个空格。",
+    "The title has a space between two Chinese characters ('{text}'), which the page shows as it "
+    "is. YAML reads a title written over two lines with a space for the line break: write the "
+    "title on one line, or remove the space.",
+)
+_define(
     "body-period-differs",
     W,
     "content",

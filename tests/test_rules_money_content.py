@@ -271,3 +271,20 @@ def test_the_period_the_text_states_is_the_records(portal: Path, stated: str, pr
     keys = problem_keys(portal, TODAY)
     assert (("body-period-differs", NOTICE, 9, "body") in keys) is problem
     assert not keys - {("body-period-differs", NOTICE, 9, "body")}
+
+
+@pytest.mark.parametrize(
+    ("title", "warned"),
+    [
+        ('"关于赣南科学院职务科技成果\n  赋权的公示"', True),  # a line break read as a space
+        ("关于赣南科学院 赋权的公示", True),
+        ("关于“一种方法”等 2 项职务科技成果赋权的公示", False),  # spaces around a number
+        ("关于 Lumina Photonics 协议定价的公示", False),
+    ],
+)
+def test_a_space_between_chinese_characters_in_a_title_is_a_warning(
+    portal: Path, title: str, warned: bool
+) -> None:
+    replace(portal, NOTICE, "title: 关于赣南科学院职务科技成果赋权的公示", f"title: {title}")
+    keys = {key for key in problem_keys(portal, TODAY) if key[0] == "title-space-between-characters"}
+    assert keys == ({("title-space-between-characters", NOTICE, 4, "title")} if warned else set())

@@ -36,13 +36,27 @@ ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 
 def check(catalog: Catalog, today: date) -> Iterator[Problem]:
     for achievement in catalog.achievements.values():
+        yield from _title_spaces(achievement)
         if achievement.record.summary:
             yield from markdown_problems(achievement.record.summary, achievement, ("summary",))
     for notice in catalog.notices.values():
+        yield from _title_spaces(notice)
         if notice.record.body:
             yield from markdown_problems(notice.record.body, notice, ("body",))
             yield from _stated_period(notice)
         yield from _attachments(catalog.root, notice)
+
+
+# A space between two Chinese characters: what YAML makes of a title written over two lines (a
+# line break inside a quoted or plain value is read as a space), shown on the page and in its tab.
+_SPACE_IN_CHINESE = re.compile(r"[\u3400-\u9fff（）《》“”，、：；]\s+[\u3400-\u9fff（）《》“”，、：；]")
+
+
+def _title_spaces(loaded: Loaded[Any]) -> Iterator[Problem]:
+    title = loaded.record.title
+    found = _SPACE_IN_CHINESE.search(title)
+    if found is not None:
+        yield loaded.problem("title-space-between-characters", ("title",), text=found.group(0))
 
 
 # The period as a notice's text states it, right after 公示期 or 公示时间 (and a colon, 为 or 自):
