@@ -190,11 +190,8 @@ _define(
     "yaml-stray-line",
     E,
     "yaml",
-    "YAML 读不懂这一行：“{text}”。它不是“字段名: 值”的形式。如果它是上面列表的一项，请在前面加“- ”（减号和空格），与上一项对齐；如果它是上面多行文字（如 body: |）的一段，请在行首加两个空格，与上一段对齐；如果它是一个字段，请在字段名后加英文冒号和一个空格。",
-    "YAML cannot read this line: '{text}'. It is not a 'key: value' line. If it is an item of the "
-    "list above, start it with '- ' aligned with the item above; if it is a paragraph of the text "
-    "above (under body: |), indent it by two spaces like the paragraph above; if it is a field, "
-    "put an English colon and a space after its name.",
+    "YAML 读不懂这一行：“{text}”。它不是“字段名: 值”的形式。{fix}",
+    "YAML cannot read this line: '{text}'. It is not a 'key: value' line. {fix_en}",
 )
 _define(
     "yaml-full-width-space",
@@ -1123,6 +1120,26 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "id-example": ("例如 {id}。", "For example {id}."),
     "move-to": ("这个文件请移到 {target}。", " Move this file to {target}."),
+    "stray-item": (
+        "上一行是列表的一项：如果这一行也是，请在前面加“- ”（减号和空格），与上一项对齐。",
+        "The line above is an item of a list: if this one is too, start it with '- ' aligned with it.",
+    ),
+    "stray-text": (
+        "它在多行文字（{key}: |）下面：如果它是其中的一段，请在行首加两个空格，与上一段对齐。",
+        "It comes under a block of text ({key}: |): if it is a paragraph of it, indent it by two "
+        "spaces like the paragraph above.",
+    ),
+    "stray-any": (
+        "如果它是上面列表的一项，请在前面加“- ”（减号和空格），与上一项对齐；如果它是上面多行文字（如 body: |）的一段，请在行首加两个空格，与上一段对齐；如果它是一个字段，请在字段名后加英文冒号和一个空格。",
+        "If it is an item of the list above, start it with '- ' aligned with the item above; if it "
+        "is a paragraph of the text above (under body: |), indent it by two spaces like the "
+        "paragraph above; if it is a field, put an English colon and a space after its name.",
+    ),
+    "key-looks-like-text": (
+        "字段名不会是中文：这一行像是正文。如果它属于上面的多行文字（如 body: |），请在行首加两个空格，与上一段对齐。",
+        "A key is never Chinese: this line looks like text. If it belongs to the block of text "
+        "above (under body: |), indent it by two spaces like the paragraph above.",
+    ),
     "url-meant": ("例如“{url}”。", 'For example "{url}".'),
     "email-meant": ("请改为“{email}”。", 'Write "{email}".'),
     "lead-add": (

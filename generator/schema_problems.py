@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.messages import CATALOGUE
+from generator.messages import CATALOGUE, hint
 from generator.models.common import show_value
 from generator.problems import Problem, field_path
 from generator.yaml_source import FieldPath, SourceFile
@@ -87,7 +87,10 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         present = _keys_at(source.data, loc[:-1])
         candidates = [name for name in known if name != key and name not in present]
         close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
-        if close:
+        if re.search(r"[\u3400-\u9fff]", key):  # `联系人: 张老师` under an empty `body: |`
+            looks_like_text = hint("key-looks-like-text")
+            zh, en = looks_like_text["fix"], looks_like_text["fix_en"]
+        elif close:
             zh, en = (
                 f"是不是要写 {close[0]}？请改为 {close[0]}。",
                 f"Did you mean {close[0]}? Write {close[0]}.",

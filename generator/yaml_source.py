@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from generator.messages import hint
 from generator.problems import Problem, field_path
 
 MAX_FILE_BYTES = 1_000_000
@@ -614,7 +615,11 @@ class _Builder:
             text_line = lines[problem_at[0] - 1]
             self.source.problems.append(
                 Problem(
-                    "yaml-stray-line", self.source.path, problem_at[0], 1, params={"text": text_line.strip()}
+                    "yaml-stray-line",
+                    self.source.path,
+                    problem_at[0],
+                    1,
+                    params={"text": text_line.strip(), **_stray_hint(lines, problem_at[0])},
                 )
             )
             return
@@ -655,7 +660,13 @@ class _Builder:
             line, column = context_at
             text_line = lines[line - 1] if 0 < line <= len(lines) else ""
             self.source.problems.append(
-                Problem("yaml-stray-line", self.source.path, line, column, params={"text": text_line.strip()})
+                Problem(
+                    "yaml-stray-line",
+                    self.source.path,
+                    line,
+                    column,
+                    params={"text": text_line.strip(), **_stray_hint(lines, line)},
+                )
             )
             return
         else:
@@ -721,6 +732,7 @@ def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | N
 # A block scalar's header (`body: |`, `- >-`): the lines below it, indented deeper, are text.
 _BLOCK_HEADER = re.compile(r"^( *)(?:-\s+)?(?:[^#\s][^#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
 # A value opened with a quote: `title: "…`, `- '…`.
+_BLOCK_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):")
 _QUOTED_START = re.compile(r"^\s*(?:-\s+)?(?:([A-Za-z_][A-Za-z0-9_]*):\s+)?([\"'])")
 _FULL_WIDTH_SPACE = "\u3000"
 _KEY_THEN_WIDE_SPACE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")
@@ -827,6 +839,25 @@ def _text_left_unindented(lines: list[str], number: int) -> bool:
         if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
             return _BLOCK_HEADER.match(text) is not None
     return False
+
+
+def _stray_hint(lines: list[str], number: int) -> dict[str, str]:
+    """What a line that YAML cannot read most likely is, from what is above it: the next item of
+    a list (the line above is one), a paragraph of a block of text (a block's header is above,
+    past its lines), or, not telling, each of the three."""
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    indent = len(line) - len(line.lstrip(" "))
+    above = next((text for text in reversed(lines[: number - 1]) if text.strip()), "")
+    if above.lstrip().startswith("- ") and len(above) - len(above.lstrip(" ")) >= indent:
+        return hint("stray-item")
+    for text in reversed(lines[: number - 1]):
+        if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
+            header = _BLOCK_HEADER.match(text)
+            key = _BLOCK_KEY.match(text)
+            if header is not None and key is not None:
+                return hint("stray-text", key=key.group(1))
+            break
+    return hint("stray-any")
 
 
 def _closed_on_line(line: str, opening: int) -> bool:

@@ -734,3 +734,11 @@ def test_brackets_read_as_a_list_or_mapping_are_quoted_as_written(portal: Path, 
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("not-text", NOTICE, 4, "title")
     assert problem.params["value"] == written
+
+
+def test_a_chinese_key_is_taken_for_text_left_unindented(portal: Path) -> None:
+    # `body: |` with its first paragraph at the margin: YAML reads 联系人 as a key, body as empty.
+    replace(portal, NOTICE, "body: |\n  经单位审批，", "body: |\n联系人: 张老师。经单位审批，")
+    unknown = [problem for problem in check_problems(portal, TODAY) if problem.code == "unknown-key"]
+    assert [problem.key() for problem in unknown] == [("unknown-key", NOTICE, 9, "联系人")]
+    assert "行首加两个空格" in unknown[0].params["suggestion"]

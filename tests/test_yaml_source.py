@@ -622,3 +622,10 @@ def test_a_chinese_comma_in_the_text_of_a_flow_item_is_the_texts_own() -> None:
 def test_a_paragraph_of_the_body_left_unindented_is_named_as_such(paragraph: str) -> None:
     text = f"id: a\nbody: |\n  第一段。\n\n{paragraph}\ntitle: 关于\n"
     assert codes(parse(text)) == [("yaml-stray-line", 5, 1, "")]
+
+
+def test_a_stray_line_is_told_what_it_most_likely_is() -> None:
+    item = parse("id: a\nteam:\n  - {name: 甲, share: 50}\n  {name: 乙, share: 50}\n")
+    assert "上一行是列表的一项" in item.problems[0].params["fix"]
+    text = parse("id: a\nbody: |\n  第一段。\n\n第二段。\ntitle: 关于\n")
+    assert "多行文字（body: |）" in text.problems[0].params["fix"]
