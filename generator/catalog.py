@@ -23,6 +23,7 @@ from generator.paths import (
     find_record_files,
     misnamed_record_folders,
     misplaced_params,
+    record_path,
 )
 from generator.problems import Problem
 from generator.record_cache import RecordCache, file_digest, rereader
@@ -213,20 +214,24 @@ def _in_the_other_folder(kind: str, source: SourceFile) -> Problem | None:
     data = source.data
     if not isinstance(data, dict):
         return None
-    institution = data.get("institution") if isinstance(data.get("institution"), str) else "<单位编号>"
-    record_id = data.get("id") if isinstance(data.get("id"), str) else Path(source.path).stem
+    institution = _text_or(data.get("institution"), "<单位编号>")
+    record_id = _text_or(data.get("id"), Path(source.path).stem)
     if kind == "achievement" and "period" in data and "kind" in data:
         period = data["period"]
         start = period.get("start") if isinstance(period, dict) else None
         year = str(start)[:4] if start is not None and str(start)[:4].isdigit() else "<开始年份>"
-        target = f"notices/{institution}/{year}/{record_id}.yml"
+        target = record_path("notice", record_id, institution, year)
         return source.problem("record-in-wrong-folder", (), what="公示", what_en="a notice", target=target)
     if kind == "notice" and "team" in data and "period" not in data:
-        target = f"achievements/{institution}/{record_id}.yml"
+        target = record_path("achievement", record_id, institution)
         return source.problem(
             "record-in-wrong-folder", (), what="成果", what_en="an achievement", target=target
         )
     return None
+
+
+def _text_or(value: object, otherwise: str) -> str:
+    return value if isinstance(value, str) else otherwise
 
 
 def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, digest: str) -> None:

@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom feeds of the notices and granted achievements, written after the build.
 
 Every date in a feed comes from the records: entries are published at the start of their period
-(00:00 China Standard Time), the day a notice joins the feeds, and updated on their last change, and a feed's build date is the
-newest change among its entries. The same records and `today` give byte-identical files.
+(00:00 China Standard Time), the day a notice joins the feeds, and updated on their last change;
+a feed's build date is the newest change among its entries. The same records and `today` give byte-identical files.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def build_date(entries: Sequence[Entry], fallback: date) -> date:
 def portal_fallback_date(portal: Portal) -> date:
     """When a feed is empty: the newest change anywhere in the records (never the clock), and
     never after today (a notice still to come changes on its first day)."""
-    days = [view.last_change for view in portal.notices.values() if view.record.period.start <= portal.today]
+    days = [view.last_change for view in portal.started_notices()]
     days += [policy.issued_on for policy in portal.policies.values()]
     days += [view.record.pilot_approved_on for view in portal.institutions.values()]
     return min(max(days, default=date(2020, 1, 1)), portal.today)
@@ -308,11 +308,8 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     """Each feed's entries, keyed by the feed's stem, newest first."""
     # A notice joins the feeds on the day it starts, the day its entry is published: one still
     # to come would be dated ahead of every reader's clock (the home page and the calendars list it).
-    notices = {
-        view.id: notice_entry(view, site_url)
-        for view in portal.notices.values()
-        if view.record.period.start <= portal.today
-    }
+    started = portal.started_notices()
+    notices = {view.id: notice_entry(view, site_url) for view in started}
     by_feed: dict[str, list[Entry]] = {
         ALL_NOTICES.stem: list(notices.values()),
         OPEN_NOTICES.stem: [notices[view.id] for view in portal.notices_with_status("open")],
@@ -324,16 +321,10 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
             granted.append(achievement_entry(achievement, site_url, day))
     by_feed[GRANTED_ACHIEVEMENTS.stem] = granted
     for kind in LABELS["notice_kinds"]:
-        by_feed[kind_feed(kind).stem] = [
-            notices[view.id]
-            for view in portal.notices.values()
-            if view.record.kind == kind and view.id in notices
-        ]
+        by_feed[kind_feed(kind).stem] = [notices[view.id] for view in started if view.record.kind == kind]
     for policy_id in portal.policies:
         by_feed[policy_feed(portal, policy_id).stem] = [
-            notices[view.id]
-            for view in portal.notices.values()
-            if view.policy.id == policy_id and view.id in notices
+            notices[view.id] for view in started if view.policy.id == policy_id
         ]
     for institution_id, institution in portal.institutions.items():
         by_feed[institution_feed(portal, institution_id).stem] = [

@@ -209,18 +209,20 @@ def misplaced_params(kind: str, stem: str, folders: tuple[str, ...]) -> dict[str
 _ID_PARTS = re.compile(r"^([a-z0-9]+)-([0-9]{4})-[a-z0-9-]+$")
 
 
+def record_path(kind: str, record_id: str, institution: str = "", year: str = "") -> str:
+    """Where a record's file goes, relative to the portal (see the module's docstring)."""
+    folders = {"achievement": [institution], "notice": [institution, year]}.get(kind, [])
+    return "/".join([RECORD_FOLDERS[kind], *folders, f"{record_id}.yml"])
+
+
 def _place_for(kind: str, stem: str, folders: tuple[str, ...]) -> str | None:
     """Where a misplaced record goes, from its file name (gnas-2025-n03: unit gnas, year 2025)
     and the unit's folder it is in, when they tell."""
-    if kind in ("policy", "institution"):
-        return f"{RECORD_FOLDERS[kind]}/{stem}.yml"
     parts = _ID_PARTS.match(stem)
-    unit = folders[0] if folders else parts.group(1) if parts else None
-    if unit is None:
+    unit = folders[0] if folders else parts.group(1) if parts else ""
+    if (kind in ("achievement", "notice") and not unit) or (kind == "notice" and parts is None):
         return None
-    if kind == "achievement":
-        return f"achievements/{unit}/{stem}.yml"
-    return f"notices/{unit}/{parts.group(2)}/{stem}.yml" if parts else None
+    return record_path(kind, stem, unit, parts.group(2) if parts else "")
 
 
 def attachment_folder(root: Path, institution: str) -> Path:

@@ -105,6 +105,10 @@ class Portal:
         """The notices and achievements: what the work of a build grows with."""
         return len(self.notices) + len(self.achievements)
 
+    def started_notices(self) -> list[NoticeView]:
+        """The notices whose period has begun by today: published, as the feeds date them."""
+        return [notice for notice in self.notices.values() if notice.record.period.start <= self.today]
+
     def notices_with_status(self, status: Status) -> list[NoticeView]:
         return [notice for notice in self.sorted_notices() if notice.status == status]
 

@@ -21,7 +21,7 @@ from generator.errors import InvalidRecords
 from generator.models import Institution
 from generator.models.vocabulary import NOTICE_KINDS
 from generator.notice_rule import notice_rule
-from generator.paths import RECORD_FOLDERS, find_record_files
+from generator.paths import find_record_files, record_path
 
 KINDS = ("ownership_grant", "long_term_use_grant", "negotiated_price", "reward")
 _TITLES = {
@@ -174,7 +174,7 @@ def new_notice(
         "",
         f"  **公示期**：{today.year}年{today.month}月{today.day}日至{end.year}年{end.month}月{end.day}日。",
     ]
-    target = root / RECORD_FOLDERS["notice"] / institution_id / str(today.year) / f"{record_id}.yml"
+    target = root / record_path("notice", record_id, institution_id, str(today.year))
     return _write(target, record_id, lines)
 
 
@@ -197,7 +197,7 @@ def new_achievement(root: Path, institution_id: str, today: date) -> Skeleton:
         "history:  # 成果进展，按日期从早到晚",
         f"  - {{date: {today.isoformat()}, event: applied}}",
     ]
-    target = root / RECORD_FOLDERS["achievement"] / institution_id / f"{record_id}.yml"
+    target = root / record_path("achievement", record_id, institution_id)
     return _write(target, record_id, lines)
 
 

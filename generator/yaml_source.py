@@ -612,16 +612,7 @@ class _Builder:
             self.source.problems.append(mistake.problem(self.source.path))
             return
         if _text_left_unindented(lines, problem_at[0]):
-            text_line = lines[problem_at[0] - 1]
-            self.source.problems.append(
-                Problem(
-                    "yaml-stray-line",
-                    self.source.path,
-                    problem_at[0],
-                    1,
-                    params={"text": text_line.strip(), **_stray_hint(lines, problem_at[0])},
-                )
-            )
+            self._stray_line(lines, problem_at[0], 1)
             return
         line, column = problem_at
         text_line = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -657,17 +648,7 @@ class _Builder:
             # A line that is neither `key: value`, nor a list item, nor indented into the text
             # above: the parser reads on until it gives up, lines below (past the end, for the
             # last paragraph of a body). The line to change is where it started reading.
-            line, column = context_at
-            text_line = lines[line - 1] if 0 < line <= len(lines) else ""
-            self.source.problems.append(
-                Problem(
-                    "yaml-stray-line",
-                    self.source.path,
-                    line,
-                    column,
-                    params={"text": text_line.strip(), **_stray_hint(lines, line)},
-                )
-            )
+            self._stray_line(lines, *context_at)
             return
         else:
             code = "yaml-syntax"
@@ -681,6 +662,11 @@ class _Builder:
                 code, self.source.path, line, column, params={"detail": detail, "text": text_line.strip()}
             )
         )
+
+    def _stray_line(self, lines: list[str], line: int, column: int) -> None:
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        params = {"text": text.strip(), **_stray_hint(lines, line)}
+        self.source.problems.append(Problem("yaml-stray-line", self.source.path, line, column, params=params))
 
     def _reader_problem(self, error: yaml.YAMLError) -> None:
         position = getattr(error, "position", 0) or 0
@@ -731,8 +717,9 @@ def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | N
 
 # A block scalar's header (`body: |`, `- >-`): the lines below it, indented deeper, are text.
 _BLOCK_HEADER = re.compile(r"^( *)(?:-\s+)?(?:[^#\s][^#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
-# A value opened with a quote: `title: "…`, `- '…`.
+# The key of a line (of a block's header, say): `body: |` gives body.
 _BLOCK_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):")
+# A value opened with a quote: `title: "…`, `- '…`.
 _QUOTED_START = re.compile(r"^\s*(?:-\s+)?(?:([A-Za-z_][A-Za-z0-9_]*):\s+)?([\"'])")
 _FULL_WIDTH_SPACE = "\u3000"
 _KEY_THEN_WIDE_SPACE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")
@@ -753,7 +740,7 @@ def _written_mistake(lines: list[str], last: int, detail: str) -> tuple[str, int
     block_indent: int | None = None
     for number in range(1, min(last, len(lines)) + 1):
         line = lines[number - 1]
-        indent = len(line) - len(line.lstrip(" "))
+        indent = _indent(line)
         if block_indent is not None:
             if not line.strip() or indent > block_indent:
                 continue
@@ -827,37 +814,39 @@ _KEY_OR_ITEM = re.compile(r"^\s*(?:-(?:\s|$)|[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$))
 
 def _text_left_unindented(lines: list[str], number: int) -> bool:
     """Whether line `number` is a paragraph of the block of text above it (`body: |`) written
-    without its indentation: no key, no list item, and above it, past blank and deeper lines, the
-    block's header. A paragraph opening with Markdown (`**公示期**`, a table's `|`) is read as
-    YAML's own signs, and the parser's complaint says nothing of indentation."""
+    without its indentation: no key, no list item, and a block's header above it. A paragraph
+    opening with Markdown (`**公示期**`, a table's `|`) is read as YAML's own signs, and the
+    parser's complaint says nothing of indentation."""
     if not 0 < number <= len(lines) or _KEY_OR_ITEM.match(lines[number - 1]):
         return False
-    line = lines[number - 1]
-    indent = len(line) - len(line.lstrip(" "))
-    for above in range(number - 1, 0, -1):
-        text = lines[above - 1]
-        if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
-            return _BLOCK_HEADER.match(text) is not None
-    return False
+    return _block_above(lines, number) is not None
 
 
 def _stray_hint(lines: list[str], number: int) -> dict[str, str]:
     """What a line that YAML cannot read most likely is, from what is above it: the next item of
-    a list (the line above is one), a paragraph of a block of text (a block's header is above,
-    past its lines), or, not telling, each of the three."""
+    a list (the line above is one), a paragraph of a block of text (a block's header is above),
+    or, not telling, each of the three."""
     line = lines[number - 1] if 0 < number <= len(lines) else ""
-    indent = len(line) - len(line.lstrip(" "))
     above = next((text for text in reversed(lines[: number - 1]) if text.strip()), "")
-    if above.lstrip().startswith("- ") and len(above) - len(above.lstrip(" ")) >= indent:
+    if above.lstrip().startswith("- ") and _indent(above) >= _indent(line):
         return hint("stray-item")
+    header = _block_above(lines, number)
+    key = _BLOCK_KEY.match(header) if header is not None else None
+    return hint("stray-text", key=key.group(1)) if key is not None else hint("stray-any")
+
+
+def _block_above(lines: list[str], number: int) -> str | None:
+    """The header of the block of text (`body: |`) that line `number` would be a paragraph of:
+    the first line above it, past blank and deeper ones, if that is a block's header."""
+    indent = _indent(lines[number - 1]) if 0 < number <= len(lines) else 0
     for text in reversed(lines[: number - 1]):
-        if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
-            header = _BLOCK_HEADER.match(text)
-            key = _BLOCK_KEY.match(text)
-            if header is not None and key is not None:
-                return hint("stray-text", key=key.group(1))
-            break
-    return hint("stray-any")
+        if text.strip() and _indent(text) <= indent:
+            return text if _BLOCK_HEADER.match(text) else None
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _closed_on_line(line: str, opening: int) -> bool:

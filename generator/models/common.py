@@ -233,7 +233,11 @@ _EMAIL_PREFIX = re.compile(r"^mailto:", re.IGNORECASE)
 
 
 def _url(value: Any) -> str:
-    if isinstance(value, str) and _URL.match(value.strip()) and value.strip()[-1] not in ".,;:!?":
+    if (
+        isinstance(value, str)
+        and _URL.match(value.strip())
+        and value.strip()[-1] not in _TRAILING_PUNCTUATION
+    ):
         return value.strip()
     candidate = _half_width(str(value)).rstrip(_TRAILING_PUNCTUATION) if isinstance(value, str) else ""
     fixed = candidate if _URL.match(candidate) else ""

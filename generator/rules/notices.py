@@ -141,9 +141,7 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
         if today > period.end >= period.start:  # a reversed period is reported as such
             yield loaded.problem("notice-closed-without-outcome", ("period", "end"), end=period.end)
         return
-    withdrawn = outcome.result == "withdrawn"
-    earliest = period.start if withdrawn else period.end + timedelta(days=1)
-    if withdrawn:
+    if outcome.result == "withdrawn":
         # "Withdrawn at any time" (records.md): a notice still to come may be, too.
         if outcome.date > today:
             yield loaded.problem(
@@ -151,9 +149,10 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
                 ("outcome", "date"),
                 date=outcome.date,
                 today=today,
-                earliest=min(earliest, today),
+                earliest=min(period.start, today),
             )
         return
+    earliest = period.end + timedelta(days=1)  # any other result comes after the period
     if outcome.date < period.start:
         yield loaded.problem(
             "outcome-before-start",
