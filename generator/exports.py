@@ -23,7 +23,6 @@ from generator.build_cache import BuildCache, fragments_of
 from generator.feeds import permalink
 from generator.fragments import Fragments
 from generator.json_documents import json_document, list_item_bytes
-from generator.page_keys import key_text
 from generator.portal import AchievementView, InstitutionView, NoticeView, Portal
 from generator.render import LABELS
 from generator.schema_export import schema_documents
@@ -333,7 +332,6 @@ class _KeptParts:
     def __init__(self, portal: Portal, site_url: str, fragments: Fragments) -> None:
         self.portal, self.site_url, self.fragments = portal, site_url, fragments
         self.tables = {table.file: table for table in tables(site_url)}
-        self._texts: dict[str, str] = {}  # by page: each record's text is asked for twice or more
 
     def entry_of_notice(self, view: NoticeView) -> orjson.Fragment:
         return self._entry(self._text(view), partial(notice_entry, view, self.site_url))
@@ -345,25 +343,9 @@ class _KeptParts:
         return self.fragments.get(f"{file}\0{self._text(view)}", partial(row_bytes, self.tables[file], view))
 
     def _text(self, view: NoticeView | AchievementView) -> str:
-        """Everything the record's entry and rows read (_shown), as text; made once a record."""
-        page = f"{'notices' if isinstance(view, NoticeView) else 'achievements'}/{view.id}"
-        known = self._texts.get(page)
-        if known is None:
-            known = self._texts[page] = key_text(self._shown(view), self.portal.record_digests)
-        return known
-
-    def _shown(self, view: NoticeView | AchievementView) -> tuple[Any, ...]:
-        """A notice's record, its institution's and policy's (their names, ids), the status and
-        days it shows; an achievement's record, its institution's, its stage, the end of its use
-        right, its notices; and the site's address."""
-        if isinstance(view, NoticeView):
-            days_left = view.days_left if view.status == "open" else None
-            return (
-                view.record, view.institution, view.policy, view.status, days_left, view.period_days,
-                view.last_change, self.site_url,
-            )  # fmt: skip
-        notices = [notice.id for notice in view.notices]
-        return (view.record, view.institution, view.stage, view.use_right_end, notices, self.site_url)
+        """Everything the record's entry and rows read: its view as the pages show it (a notice's
+        days left while open, Portal.shown_digest), and the site's address."""
+        return f"{self.portal.shown_digest(view)}\0{self.site_url}"
 
     def _entry(self, text: str, make: Callable[[], dict[str, Any]]) -> orjson.Fragment:
         entry = self.fragments.get("portal.json\0" + text, lambda: list_item_bytes(make(), sort_keys=True))

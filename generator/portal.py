@@ -3,8 +3,9 @@ feeds and exports to read. Built once from a valid catalogue; nothing here write
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from generator.derive import (
 )
 from generator.models import Achievement, Institution, Notice, Policy
 from generator.notice_rule import NoticeRule, notice_rule
-from generator.page_keys import RecordDigests
+from generator.page_keys import RecordDigests, key_text
 
 if TYPE_CHECKING:  # read from git only when a site is built: `portal check` never imports it
     from generator.revision_history import RevisionHistory
@@ -99,6 +100,8 @@ class Portal:
     revisions: RevisionHistory | None = None
     # What stands for each record in a page's key (page_keys.py).
     record_digests: RecordDigests = field(default_factory=dict)
+    # Each view's shown_digest, by its identity, the view held beside it (see there).
+    _shown: dict[int, tuple[object, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def record_count(self) -> int:
@@ -127,11 +130,44 @@ class Portal:
             self.notices_with_status("scheduled"), key=lambda notice: (notice.record.period.start, notice.id)
         )
 
+    def shown_digest(self, view: NoticeView | AchievementView) -> str:
+        """The digest of what any page, list or data file shows of a notice or an achievement:
+        its view as shown (as_shown) in key text. Its record page, its entries in the lists and
+        in data/portal.json are kept by it (build_cache.py, fragments.py); made once a view, it
+        was made in each of the processes that keep them, 0.5-0.8 s each at 50,000 records."""
+        known = self._shown.get(id(view))
+        if known is None or known[0] is not view:
+            text = key_text(as_shown(view), self.record_digests)
+            known = (view, hashlib.sha256(text.encode("utf-8")).hexdigest())
+            self._shown[id(view)] = known
+        return known[1]
+
+    def digest_what_is_shown(self) -> None:
+        """Make every view's shown_digest here, before the build forks the processes that ask
+        for them (the lists, the record pages' facts, the data files): made once, not in each."""
+        for notice in self.notices.values():
+            self.shown_digest(notice)
+        for achievement in self.achievements.values():
+            self.shown_digest(achievement)
+
     def status_counts(self) -> dict[Status, int]:
         counts: dict[Status, int] = dict.fromkeys(STATUS_ORDER, 0)
         for notice in self.notices.values():
             counts[notice.status] += 1
         return counts
+
+
+def as_shown(view: NoticeView | AchievementView) -> NoticeView | AchievementView:
+    """A view as a page shows it: the day itself is not shown, only the status, and the days
+    left while open or before the start. So a notice long concluded keeps its key (build_cache.py)
+    from day to day."""
+    if not isinstance(view, NoticeView):
+        return view
+    return replace(
+        view,
+        days_left=view.days_left if view.status == "open" else 0,
+        days_until_start=view.days_until_start if view.status == "scheduled" else 0,
+    )
 
 
 def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Portal:

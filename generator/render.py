@@ -30,7 +30,7 @@ from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
 from generator.models import vocabulary
 from generator.page_keys import key_text
-from generator.portal import NoticeView, Portal
+from generator.portal import AchievementView, NoticeView, Portal
 from generator.registration_numbers import search_forms
 
 TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "site_templates"
@@ -158,19 +158,6 @@ def make_environment() -> jinja2.Environment:
     return environment
 
 
-def as_shown(view: Any) -> Any:
-    """A view as a page shows it: the day itself is not shown, only the status, and the days
-    left while open or before the start. So a notice long concluded keeps its key (build_cache.py)
-    from day to day."""
-    if not isinstance(view, NoticeView):
-        return view
-    return replace(
-        view,
-        days_left=view.days_left if view.status == "open" else 0,
-        days_until_start=view.days_until_start if view.status == "scheduled" else 0,
-    )
-
-
 class Renderer:
     def __init__(self, portal: Portal, site_url: str, root: Path, cache: BuildCache | None = None) -> None:
         self.portal = portal
@@ -183,8 +170,6 @@ class Renderer:
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
         # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.
         self.archive_bodies = fragments_of(cache, "archive-pages")
-        # Each list entry's key text, by the view's identity; the view is held beside it (_entry_text).
-        self._entry_texts: dict[int, tuple[Any, str]] = {}
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
         depth = page_url(src_uri).count("/")
@@ -252,21 +237,12 @@ class Renderer:
             inputs = key_text(
                 (page.src_uri, self.site_url, replace(page, items=()), table, title, intro, back),
                 self.portal.record_digests,
-            ) + "".join(self._entry_text(view) for view in page.items)
+            ) + "".join("\0" + self.portal.shown_digest(view) for view in page.items)
             html = self.archive_bodies.get(inputs, partial(self._archive_body, page.src_uri, context)).decode(
                 "utf-8"
             )
             first_in_nav = in_nav and page.number == 1
             yield Page(page.src_uri, title, html, first_in_nav, LIST_PAGE_HIDES, poured=not first_in_nav)
-
-    def _entry_text(self, view: Any) -> str:
-        """A list entry's part of its page's key: `as_shown(view)` as key text, made once a view
-        though a view is in up to four lists (its year's, its kind's, its unit's, the deals')."""
-        known = self._entry_texts.get(id(view))
-        if known is None or known[0] is not view:
-            known = (view, "\0" + key_text(as_shown(view), self.portal.record_digests))
-            self._entry_texts[id(view)] = known
-        return known[1]
 
     def listing_pages(self) -> Iterator[Page]:
         portal = self.portal
@@ -507,17 +483,20 @@ class Renderer:
         attachments' sizes, the titles of the notices it links to, the site's address."""
         folder, record_id = _record_of(src_uri)
         common = (src_uri, self.site_url)
+        own: tuple[Any, ...]
         if folder == "notices":
-            view = self.portal.notices[record_id]
-            shown = as_shown(view)
+            notice = self.portal.notices[record_id]
             revisions = self.portal.revisions
             history = (revisions.of(record_id), revisions.forge_url) if revisions else None
-            return key_text((common, shown, history, self._attachments(view)), self.portal.record_digests)
-        achievement = self.portal.achievements[record_id]
-        linked = [
-            self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice
-        ]
-        return key_text((common, achievement, linked), self.portal.record_digests)
+            view: NoticeView | AchievementView = notice
+            own = (common, history, self._attachments(notice))
+        else:
+            view = achievement = self.portal.achievements[record_id]
+            linked = [
+                self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice
+            ]
+            own = (common, linked)
+        return f"{self.portal.shown_digest(view)}\0{key_text(own, self.portal.record_digests)}"
 
     def _attachments(self, view: NoticeView) -> list[dict[str, str]]:
         institution = view.record.institution

@@ -75,12 +75,16 @@ def _prepared(
 ) -> tuple[Portal, int, BuildCache | None]:
     """As prepare, and with `build_cache` (its folder, and the site it describes) the build cache
     opened. For a large portal the rules run in forked processes while this one derives the
-    portal, on the chance that the records pass, and opens the cache (check.py): about a second
-    of a national portal's rebuild. Only the portal and the cache outlive the call: the
+    portal, on the chance that the records pass, opens the cache and digests what the pages
+    show (check.py, Portal.digest_what_is_shown): about a second and a half of a national
+    portal's rebuild. Only the portal and the cache outlive the call: the
     catalogue and the record cache are freed on return."""
     with loading_once(), checking_portal(root, today, records_cache, all_beside=True) as checking:
         derived = _derived_unless_broken(checking.catalog, today, frozen)
         cache = BuildCache.open(*build_cache) if build_cache is not None else None
+        if isinstance(derived, Portal):
+            with phase("derive"):  # while the rules finish, before the build forks (see there)
+                derived.digest_what_is_shown()
         result = checking.result()
     warnings = _passed(result, strict)
     if isinstance(derived, Exception):  # the records pass, yet did not derive: a bug to report
