@@ -209,6 +209,12 @@ def test_a_page_open_in_the_browser_shows_a_saved_edit_by_itself_and_nothing_fro
     try:
         page.goto(preview.address + NOTICE_PAGE)
         assert TITLE in page.locator("h1").inner_text()
+        # A frozen build's notice, printed, says its status held on the reference date.
+        status_date = page.locator("[data-portal-status-date]")
+        assert status_date.is_hidden()
+        page.emulate_media(media="print")
+        assert status_date.is_visible() and status_date.inner_text() == "（状态截至2025年9月22日）"
+        page.emulate_media(media="screen")
         replace(portal, NOTICE, f"title: {TITLE}", "title: 更正后的公示标题")
         # No navigation: the server's script reloads the page once the build is done.
         page.wait_for_function(

@@ -216,9 +216,13 @@ def test_screenshots_and_printed_notice(
     desktop.screenshot(path=str(artifacts / "home.png"), full_page=True)
     desktop.goto(f"{site_url}notices/{view.id}/")
     desktop.screenshot(path=str(artifacts / "notice-desktop.png"), full_page=True)
+    status_date = desktop.locator("[data-portal-status-date]")
+    assert status_date.is_hidden()  # on screen the status is live: no date beside it
     desktop.emulate_media(media="print")
     desktop.pdf(path=str(artifacts / "notice-print.pdf"), format="A4", print_background=True)
     assert desktop.locator(".md-header").is_hidden()
+    # Printed, the status says when it held: the page is looked at at 10:00 in China.
+    assert status_date.is_visible() and status_date.inner_text() == "（状态截至2025年9月22日 10:00 北京时间）"
     phone = _page(browser, width=360)
     phone.goto(f"{site_url}notices/{view.id}/")
     phone.screenshot(path=str(artifacts / "notice-phone.png"), full_page=True)

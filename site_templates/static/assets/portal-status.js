@@ -2,7 +2,8 @@
  * Keeps notice statuses true between builds: every badge and countdown carries its dates as
  * data attributes, and this script recomputes them for the reader's current time in China
  * Standard Time (UTC+8, no daylight saving). Without JavaScript the build-time status shows.
- * A frozen build (the bundled example) keeps the statuses of its reference date.
+ * A frozen build (the bundled example) keeps the statuses of its reference date. A notice's
+ * status is followed, in print only, by the moment it held (a printout is read days later).
  */
 (function () {
   "use strict";
@@ -10,9 +11,9 @@
   var CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
   var DAY_MS = 24 * 60 * 60 * 1000;
 
-  function frozen() {
+  function frozenMeta() {
     var meta = document.querySelector('meta[name="portal-frozen"]');
-    return meta && meta.getAttribute("content") === "true";
+    return meta && meta.getAttribute("content") === "true" ? meta : null;
   }
 
   // The current moment as "China wall-clock" milliseconds: a date's midnight in China is n * DAY_MS.
@@ -57,9 +58,32 @@
     return "";
   }
 
+  function twoDigits(number) { return (number < 10 ? "0" : "") + number; }
+
+  function chineseDate(isoDate) {
+    var parts = isoDate.split("-");
+    return +parts[0] + "年" + +parts[1] + "月" + +parts[2] + "日";
+  }
+
+  // A printed notice says when its status held: now, in China, or a frozen build's reference date.
+  function statusDateText(now, frozen) {
+    if (frozen) {
+      var today = frozen.getAttribute("data-today");
+      return today ? "（状态截至" + chineseDate(today) + "）" : "";
+    }
+    var moment = new Date(now);
+    var day = moment.getUTCFullYear() + "-" + (moment.getUTCMonth() + 1) + "-" + moment.getUTCDate();
+    var time = twoDigits(moment.getUTCHours()) + ":" + twoDigits(moment.getUTCMinutes());
+    return "（状态截至" + chineseDate(day) + " " + time + " 北京时间）";
+  }
+
   function refresh() {
-    if (frozen()) return;
+    var frozen = frozenMeta();
     var now = chinaNow();
+    document.querySelectorAll("[data-portal-status-date]").forEach(function (element) {
+      element.textContent = statusDateText(now, frozen);
+    });
+    if (frozen) return;
     document.querySelectorAll("[data-portal-status]").forEach(function (element) {
       var status = statusOf(element, now);
       element.textContent = LABELS[status];
@@ -77,4 +101,5 @@
     refresh();
   }
   setInterval(refresh, 60 * 1000);
+  window.addEventListener("beforeprint", refresh);  // the minute it is printed
 })();
