@@ -58,11 +58,20 @@ Stage = Literal["registered", "applied", "noticed", "granted", "transformed"]
 STAGE_LABELS = {
     "registered": "已登记",
     "applied": "已申请赋权",
-    "noticed": "公示中或已公示",
+    "noticed": "已公示",
     "granted": "已赋权",
     "transformed": "已转化",
 }
 
+# An achievement at the "noticed" stage, by its latest notice's status: whether it can still be
+# objected to is what a reader of its page wants to know.
+NOTICED_LABELS = {
+    "scheduled": "即将公示",
+    "open": "公示中",
+    "closed": "公示期满，待公布结果",
+    "concluded": "已公示",
+    "withdrawn": "公示已撤回",
+}
 
 # The events by which a grant takes effect: the agreement, or the transfer of the rights.
 GRANT_EVENTS = frozenset({"agreement_signed", "rights_transferred"})

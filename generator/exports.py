@@ -197,7 +197,7 @@ def achievement_columns(site_url: str) -> list[Column[AchievementView]]:
         Column(
             "stage", "当前阶段代码（registered、applied、noticed、granted、transformed）", lambda v: v.stage
         ),
-        Column("stage_label", "当前阶段（中文）", lambda v: LABELS["stages"][v.stage]),
+        Column("stage_label", "当前阶段（中文）", lambda v: v.stage_label),
         Column("notices", "相关公示编号，多个以分号分隔", lambda v: _join([n.id for n in v.notices])),
         Column("url", "成果页面网址", lambda v: permalink(site_url, f"achievements/{v.id}.md")),
     ]

@@ -192,7 +192,7 @@ def achievement_entry(view: AchievementView, site_url: str, granted: date) -> En
         parts.append(f"团队所有权比例：{record.grant.team_share:g}%")
     if record.grant.years is not None:
         parts.append(f"使用年限：{record.grant.years} 年")
-    parts.append(f"当前阶段：{LABELS['stages'][view.stage]}")
+    parts.append(f"当前阶段：{view.stage_label}")
     return Entry(
         guid=link,
         link=link,

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from generator.catalog import Catalog
 from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
 from generator.derive import (
+    NOTICED_LABELS,
+    STAGE_LABELS,
     STATUS_ORDER,
     Stage,
     Status,
@@ -61,10 +63,19 @@ class AchievementView:
     stage: Stage
     use_right_end: date | None
     notices: tuple[Notice, ...]
+    # At the "noticed" stage, the status of the latest notice naming it (by start), which its
+    # stage is labelled by; else None, so that what its pages show moves only with what they say.
+    notice_status: Status | None = None
 
     @property
     def id(self) -> str:
         return self.record.id
+
+    @property
+    def stage_label(self) -> str:
+        if self.notice_status is not None:
+            return NOTICED_LABELS[self.notice_status]
+        return STAGE_LABELS[self.stage]
 
     @property
     def grant_in_effect(self) -> bool:
@@ -205,18 +216,20 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
             last_change=last_change(notice),
         )
 
-    achievement_views = {
-        achievement_id: AchievementView(
+    achievement_views = {}
+    for achievement_id, achievement in achievements_raw.items():
+        naming = tuple(
+            sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
+        )
+        stage = achievement_stage(achievement)
+        achievement_views[achievement_id] = AchievementView(
             record=achievement,
             institution=catalog.institutions[achievement.institution].record,
-            stage=achievement_stage(achievement),
+            stage=stage,
             use_right_end=use_right_end(achievement),
-            notices=tuple(
-                sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
-            ),
+            notices=naming,
+            notice_status=notice_views[naming[-1].id].status if naming and stage == "noticed" else None,
         )
-        for achievement_id, achievement in achievements_raw.items()
-    }
 
     notices_by_institution: dict[str, list[NoticeView]] = defaultdict(list)
     for view in notice_views.values():

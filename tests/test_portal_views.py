@@ -1,0 +1,46 @@
+"""What the portal derives for a day and shows of each record (generator/portal.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from generator.portal import Portal
+from generator.site import prepare
+from tests.conftest import ACHIEVEMENT, NOTICE, TODAY, replace
+
+OUTCOME = "outcome: {result: no_objection, date: 2024-03-19, note: 公示期内未收到异议。}\n"
+OPEN_DAY = date(2024, 3, 10)  # the minimal notice runs 2024-03-04 to 2024-03-18
+
+
+def _portal(root: Path, today: date) -> Portal:
+    return prepare(root, today, strict=False, frozen=False)[0]
+
+
+def test_a_noticed_achievement_is_labelled_by_its_notices_status(portal: Path) -> None:
+    achievement_id = Path(ACHIEVEMENT).stem
+    assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "已公示"
+    replace(portal, NOTICE, OUTCOME, "")
+    assert _portal(portal, OPEN_DAY).achievements[achievement_id].stage_label == "公示中"
+    assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "公示期满，待公布结果"
+
+
+def test_what_is_shown_is_digested_once_and_moves_only_with_what_a_page_shows(portal: Path) -> None:
+    notice_id, achievement_id = Path(NOTICE).stem, Path(ACHIEVEMENT).stem
+
+    def digests(today: date) -> tuple[str, str]:
+        built = _portal(portal, today)
+        built.digest_what_is_shown()
+        notice, achievement = built.notices[notice_id], built.achievements[achievement_id]
+        assert built.shown_digest(notice) == built.shown_digest(notice)
+        return built.shown_digest(notice), built.shown_digest(achievement)
+
+    concluded = digests(TODAY)
+    assert digests(date(2024, 6, 1)) == concluded  # a concluded notice shows nothing of the day
+    replace(portal, NOTICE, OUTCOME, "")
+    open_notice, open_achievement = digests(OPEN_DAY)
+    assert digests(OPEN_DAY) == (open_notice, open_achievement)
+    moved_notice, moved_achievement = digests(date(2024, 3, 11))
+    assert moved_notice != open_notice, "an open notice shows its days left"
+    assert moved_achievement == open_achievement, "its achievement shows the status, still open"
+    assert digests(TODAY)[1] != open_achievement, "the notice closed: the achievement's stage says so"
