@@ -11,6 +11,7 @@ import difflib
 import re
 import types
 import typing
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -77,7 +78,7 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
             {
                 "key": key,
                 "hint": description.rstrip("。") or "见发布指南",
-                "hint_en": "see the publishing guide",
+                "hint_en": _what_to_write_en(model, loc),
             },
             on_parent=True,
         )
@@ -223,6 +224,49 @@ def _keys_at(data: Any, loc: tuple[Any, ...]) -> set[str]:
 def _known_keys(model: type[BaseModel], loc: FieldPath) -> list[str]:
     target = _model_at(model, loc)
     return list(target.model_fields) if target else []
+
+
+# What a value of each of our value types looks like, by the function that reads it
+# (models/common.py): the English gloss of a missing field, whose Chinese gives its description.
+_WRITTEN_EN = {
+    "_iso_date": "a date, such as 2025-09-12",
+    "_text": "text",
+    "_slug": "an id of lowercase letters, digits and hyphens",
+    "_yuan": "an amount in yuan, a whole number",
+    "_percent": "a percentage, such as 70",
+    "_whole_number": "a whole number",
+    "_email": "an e-mail address",
+    "_url": "a web address starting with https://",
+    "_clock_time": "a time of day, such as 17:00",
+}
+_PLAIN_EN = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+_PLAIN_EN[date] = _WRITTEN_EN["_iso_date"]
+
+
+def _what_to_write_en(model: type[BaseModel], loc: FieldPath) -> str:
+    """What the missing field's value looks like, in English: its kind of value, its choices, or
+    that it is a list or a block of fields; the publishing guide when none of these says it."""
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(loc[-1]) if parent is not None and isinstance(loc[-1], str) else None
+    if field is None:
+        return "see the publishing guide"
+    readers = [getattr(getattr(item, "func", None), "__name__", "") for item in field.metadata]
+    annotation = field.annotation
+    while typing.get_origin(annotation) is typing.Annotated:
+        base, *extras = typing.get_args(annotation)
+        readers += [getattr(getattr(item, "func", None), "__name__", "") for item in extras]
+        annotation = base
+    written = next((_WRITTEN_EN[name] for name in readers if name in _WRITTEN_EN), None)
+    if written is not None:
+        return written
+    annotation = unwrap_annotation(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return "one of: " + ", ".join(str(choice) for choice in typing.get_args(annotation))
+    if typing.get_origin(annotation) in (list, tuple):
+        return "a list, one line starting with '- ' for each item"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a block of fields, indented on the lines below it"
+    return _PLAIN_EN.get(annotation, "see the publishing guide")
 
 
 def _description(model: type[BaseModel], loc: FieldPath) -> str:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
+from generator.messages import render
 from generator.models.common import suggest_yuan
 from generator.schema_problems import validate_record
 from generator.yaml_source import parse_record_bytes
@@ -453,6 +454,27 @@ def test_a_missing_field_hint_is_its_description(portal: Path) -> None:
     (problem,) = check_problems(portal, TODAY)
     assert problem.params["hint"] == "公示标题"
     assert problem.params["key"] == "title"
+    assert render(problem)[1].endswith("Add a line 'title: ...' (text).")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "gloss"),
+    [
+        ("period: {start: 2024-03-04, end: 2024-03-18}", "period: {start: 2024-03-04}", "period.end",
+         "(a date, such as 2025-09-12)"),
+        ("kind: ownership_grant\n", "", "kind",
+         "(one of: ownership_grant, long_term_use_grant, negotiated_price, reward)"),
+        ("achievements: [gnas-2024-001]\n", "", "achievements",
+         "(a list, one line starting with '- ' for each item)"),
+    ],
+)  # fmt: skip
+def test_a_missing_field_gloss_says_what_its_value_looks_like(
+    portal: Path, old: str, new: str, field: str, gloss: str
+) -> None:
+    replace(portal, NOTICE, old, new)
+    (problem,) = check_problems(portal, TODAY)
+    assert (problem.code, problem.field) == ("field-missing", field)
+    assert render(problem)[1].endswith(f"{gloss}.")
 
 
 def test_an_upper_case_reference(portal: Path) -> None:
