@@ -108,6 +108,23 @@ def test_nonsense_shows_the_empty_result_message(browser: Any, site_url: str) ->
     assert "没有找到" in page.locator("#portal-search-status").inner_text()
 
 
+@pytest.mark.parametrize("query", ["xyzzy", "量子纠缠"])
+def test_a_word_no_page_holds_says_the_results_hold_only_part_of_it(
+    browser: Any, site_url: str, query: str
+) -> None:
+    """Pagefind answers it with the pages holding its longest indexed beginning (the X of a patent
+    number, the 量 of 含水量): they are shown, under a line that says they do not hold the word."""
+    page = _search_page(browser, site_url, query)
+    urls = _result_urls(page)
+    status = page.locator("#portal-search-status").inner_text()
+    assert urls and status.startswith(f"没有找到含“{query}”的内容。以下 {len(urls)} 条只含其中的一部分")
+    texts = page.eval_on_selector_all(".portal-search-result", "els => els.map(e => e.textContent)")
+    assert not any(query in text for text in texts)
+    whole = _search_page(browser, site_url, "稀土")
+    _wait_until_shown(whole)
+    assert whole.locator("#portal-search-status").inner_text().startswith("找到 ")
+
+
 def test_the_portals_own_wording_on_every_notice_is_not_searched(
     browser: Any, site_url: str, example_build: BuildResult
 ) -> None:

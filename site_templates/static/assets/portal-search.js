@@ -152,13 +152,38 @@
   // data-state on the page's root says when results are on screen ("done"), for scripts and tests.
   function setState(state) { root.setAttribute("data-state", state); }
 
-  async function showMore() {
+  // A word no page holds, Pagefind answers with the pages holding its longest beginning that
+  // some page does: xyzzy with the X of a patent number, 量子纠缠 with the 量 of 含水量. A page
+  // answers a query in full when its text holds each word typed (any width, any case, spaces
+  // aside); when none of the first results does, the status line says so above them.
+  var TYPED_WORD_BREAK = /[\s\u2018-\u201f\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/;
+
+  function normalised(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
+
+  function holdsQuery(item, query) {
+    var text = normalised(((item.meta && item.meta.title) || "") + " " + (item.content || ""));
+    return query.split(TYPED_WORD_BREAK).map(normalised).filter(Boolean).every(function (word) {
+      return text.indexOf(word) >= 0;
+    });
+  }
+
+  function partlyFound(query, count) {
+    return "没有找到含“" + query + "”的内容。以下 " + count + " 条只含其中的一部分（如开头一两个字），" +
+      "仅供参考；请换一个词，或只输入成果名称中的两三个字、专利号的数字部分。";
+  }
+
+  // The next page of results; `first`, for a search's first page: its status line is checked
+  // against them (holdsQuery) before they are marked done.
+  async function showMore(first) {
     var current = generation;
     setState("loading");
     var batch = shown.slice(shownCount, shownCount + PAGE_SIZE);
     shownCount += batch.length;
     var data = await Promise.all(batch.map(function (result) { return result.data(); }));
     if (current !== generation) return;  // a newer search shows its own
+    if (first && !searched.options.sort && !data.some(function (item) { return holdsQuery(item, first.query); })) {
+      statusLine.textContent = first.prefix + partlyFound(first.query, shown.length);
+    }
     data.forEach(function (item) {
       var meta = item.meta || {};
       var facts = [meta.kind, meta.institution, meta.period, meta.status].filter(Boolean);
@@ -333,10 +358,10 @@
       return;
     }
     statusLine.textContent = noSuchRecord + "找到 " + shown.length + " 条与“" + query + "”相关的结果";
-    await showMore();
+    await showMore({ query: query, prefix: noSuchRecord });
   }
 
-  moreButton.addEventListener("click", showMore);
+  moreButton.addEventListener("click", function () { showMore(null); });
   // On a phone the facets fold behind one button, so the results come first on screen.
   filterToggle.addEventListener("click", function () {
     var open = filterPanel.classList.toggle("is-open");
