@@ -3,6 +3,7 @@ days left, an achievement's stage, an institution's pilot end. Pure functions of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Literal
 
@@ -96,6 +97,17 @@ def achievement_stage(achievement: Achievement) -> Stage:
     if "applied" in events:
         return "applied"
     return "registered"
+
+
+def noticed_by(achievement: Achievement, naming: Sequence[Notice]) -> str | None:
+    """At the "noticed" stage, the id of the notice whose status labels it: the one its latest
+    noticed event names, else the latest (by start) of the notices naming it; None otherwise."""
+    if achievement_stage(achievement) != "noticed":
+        return None
+    named = [event for event in achievement.history if event.event == "noticed" and event.notice]
+    if named:
+        return max(named, key=lambda event: event.date).notice
+    return naming[-1].id if naming else None
 
 
 def use_right_end(achievement: Achievement) -> date | None:

@@ -326,8 +326,9 @@ class _KeptParts:
     """What the exports show of each notice and achievement, kept in the build cache (fragments.py)
     by the text of what it is made from: its entry of data/portal.json and its rows of the CSV
     tables. Made afresh for every record, they were nine seconds of CPU a build at 50,000
-    records, though a rebuild changes a few. A record's entry and rows share one text, so an
-    open notice's rows are made again each day for the days left its entry shows."""
+    records, though a rebuild changes a few. A record's entry and rows share one key, what the
+    pages show of it (Portal.shown_digest), so an open notice's rows are made again each day for
+    the days left its entry shows, and a scheduled one's for the days until it starts."""
 
     def __init__(self, portal: Portal, site_url: str, fragments: Fragments) -> None:
         self.portal, self.site_url, self.fragments = portal, site_url, fragments

@@ -23,6 +23,7 @@ from generator.derive import (
     granted_on,
     last_change,
     notice_status,
+    noticed_by,
     pilot_end,
     use_right_end,
 )
@@ -63,8 +64,8 @@ class AchievementView:
     stage: Stage
     use_right_end: date | None
     notices: tuple[Notice, ...]
-    # At the "noticed" stage, the status of the latest notice naming it (by start), which its
-    # stage is labelled by; else None, so that what its pages show moves only with what they say.
+    # At the "noticed" stage, the status of the notice it was noticed by (derive.noticed_by), which
+    # its stage is labelled by; else None, so that what its pages show moves only with what they say.
     notice_status: Status | None = None
 
     @property
@@ -221,14 +222,14 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
         naming = tuple(
             sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
         )
-        stage = achievement_stage(achievement)
+        noticed = noticed_by(achievement, naming)
         achievement_views[achievement_id] = AchievementView(
             record=achievement,
             institution=catalog.institutions[achievement.institution].record,
-            stage=stage,
+            stage=achievement_stage(achievement),
             use_right_end=use_right_end(achievement),
             notices=naming,
-            notice_status=notice_views[naming[-1].id].status if naming and stage == "noticed" else None,
+            notice_status=notice_views[noticed].status if noticed in notice_views else None,
         )
 
     notices_by_institution: dict[str, list[NoticeView]] = defaultdict(list)

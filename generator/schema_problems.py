@@ -11,13 +11,13 @@ import difflib
 import re
 import types
 import typing
-from datetime import date
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from generator.messages import CATALOGUE, hint
-from generator.models.common import show_value
+from generator.models.common import WrittenAs, show_value
 from generator.problems import Problem, field_path
 from generator.yaml_source import FieldPath, SourceFile
 
@@ -226,40 +226,20 @@ def _known_keys(model: type[BaseModel], loc: FieldPath) -> list[str]:
     return list(target.model_fields) if target else []
 
 
-# What a value of each of our value types looks like, by the function that reads it
-# (models/common.py): the English gloss of a missing field, whose Chinese gives its description.
-_WRITTEN_EN = {
-    "_iso_date": "a date, such as 2025-09-12",
-    "_text": "text",
-    "_slug": "an id of lowercase letters, digits and hyphens",
-    "_yuan": "an amount in yuan, a whole number",
-    "_percent": "a percentage, such as 70",
-    "_whole_number": "a whole number",
-    "_email": "an e-mail address",
-    "_url": "a web address starting with https://",
-    "_clock_time": "a time of day, such as 17:00",
-}
 _PLAIN_EN = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
-_PLAIN_EN[date] = _WRITTEN_EN["_iso_date"]
 
 
 def _what_to_write_en(model: type[BaseModel], loc: FieldPath) -> str:
-    """What the missing field's value looks like, in English: its kind of value, its choices, or
-    that it is a list or a block of fields; the publishing guide when none of these says it."""
+    """What the missing field's value looks like, in English: its type's (WrittenAs), its
+    choices, or that it is a list or a block of fields; the guide when none of these says it."""
     parent = _model_at(model, loc[:-1])
     field = parent.model_fields.get(loc[-1]) if parent is not None and isinstance(loc[-1], str) else None
     if field is None:
         return "see the publishing guide"
-    readers = [getattr(getattr(item, "func", None), "__name__", "") for item in field.metadata]
-    annotation = field.annotation
-    while typing.get_origin(annotation) is typing.Annotated:
-        base, *extras = typing.get_args(annotation)
-        readers += [getattr(getattr(item, "func", None), "__name__", "") for item in extras]
-        annotation = base
-    written = next((_WRITTEN_EN[name] for name in readers if name in _WRITTEN_EN), None)
+    written = _written_as(field.annotation, field.metadata)
     if written is not None:
         return written
-    annotation = unwrap_annotation(annotation)
+    annotation = unwrap_annotation(field.annotation)
     if typing.get_origin(annotation) is typing.Literal:
         return "one of: " + ", ".join(str(choice) for choice in typing.get_args(annotation))
     if typing.get_origin(annotation) in (list, tuple):
@@ -267,6 +247,22 @@ def _what_to_write_en(model: type[BaseModel], loc: FieldPath) -> str:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "a block of fields, indented on the lines below it"
     return _PLAIN_EN.get(annotation, "see the publishing guide")
+
+
+def _written_as(annotation: Any, metadata: Iterable[Any] = ()) -> str | None:
+    """The English of the WrittenAs a type carries (models/common.py), through Optional: pydantic
+    moves a required field's Annotated extras into its metadata, an optional one's stay inside."""
+    found = next((item.english for item in metadata if isinstance(item, WrittenAs)), None)
+    if found is not None:
+        return found
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *extras = typing.get_args(annotation)
+        return _written_as(base, extras)
+    if origin in (typing.Union, types.UnionType):
+        members = (_written_as(member) for member in typing.get_args(annotation) if member is not type(None))
+        return next((english for english in members if english is not None), None)
+    return None
 
 
 def _description(model: type[BaseModel], loc: FieldPath) -> str:

@@ -82,9 +82,6 @@ def _prepared(
     with loading_once(), checking_portal(root, today, records_cache, all_beside=True) as checking:
         derived = _derived_unless_broken(checking.catalog, today, frozen)
         cache = BuildCache.open(*build_cache) if build_cache is not None else None
-        if isinstance(derived, Portal):
-            with phase("derive"):  # while the rules finish, before the build forks (see there)
-                derived.digest_what_is_shown()
         result = checking.result()
     warnings = _passed(result, strict)
     if isinstance(derived, Exception):  # the records pass, yet did not derive: a bug to report
@@ -104,9 +101,11 @@ def _derived_unless_broken(catalog: Catalog, today: date, frozen: bool) -> Porta
     pass the check may not make one, and the check then says why. Kept only if they pass."""
     with phase("derive"):
         try:
-            return build_portal(catalog, today, frozen=frozen)
+            portal = build_portal(catalog, today, frozen=frozen)
+            portal.digest_what_is_shown()  # before the build forks the processes that ask for them
         except Exception as error:  # raised by the caller should the records pass
             return error
+    return portal
 
 
 def build_site(

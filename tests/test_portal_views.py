@@ -25,6 +25,16 @@ def test_a_noticed_achievement_is_labelled_by_its_notices_status(portal: Path) -
     assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "公示期满，待公布结果"
 
 
+def test_the_notice_its_noticed_event_names_labels_it_not_a_later_one(deal_portal: Path) -> None:
+    """The deal notice (scheduled, 2024-04-01) names the achievement too, and starts later: the
+    label still follows the grant notice its history says it was noticed by."""
+    built = _portal(deal_portal, TODAY)
+    achievement = built.achievements[Path(ACHIEVEMENT).stem]
+    assert [notice.id for notice in achievement.notices] == ["gnas-2024-n01", "gnas-2024-n02"]
+    assert built.notices["gnas-2024-n02"].status == "scheduled"
+    assert achievement.stage_label == "已公示"
+
+
 def test_what_is_shown_is_digested_once_and_moves_only_with_what_a_page_shows(portal: Path) -> None:
     notice_id, achievement_id = Path(NOTICE).stem, Path(ACHIEVEMENT).stem
 

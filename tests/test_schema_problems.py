@@ -466,12 +466,14 @@ def test_a_missing_field_hint_is_its_description(portal: Path) -> None:
          "(one of: ownership_grant, long_term_use_grant, negotiated_price, reward)"),
         ("achievements: [gnas-2024-001]\n", "", "achievements",
          "(a list, one line starting with '- ' for each item)"),
+        # Percent | None: the type's own gloss, through the Optional.
+        ("lead_reward_share_min: 50\n", "", "lead_reward_share_min", "(a percentage, such as 70)"),
     ],
 )  # fmt: skip
 def test_a_missing_field_gloss_says_what_its_value_looks_like(
     portal: Path, old: str, new: str, field: str, gloss: str
 ) -> None:
-    replace(portal, NOTICE, old, new)
+    replace(portal, POLICY if field.startswith("lead_") else NOTICE, old, new)
     (problem,) = check_problems(portal, TODAY)
     assert (problem.code, problem.field) == ("field-missing", field)
     assert render(problem)[1].endswith(f"{gloss}.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -267,31 +268,79 @@ def described(description: str, **kwargs: Any) -> Any:
     return Field(description=description, **kwargs)
 
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+@dataclass(frozen=True)
+class WrittenAs:
+    """What a value of a type looks like, in English: the gloss of the message for a missing
+    field (schema_problems.py), whose Chinese gives the field's own description."""
+
+    english: str
+
+
+Text = Annotated[
+    str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1}), WrittenAs("text")
+]
 Markdown = Annotated[
     str,
     BeforeValidator(_text),
     WithJsonSchema({"type": "string", "minLength": 1, "contentMediaType": "text/markdown"}),
+    WrittenAs("text; a longer one after '|', on the indented lines below it"),
 ]
-Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG.pattern})]
-IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+Slug = Annotated[
+    str,
+    BeforeValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG.pattern}),
+    WrittenAs("an id of lowercase letters, digits and hyphens"),
+]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+    WrittenAs("a date, such as 2025-09-12"),
+]
 ClockTime = Annotated[
-    str, BeforeValidator(_clock_time), WithJsonSchema({"type": "string", "pattern": CLOCK_TIME.pattern})
+    str,
+    BeforeValidator(_clock_time),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_TIME.pattern}),
+    WrittenAs("a time of day, such as 17:00"),
 ]
-Yuan = Annotated[int, BeforeValidator(_yuan), WithJsonSchema({"type": "integer", "minimum": 0})]
+Yuan = Annotated[
+    int,
+    BeforeValidator(_yuan),
+    WithJsonSchema({"type": "integer", "minimum": 0}),
+    WrittenAs("an amount in yuan, a whole number"),
+]
 Percent = Annotated[
-    float, BeforeValidator(_percent), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
+    float,
+    BeforeValidator(_percent),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+    WrittenAs("a percentage, such as 70"),
 ]
 WholeNumber = Annotated[
     int,
     BeforeValidator(_whole_number),
     WithJsonSchema({"type": "integer", "minimum": COUNT_MIN, "maximum": COUNT_MAX}),
+    WrittenAs("a whole number"),
 ]
-Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
-Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
-Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Flag = Annotated[
+    bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"}), WrittenAs("true or false")
+]
+Url = Annotated[
+    str,
+    BeforeValidator(_url),
+    WithJsonSchema({"type": "string", "format": "uri"}),
+    WrittenAs("a web address starting with http:// or https://"),
+]
+Email = Annotated[
+    str,
+    BeforeValidator(_email),
+    WithJsonSchema({"type": "string", "format": "email"}),
+    WrittenAs("an e-mail address"),
+]
 Sha256 = Annotated[
-    str, BeforeValidator(_sha256), WithJsonSchema({"type": "string", "pattern": SHA256.pattern})
+    str,
+    BeforeValidator(_sha256),
+    WithJsonSchema({"type": "string", "pattern": SHA256.pattern}),
+    WrittenAs("a SHA-256 digest: 64 characters 0-9 and a-f"),
 ]
 
 

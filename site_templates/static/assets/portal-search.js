@@ -154,15 +154,14 @@
 
   // A word no page holds, Pagefind answers with the pages holding its longest beginning that
   // some page does: xyzzy with the X of a patent number, 量子纠缠 with the 量 of 含水量. A page
-  // answers a query in full when its text holds each word typed (any width, any case, spaces
-  // aside); when none of the first results does, the status line says so above them.
-  var TYPED_WORD_BREAK = /[\s\u2018-\u201f\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/;
-
+  // answers a query in full when its text holds each of its words as the browser cuts them
+  // (稀土浸取: 稀土 and 浸取, wherever they are; any width, any case); when none of the first
+  // results does, the status line says so above them.
   function normalised(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
 
   function holdsQuery(item, query) {
     var text = normalised(((item.meta && item.meta.title) || "") + " " + (item.content || ""));
-    return query.split(TYPED_WORD_BREAK).map(normalised).filter(Boolean).every(function (word) {
+    return words(query).map(normalised).filter(Boolean).every(function (word) {
       return text.indexOf(word) >= 0;
     });
   }
@@ -181,7 +180,8 @@
     shownCount += batch.length;
     var data = await Promise.all(batch.map(function (result) { return result.data(); }));
     if (current !== generation) return;  // a newer search shows its own
-    if (first && !searched.options.sort && !data.some(function (item) { return holdsQuery(item, first.query); })) {
+    // Not for results in date order, whose first are not the best; nor below a record's own link.
+    if (first && !first.byDate && !first.named && !data.some(function (item) { return holdsQuery(item, first.query); })) {
       statusLine.textContent = first.prefix + partlyFound(first.query, shown.length);
     }
     data.forEach(function (item) {
@@ -358,7 +358,7 @@
       return;
     }
     statusLine.textContent = noSuchRecord + "找到 " + shown.length + " 条与“" + query + "”相关的结果";
-    await showMore({ query: query, prefix: noSuchRecord });
+    await showMore({ query: query, prefix: noSuchRecord, named: Boolean(named), byDate: Boolean(options.sort) });
   }
 
   moreButton.addEventListener("click", function () { showMore(null); });
