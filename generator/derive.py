@@ -59,7 +59,7 @@ Stage = Literal["registered", "applied", "noticed", "granted", "transformed"]
 STAGE_LABELS = {
     "registered": "已登记",
     "applied": "已申请赋权",
-    "noticed": "已公示",
+    "noticed": "公示阶段",  # the page says which: NOTICED_LABELS
     "granted": "已赋权",
     "transformed": "已转化",
 }

@@ -54,3 +54,20 @@ def test_what_is_shown_is_digested_once_and_moves_only_with_what_a_page_shows(po
     assert moved_notice != open_notice, "an open notice shows its days left"
     assert moved_achievement == open_achievement, "its achievement shows the status, still open"
     assert digests(TODAY)[1] != open_achievement, "the notice closed: the achievement's stage says so"
+
+
+def test_an_achievement_page_tells_its_notices_status_and_the_search_index_only_its_stage(
+    portal: Path, tmp_path: Path
+) -> None:
+    """Its page says 公示中, then 公示期满; what Pagefind reads of it stays the same, so a notice
+    closing does not have its achievements' shard indexed again (build_cache.py)."""
+    from generator.search_copies import search_digest
+    from generator.site import build_site
+
+    replace(portal, NOTICE, OUTCOME, "")
+    pages = []
+    for today in (OPEN_DAY, TODAY):
+        site = build_site(portal, today=today, out=tmp_path / f"site-{today}", incremental=False).out
+        pages.append((site / "achievements" / Path(ACHIEVEMENT).stem / "index.html").read_bytes())
+    assert "公示中</dd>".encode() in pages[0] and "公示期满，待公布结果</dd>".encode() in pages[1]
+    assert search_digest(pages[0]) == search_digest(pages[1])
