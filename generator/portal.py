@@ -64,8 +64,10 @@ class AchievementView:
     stage: Stage
     use_right_end: date | None
     notices: tuple[Notice, ...]
-    # At the "noticed" stage, the status of the notice it was noticed by (derive.noticed_by), which
-    # its stage is labelled by; else None, so that what its pages show moves only with what they say.
+    # At the "noticed" stage, the notice it was noticed by (derive.noticed_by) and its status,
+    # which its stage is labelled by (and the status script keeps true between builds); else
+    # None, so that what its pages show moves only with what they say.
+    noticed_by: str | None = None
     notice_status: Status | None = None
 
     @property
@@ -223,13 +225,15 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
             sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
         )
         noticed = noticed_by(achievement, naming)
+        known = noticed if noticed in notice_views else None
         achievement_views[achievement_id] = AchievementView(
             record=achievement,
             institution=catalog.institutions[achievement.institution].record,
             stage=achievement_stage(achievement),
             use_right_end=use_right_end(achievement),
             notices=naming,
-            notice_status=notice_views[noticed].status if noticed in notice_views else None,
+            noticed_by=known,
+            notice_status=notice_views[known].status if known else None,
         )
 
     notices_by_institution: dict[str, list[NoticeView]] = defaultdict(list)

@@ -69,5 +69,19 @@ def test_an_achievement_page_tells_its_notices_status_and_the_search_index_only_
     for today in (OPEN_DAY, TODAY):
         site = build_site(portal, today=today, out=tmp_path / f"site-{today}", incremental=False).out
         pages.append((site / "achievements" / Path(ACHIEVEMENT).stem / "index.html").read_bytes())
-    assert "公示中</dd>".encode() in pages[0] and "公示期满，待公布结果</dd>".encode() in pages[1]
+    assert "公示中</span></dd>".encode() in pages[0]
+    assert "公示期满，待公布结果</span></dd>".encode() in pages[1]
     assert search_digest(pages[0]) == search_digest(pages[1])
+
+
+def test_the_status_script_labels_a_noticed_stage_as_the_build_does() -> None:
+    """portal-status.js keeps the label true between builds with a copy of NOTICED_LABELS."""
+    import re
+
+    from generator.derive import NOTICED_LABELS
+    from generator.render import TEMPLATE_FOLDER
+
+    script = (TEMPLATE_FOLDER / "static" / "assets" / "portal-status.js").read_text(encoding="utf-8")
+    block = re.search(r"var STAGE_LABELS = \{(.*?)\};", script, re.DOTALL)
+    assert block is not None
+    assert dict(re.findall(r'(\w+): "([^"]+)"', block.group(1))) == NOTICED_LABELS

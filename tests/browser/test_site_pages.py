@@ -116,6 +116,30 @@ def test_badge_closes_in_the_browser_after_the_end_without_a_rebuild(
     assert "portal-status--closed" in (badge.get_attribute("class") or "")
 
 
+def test_an_achievements_stage_follows_its_notice_in_the_browser_without_a_rebuild(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    """Built while its notice is open (公示中), its page says 公示期满 once the notice has closed,
+    as the notice's own badge does, here and in its institution's list of achievements."""
+    achievement = next(
+        view for view in example_build.portal.achievements.values() if view.notice_status == "open"
+    )
+    assert achievement.noticed_by is not None
+    notice = example_build.portal.notices[achievement.noticed_by]
+    after_end = datetime.combine(notice.record.period.end + timedelta(days=1), time(0, 2), tzinfo=CHINA)
+    page = _page(browser, moment=REFERENCE_MOMENT)
+    paths = [f"achievements/{achievement.id}/", f"institutions/{achievement.record.institution}/"]
+    page.goto(site_url + paths[0])
+    stage = page.locator("dd [data-portal-stage]")
+    assert stage.inner_text() == "公示中"
+    page.clock.set_fixed_time(after_end)
+    page.reload()
+    assert stage.inner_text() == "公示期满，待公布结果"
+    page.goto(site_url + paths[1])
+    row = page.locator("tr", has=page.locator(f'a[href$="achievements/{achievement.id}/"]'))
+    assert row.locator("[data-portal-stage]").inner_text() == "公示期满，待公布结果"
+
+
 @pytest.mark.parametrize("path", ["", "notices/", "deals/", "institutions/", "achievements/"])
 def test_no_horizontal_scroll_at_360_px(browser: Any, site_url: str, path: str) -> None:
     page = _page(browser, width=360)

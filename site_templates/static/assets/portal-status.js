@@ -8,6 +8,10 @@
 (function () {
   "use strict";
   var LABELS = { scheduled: "即将开始", open: "公示中", closed: "已截止", concluded: "已办结", withdrawn: "已撤回" };
+  // An achievement at the noticed stage, by its notice's status (derive.NOTICED_LABELS).
+  var STAGE_LABELS = {
+    scheduled: "即将公示", open: "公示中", closed: "公示期满，待公布结果", concluded: "已公示", withdrawn: "公示已撤回",
+  };
   var CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
   var DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -88,6 +92,9 @@
       var status = statusOf(element, now);
       element.textContent = LABELS[status];
       element.className = "portal-status portal-status--" + status;
+    });
+    document.querySelectorAll("[data-portal-stage]").forEach(function (element) {
+      element.textContent = STAGE_LABELS[statusOf(element, now)];
     });
     document.querySelectorAll("[data-portal-countdown]").forEach(function (element) {
       var status = statusOf(element, now);
