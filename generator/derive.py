@@ -64,8 +64,8 @@ STAGE_LABELS = {
     "transformed": "已转化",
 }
 
-# An achievement at the "noticed" stage, by its latest notice's status: whether it can still be
-# objected to is what a reader of its page wants to know.
+# An achievement at the "noticed" stage, by the status of the notice it was noticed by
+# (noticed_by): whether it can still be objected to is what a reader of its page wants to know.
 NOTICED_LABELS = {
     "scheduled": "即将公示",
     "open": "公示中",
@@ -100,14 +100,14 @@ def achievement_stage(achievement: Achievement) -> Stage:
 
 
 def noticed_by(achievement: Achievement, naming: Sequence[Notice]) -> str | None:
-    """At the "noticed" stage, the id of the notice whose status labels it: the one its latest
-    noticed event names, else the latest (by start) of the notices naming it; None otherwise."""
-    if achievement_stage(achievement) != "noticed":
+    """At the "noticed" stage, the id of the notice whose status labels it, among the notices
+    naming it (`naming`, by start; their records are in its view, and so in its pages' keys): the
+    one its latest noticed event names, else the latest; None otherwise."""
+    if achievement_stage(achievement) != "noticed" or not naming:
         return None
-    named = [event for event in achievement.history if event.event == "noticed" and event.notice]
-    if named:
-        return max(named, key=lambda event: event.date).notice
-    return naming[-1].id if naming else None
+    ids = {notice.id for notice in naming}
+    named = [event for event in achievement.history if event.event == "noticed" and event.notice in ids]
+    return max(named, key=lambda event: event.date).notice if named else naming[-1].id
 
 
 def use_right_end(achievement: Achievement) -> date | None:
