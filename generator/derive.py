@@ -74,6 +74,9 @@ NOTICED_LABELS = {
     "withdrawn": "公示已撤回",
 }
 
+# The notices that put a grant to the public: the ones an achievement is under notice by.
+GRANT_NOTICE_KINDS = frozenset({"ownership_grant", "long_term_use_grant"})
+
 # The events by which a grant takes effect: the agreement, or the transfer of the rights.
 GRANT_EVENTS = frozenset({"agreement_signed", "rights_transferred"})
 
@@ -86,13 +89,15 @@ def granted_on(achievement: Achievement) -> date | None:
     return min(days) if days else None
 
 
-def achievement_stage(achievement: Achievement) -> Stage:
+def achievement_stage(achievement: Achievement, naming: Sequence[Notice] = ()) -> Stage:
+    """Its stage by its history; under notice also when a grant notice names it (`naming`, the
+    notices naming it) though its history does not say so yet (rules/references.py warns)."""
     events = {event.event for event in achievement.history}
     if "transformed" in events:
         return "transformed"
     if achievement.grant is not None and events & GRANT_EVENTS:
         return "granted"
-    if "noticed" in events:
+    if "noticed" in events or any(notice.kind in GRANT_NOTICE_KINDS for notice in naming):
         return "noticed"
     if "applied" in events:
         return "applied"
@@ -102,12 +107,16 @@ def achievement_stage(achievement: Achievement) -> Stage:
 def noticed_by(achievement: Achievement, naming: Sequence[Notice]) -> str | None:
     """At the "noticed" stage, the id of the notice whose status labels it, among the notices
     naming it (`naming`, by start; their records are in its view, and so in its pages' keys): the
-    one its latest noticed event names, else the latest; None otherwise."""
-    if achievement_stage(achievement) != "noticed" or not naming:
+    one its latest noticed event names, else the latest grant notice, else the latest; None
+    otherwise."""
+    if achievement_stage(achievement, naming) != "noticed" or not naming:
         return None
     ids = {notice.id for notice in naming}
     named = [event for event in achievement.history if event.event == "noticed" and event.notice in ids]
-    return max(named, key=lambda event: event.date).notice if named else naming[-1].id
+    if named:
+        return max(named, key=lambda event: event.date).notice
+    grants = [notice for notice in naming if notice.kind in GRANT_NOTICE_KINDS]
+    return (grants or naming)[-1].id
 
 
 def use_right_end(achievement: Achievement) -> date | None:

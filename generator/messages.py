@@ -562,6 +562,16 @@ _define(
     "The history refers to notice {notice}, which does not list this achievement {id}. Add it "
     "there or correct the history.",
 )
+_define(
+    "notice-missing-from-history",
+    W,
+    "reference",
+    "公示 {notice} 已于 {start} 开始，但本成果的 history 中没有记下这次公示，页面按公示显示其阶段。"
+    "请在 history 中添加一行：- {{date: {start}, event: noticed, notice: {notice}}}",
+    "Notice {notice} began on {start}, but this achievement's history does not record it (its page "
+    "takes the stage from the notice). Add to history the line: - {{date: {start}, event: noticed, "
+    "notice: {notice}}}",
+)
 
 # --- notices -------------------------------------------------------------------------------------
 _define(

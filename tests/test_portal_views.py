@@ -35,6 +35,20 @@ def test_the_notice_its_noticed_event_names_labels_it_not_a_later_one(deal_porta
     assert achievement.stage_label == "已公示"
 
 
+def test_an_achievement_a_grant_notice_names_is_under_notice_though_its_history_forgot(
+    portal: Path,
+) -> None:
+    """Its history lacks the noticed event (the check warns): its stage is still the notice's."""
+    replace(portal, ACHIEVEMENT, "  - {date: 2024-03-04, event: noticed, notice: gnas-2024-n01}\n", "")
+    replace(portal, NOTICE, OUTCOME, "")
+    achievement = _portal(portal, OPEN_DAY).achievements[Path(ACHIEVEMENT).stem]
+    assert (achievement.stage, achievement.noticed_by, achievement.stage_label) == (
+        "noticed",
+        Path(NOTICE).stem,
+        "公示中",
+    )
+
+
 def test_what_is_shown_is_digested_once_and_moves_only_with_what_a_page_shows(portal: Path) -> None:
     notice_id, achievement_id = Path(NOTICE).stem, Path(ACHIEVEMENT).stem
 

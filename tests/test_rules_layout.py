@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from generator.messages import render
 from tests.conftest import (
     ACHIEVEMENT,
     FIXTURE,
@@ -219,6 +221,18 @@ def test_a_dangling_achievement_reference_suggests_the_near_id(portal: Path) -> 
 def test_a_dangling_notice_reference(portal: Path) -> None:
     replace(portal, ACHIEVEMENT, "notice: gnas-2024-n01}", "notice: gnas-2024-n09}")
     assert problem_keys(portal, TODAY) == {("unknown-notice", ACHIEVEMENT, 21, "history[1].notice")}
+
+
+def test_a_begun_grant_notice_missing_from_the_history_says_the_line_to_add(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "  - {date: 2024-03-04, event: noticed, notice: gnas-2024-n01}\n", "")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("notice-missing-from-history", ACHIEVEMENT, 19, "history")
+    zh, en = render(problem)
+    assert zh.endswith("- {date: 2024-03-04, event: noticed, notice: gnas-2024-n01}")
+    assert "Add to history the line" in en
+    # Before the notice begins there is nothing to record yet.
+    before = {problem.code for problem in check_problems(portal, date(2024, 3, 3))}
+    assert "notice-missing-from-history" not in before
 
 
 def test_an_unknown_policy(portal: Path) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from generator.catalog import Catalog, Loaded
+from generator.derive import GRANT_NOTICE_KINDS
 from generator.models import Achievement, Notice
 from generator.problems import Problem
 
@@ -83,4 +84,22 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                     ("history", index, "notice"),
                     notice=event.notice,
                     id=achievement.record.id,
+                )
+    # A grant notice that has begun is an event of each achievement it names: a history that
+    # leaves it out would show the achievement as applied for while its notice runs.
+    for notice in catalog.notices.values():
+        record = notice.record
+        if record.kind not in GRANT_NOTICE_KINDS or record.period.start > today:
+            continue
+        for achievement_id in record.achievements:
+            found = catalog.achievements.get(achievement_id)
+            if found is None or found.record.institution != record.institution:
+                continue  # reported above
+            noticed = [
+                event.notice for event in found.record.history if event.event == "noticed" and event.notice
+            ]
+            # A noticed event naming no notice there is (a misspelt id) is reported above.
+            if record.id not in noticed and all(catalog.notices.get(name) for name in noticed):
+                yield found.problem(
+                    "notice-missing-from-history", ("history",), notice=record.id, start=record.period.start
                 )

@@ -351,3 +351,46 @@ def test_an_id_of_no_record_leads_nowhere_and_says_so(browser: Any, site_url: st
     _result_urls(page)
     assert page.locator(".portal-search-result--record").count() == 0
     assert "没有编号为“gnas-2099-n99”的公示或成果" in page.locator("#portal-search-status").inner_text()
+
+
+def test_a_notices_status_in_the_results_is_as_of_now_not_as_of_the_build(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    """Built while it is open, the notice is found two minutes after its last day: its result says
+    已截止, as its page does (the index's facets keep the build's statuses)."""
+    from datetime import datetime, time, timedelta
+
+    from generator.clock import CHINA
+
+    view = sorted(example_build.portal.open_notices(), key=lambda notice: notice.id)[0]
+    moments = {
+        "公示中": datetime.combine(example_build.portal.today, time(10, 0), tzinfo=CHINA),
+        "已截止": datetime.combine(view.record.period.end + timedelta(days=1), time(0, 2), tzinfo=CHINA),
+    }
+    for expected, moment in moments.items():
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.clock.set_fixed_time(moment)
+        page.goto(f"{site_url}search/?q={view.id}")
+        _wait_until_shown(page)
+        result = page.locator(
+            ".portal-search-result:not(.portal-search-result--record)",
+            has=page.locator(f'a[href$="notices/{view.id}/"]'),
+        )
+        facts = result.locator(".portal-search-result__facts").first.inner_text()
+        assert facts.endswith(expected), facts
+        page.close()
+
+
+def test_sorting_by_date_says_it_lists_notices_only_and_keeps_the_order_in_the_address(
+    browser: Any, site_url: str
+) -> None:
+    page = _search_page(browser, site_url, "稀土")
+    _wait_until_shown(page)
+    page.select_option("#portal-search-sort", "date")
+    page.wait_for_function("location.search.includes('sort=date')")
+    _wait_until_shown(page)
+    status = page.locator("#portal-search-status")
+    page.wait_for_function(
+        "document.getElementById('portal-search-status').textContent.includes('只列出公示')"
+    )
+    assert "按开始日期排序只列出公示" in status.inner_text()

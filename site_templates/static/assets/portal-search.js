@@ -149,6 +149,17 @@
     filterToggle.textContent = chosen ? "筛选（已选 " + chosen + " 类）" : "筛选";
   }
 
+  // A notice's status as of now, as its page shows it (portal-status.js), from the dates its
+  // entry in the index carries ("start end HHhMM", "-" for no closing time; none once it has an
+  // outcome): the index holds the status of the day it was built.
+  function liveStatus(dates) {
+    var live = window.portalStatus;
+    if (!dates || !live || live.frozen()) return "";
+    var parts = dates.split(" ");
+    var endTime = parts[2] && parts[2] !== "-" ? parts[2].replace("h", ":") : null;
+    return live.labels[live.statusFor(parts[0], parts[1], endTime, null, live.now())] || "";
+  }
+
   // data-state on the page's root says when results are on screen ("done"), for scripts and tests.
   function setState(state) { root.setAttribute("data-state", state); }
 
@@ -160,7 +171,9 @@
   function normalised(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
 
   function holdsQuery(item, query) {
-    var text = normalised(((item.meta && item.meta.title) || "") + " " + (item.content || ""));
+    // The facts a result shows (its kind, unit, status) are the index's metadata, not its text.
+    var meta = item.meta || {};
+    var text = normalised(Object.keys(meta).map(function (key) { return meta[key]; }).join(" ") + " " + (item.content || ""));
     return words(query).map(normalised).filter(Boolean).every(function (word) {
       return text.indexOf(word) >= 0;
     });
@@ -186,7 +199,7 @@
     }
     data.forEach(function (item) {
       var meta = item.meta || {};
-      var facts = [meta.kind, meta.institution, meta.period, meta.status].filter(Boolean);
+      var facts = [meta.kind, meta.institution, meta.period, liveStatus(meta.dates) || meta.status].filter(Boolean);
       var li = document.createElement("li");
       li.className = "portal-search-result";
       li.innerHTML =
@@ -357,7 +370,8 @@
       setState("done");
       return;
     }
-    statusLine.textContent = noSuchRecord + "找到 " + shown.length + " 条与“" + query + "”相关的结果";
+    statusLine.textContent = noSuchRecord + "找到 " + shown.length + " 条与“" + query + "”相关的结果" +
+      (options.sort ? "（按开始日期排序只列出公示：成果、单位和政策的页面没有开始日期）" : "");
     await showMore({ query: query, prefix: noSuchRecord, named: Boolean(named), byDate: Boolean(options.sort) });
   }
 
@@ -374,7 +388,13 @@
     window.history.replaceState(null, "", url);
     run();
   });
-  sortSelect.addEventListener("change", run);
+  sortSelect.addEventListener("change", function () {
+    var url = new URL(window.location.href);  // a link to the page keeps the order chosen
+    if (sortSelect.value === "date") url.searchParams.set("sort", "date");
+    else url.searchParams.delete("sort");
+    window.history.replaceState(null, "", url);
+    run();
+  });
   var debounce = null;
   input.addEventListener("input", function () {
     clearTimeout(debounce);

@@ -28,22 +28,25 @@
     return Date.UTC(+parts[0], +parts[1] - 1, +parts[2]);
   }
 
-  function closesAt(element) {
-    var end = dayStart(element.getAttribute("data-end"));
-    var time = element.getAttribute("data-end-time");
-    if (time) {
-      var hm = time.split(":");
+  function closesAt(endDate, endTime) {
+    var end = dayStart(endDate);
+    if (endTime) {
+      var hm = endTime.split(":");
       return end + (+hm[0]) * 3600000 + (+hm[1]) * 60000;
     }
     return end + DAY_MS;
   }
 
-  function statusOf(element, now) {
-    var outcome = element.getAttribute("data-outcome");
+  function statusFor(start, end, endTime, outcome, now) {
     if (outcome) return outcome;
-    if (now < dayStart(element.getAttribute("data-start"))) return "scheduled";
-    if (now < closesAt(element)) return "open";
+    if (now < dayStart(start)) return "scheduled";
+    if (now < closesAt(end, endTime)) return "open";
     return "closed";
+  }
+
+  function statusOf(element, now) {
+    return statusFor(element.getAttribute("data-start"), element.getAttribute("data-end"),
+      element.getAttribute("data-end-time"), element.getAttribute("data-outcome"), now);
   }
 
   function countdownText(element, now, status) {
@@ -80,6 +83,14 @@
     var time = twoDigits(moment.getUTCHours()) + ":" + twoDigits(moment.getUTCMinutes());
     return "（状态截至" + chineseDate(day) + " " + time + " 北京时间）";
   }
+
+  // For the search page, whose results carry a notice's dates (portal-search.js).
+  window.portalStatus = {
+    statusFor: statusFor,
+    labels: LABELS,
+    now: chinaNow,
+    frozen: function () { return Boolean(frozenMeta()); },
+  };
 
   function refresh() {
     var frozen = frozenMeta();
