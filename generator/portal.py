@@ -28,6 +28,7 @@ from generator.derive import (
     use_right_end,
 )
 from generator.models import Achievement, Institution, Notice, Policy
+from generator.models.vocabulary import OUTCOME_RESULTS
 from generator.notice_rule import NoticeRule, notice_rule
 from generator.page_keys import RecordDigests, key_text
 
@@ -76,6 +77,12 @@ class AchievementView:
 
     @property
     def stage_label(self) -> str:
+        """Its stage; under notice, as its notice stands: 公示中, or once concluded, with the
+        outcome (已公示（异议成立）: the grant was stopped)."""
+        if self.notice_status == "concluded":
+            outcome = next(notice.outcome for notice in self.notices if notice.id == self.noticed_by)
+            if outcome is not None:
+                return f"{NOTICED_LABELS['concluded']}（{OUTCOME_RESULTS[outcome.result]}）"
         if self.notice_status is not None:
             return NOTICED_LABELS[self.notice_status]
         return STAGE_LABELS[self.stage]

@@ -19,8 +19,10 @@ def _portal(root: Path, today: date) -> Portal:
 
 def test_a_noticed_achievement_is_labelled_by_its_notices_status(portal: Path) -> None:
     achievement_id = Path(ACHIEVEMENT).stem
-    assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "已公示"
-    replace(portal, NOTICE, OUTCOME, "")
+    assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "已公示（公示期内无异议）"
+    replace(portal, NOTICE, "result: no_objection", "result: objection_upheld")
+    assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "已公示（异议成立）"
+    replace(portal, NOTICE, OUTCOME.replace("no_objection", "objection_upheld"), "")
     assert _portal(portal, OPEN_DAY).achievements[achievement_id].stage_label == "公示中"
     assert _portal(portal, TODAY).achievements[achievement_id].stage_label == "公示期满，待公布结果"
 
@@ -32,7 +34,7 @@ def test_the_notice_its_noticed_event_names_labels_it_not_a_later_one(deal_porta
     achievement = built.achievements[Path(ACHIEVEMENT).stem]
     assert [notice.id for notice in achievement.notices] == ["gnas-2024-n01", "gnas-2024-n02"]
     assert built.notices["gnas-2024-n02"].status == "scheduled"
-    assert achievement.stage_label == "已公示"
+    assert achievement.stage_label == "已公示（公示期内无异议）"
 
 
 def test_an_achievement_a_grant_notice_names_is_under_notice_though_its_history_forgot(

@@ -77,14 +77,20 @@ def test_a_counterparty_name_finds_its_deal(browser: Any, site_url: str, example
     assert target.id in _ids(urls, "notices")
 
 
-@pytest.mark.parametrize("form", ["canonical", "without ZL", "digits only"])
+@pytest.mark.parametrize("form", ["canonical", "without ZL", "digits only", "full width"])
 def test_a_patent_number_in_each_form_finds_its_achievement(
     browser: Any, site_url: str, example_build: BuildResult, form: str
 ) -> None:
     achievement = example_build.portal.achievements["gnas-2024-001"].record
     number = achievement.rights[0].number
     digits, check = number.removeprefix("ZL").split(".")
-    query = {"canonical": number, "without ZL": f"{digits}.{check}", "digits only": f"{digits}{check}"}[form]
+    full_width = "".join(chr(ord(char) + 0xFEE0) for char in number)  # as a Chinese input method types it
+    query = {
+        "canonical": number,
+        "without ZL": f"{digits}.{check}",
+        "digits only": f"{digits}{check}",
+        "full width": full_width,
+    }[form]
     urls = _result_urls(_search_page(browser, site_url, query))
     assert achievement.id in _ids(urls, "achievements")
 

@@ -329,8 +329,16 @@
     }
   }
 
+  // Letters, digits, the dot and the hyphen typed in full width (a Chinese input method's
+  // ＺＬ２０２１…．７) are the index's half-width ones; Chinese punctuation stays: it parts words.
+  function halfWidth(text) {
+    return text.replace(/[\uff0d\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, function (char) {
+      return String.fromCharCode(char.charCodeAt(0) - 0xfee0);
+    });
+  }
+
   async function search(current) {
-    var query = input.value.trim();
+    var query = halfWidth(input.value.trim());
     list.innerHTML = "";
     moreButton.hidden = true;
     if (!pagefind) return;
