@@ -109,11 +109,13 @@ def test_badge_closes_in_the_browser_after_the_end_without_a_rebuild(
     page = _page(browser, moment=REFERENCE_MOMENT)
     page.goto(f"{site_url}notices/{view.id}/")
     badge = page.locator(".portal-notice__status [data-portal-status]")
-    assert badge.inner_text() == "公示中"
+    over = page.locator(".portal-objections [data-portal-over]")  # the objection box's "it is over"
+    assert badge.inner_text() == "公示中" and over.is_hidden()
     page.clock.set_fixed_time(after_end)  # two minutes past midnight after the last day
     page.reload()
     assert badge.inner_text() == "已截止"
     assert "portal-status--closed" in (badge.get_attribute("class") or "")
+    assert over.is_visible() and over.inner_text() == "公示期已结束。"
 
 
 def test_an_achievements_stage_follows_its_notice_in_the_browser_without_a_rebuild(

@@ -104,6 +104,11 @@
       element.textContent = LABELS[status];
       element.className = "portal-status portal-status--" + status;
     });
+    document.querySelectorAll("[data-portal-over]").forEach(function (element) {
+      var status = statusOf(element, now);
+      element.hidden = status === "scheduled" || status === "open";
+      element.textContent = status === "withdrawn" ? "本公示已撤回。" : "公示期已结束。";
+    });
     document.querySelectorAll("[data-portal-stage]").forEach(function (element) {
       element.textContent = STAGE_LABELS[statusOf(element, now)];
     });
