@@ -62,6 +62,10 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                     owner=found.record.institution,
                     institution=record.institution,
                 )
+            elif _history_leaves_out(catalog, record, found.record, today):
+                yield found.problem(
+                    "notice-missing-from-history", ("history",), notice=record.id, start=record.period.start
+                )
     notice_ids = sorted(catalog.notices)
     for achievement in catalog.achievements.values():
         for index, event in enumerate(achievement.record.history):
@@ -85,21 +89,13 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                     notice=event.notice,
                     id=achievement.record.id,
                 )
-    # A grant notice that has begun is an event of each achievement it names: a history that
-    # leaves it out would show the achievement as applied for while its notice runs.
-    for notice in catalog.notices.values():
-        record = notice.record
-        if record.kind not in GRANT_NOTICE_KINDS or record.period.start > today:
-            continue
-        for achievement_id in record.achievements:
-            found = catalog.achievements.get(achievement_id)
-            if found is None or found.record.institution != record.institution:
-                continue  # reported above
-            noticed = [
-                event.notice for event in found.record.history if event.event == "noticed" and event.notice
-            ]
-            # A noticed event naming no notice there is (a misspelt id) is reported above.
-            if record.id not in noticed and all(catalog.notices.get(name) for name in noticed):
-                yield found.problem(
-                    "notice-missing-from-history", ("history",), notice=record.id, start=record.period.start
-                )
+
+
+def _history_leaves_out(catalog: Catalog, notice: Notice, achievement: Achievement, today: date) -> bool:
+    """Whether a grant notice that has begun, an event of each achievement it names, is missing
+    from this one's history: the achievement would show as applied for while its notice runs. A
+    noticed event naming no notice there is (a misspelt id) is reported as unknown-notice."""
+    if notice.kind not in GRANT_NOTICE_KINDS or notice.period.start > today:
+        return False
+    noticed = [event.notice for event in achievement.history if event.event == "noticed" and event.notice]
+    return notice.id not in noticed and all(name in catalog.notices for name in noticed)

@@ -67,21 +67,18 @@
 
   function twoDigits(number) { return (number < 10 ? "0" : "") + number; }
 
-  function chineseDate(isoDate) {
-    var parts = isoDate.split("-");
-    return +parts[0] + "年" + +parts[1] + "月" + +parts[2] + "日";
-  }
+  function chineseDate(year, month, day) { return +year + "年" + +month + "月" + +day + "日"; }
 
   // A printed notice says when its status held: now, in China, or a frozen build's reference date.
   function statusDateText(now, frozen) {
     if (frozen) {
       var today = frozen.getAttribute("data-today");
-      return today ? "（状态截至" + chineseDate(today) + "）" : "";
+      return today ? "（状态截至" + chineseDate.apply(null, today.split("-")) + "）" : "";
     }
     var moment = new Date(now);
-    var day = moment.getUTCFullYear() + "-" + (moment.getUTCMonth() + 1) + "-" + moment.getUTCDate();
+    var day = chineseDate(moment.getUTCFullYear(), moment.getUTCMonth() + 1, moment.getUTCDate());
     var time = twoDigits(moment.getUTCHours()) + ":" + twoDigits(moment.getUTCMinutes());
-    return "（状态截至" + chineseDate(day) + " " + time + " 北京时间）";
+    return "（状态截至" + day + " " + time + " 北京时间）";
   }
 
   // For the search page, whose results carry a notice's dates (portal-search.js).
