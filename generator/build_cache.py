@@ -107,6 +107,25 @@ def text_digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
+def bundle_surface(bundle: Path) -> str:
+    """What a search bundle's folder shows of its files: each file's name, size and modification
+    time, each folder's name and modification time (which moves when a file in it is added,
+    deleted or renamed); the shards inside the main bundle are bundles of their own. A dozen
+    entries, looked up at every build: a file of the fragments edited in place, leaving its
+    size, is not seen."""
+    try:
+        with os.scandir(bundle) as entries:
+            listed = sorted(
+                f"{entry.name}\0{'/' if entry.is_dir(follow_symlinks=False) else entry.stat().st_size}"
+                f"\0{entry.stat(follow_symlinks=False).st_mtime_ns}"
+                for entry in entries
+                if entry.name != "shards"
+            )
+    except OSError:
+        return ""
+    return text_digest(*listed)
+
+
 @dataclass(frozen=True, slots=True)
 class PageEntry:
     """A record page as a build wrote it: its key, how to tell that the file is still the one
@@ -133,8 +152,12 @@ class BuildCache:
     code: str = field(default_factory=code_digest)
     previous_pages: dict[str, PageEntry] = field(default_factory=dict)
     previous_indexes: dict[str, str] = field(default_factory=dict)
+    # Each search bundle's files as the build left them (bundle_surface): a bundle edited by hand
+    # since, a file added or deleted, is built again, not taken.
+    previous_index_surfaces: dict[str, str] = field(default_factory=dict)
     pages: dict[str, PageEntry] = field(default_factory=dict)
     indexes: dict[str, str] = field(default_factory=dict)
+    index_surfaces: dict[str, str] = field(default_factory=dict)
     reused_pages: int = 0
     reused_indexes: int = 0
     # Each record page's folder as a build left it (modification time), so that a folder taken
@@ -169,6 +192,8 @@ class BuildCache:
         try:
             cache.previous_pages = {url: PageEntry(*entry) for url, entry in manifest["pages"].items()}
             cache.previous_indexes = {name: str(digest) for name, digest in manifest["indexes"].items()}
+            surfaces = manifest.get("index_surfaces", {})
+            cache.previous_index_surfaces = {name: str(digest) for name, digest in surfaces.items()}
             if manifest["tree"] == _tree_of(cache.site):  # else another build replaced the site since
                 cache.previous_tree, cache.previous_folders = manifest["tree"], _folders(manifest["folders"])
             spare = manifest.get("spare") or {}
@@ -220,9 +245,12 @@ class BuildCache:
             and self.spare_folders.get(url) == status.st_mtime_ns
         )
 
-    def note_folders(self, site_dir: Path) -> None:
-        """Once every stage has written: each record page's folder's modification time."""
+    def note_folders(self, site_dir: Path, bundles: Path | None = None) -> None:
+        """Once every stage has written: each record page's folder's modification time, and each
+        search bundle's surface (under `bundles`, the site's search folder)."""
         self.tree = _tree_of(site_dir)
+        if bundles is not None:
+            self.index_surfaces = {name: bundle_surface(bundles / name) for name in self.indexes}
         # Fifty thousand of them, at the end of every build: str paths (see published_page).
         self.folders = {url: os.stat(f"{site_dir}/{url}").st_mtime_ns for url in self.pages}  # noqa: PTH116
 
@@ -254,7 +282,11 @@ class BuildCache:
         return digest.hexdigest()
 
     def reusable_index(self, name: str, digest: str, published: Path) -> bool:
-        return self.previous_indexes.get(name) == digest and published.is_dir()
+        return (
+            self.previous_indexes.get(name) == digest
+            and published.is_dir()
+            and self.previous_index_surfaces.get(name) == bundle_surface(published)
+        )
 
     def fragments(self, name: str) -> Fragments:
         """A stage's store of what it made from single records (fragments.py)."""
@@ -273,6 +305,7 @@ class BuildCache:
                 for url, entry in sorted(self.pages.items())
             },
             "indexes": dict(sorted(self.indexes.items())),
+            "index_surfaces": dict(sorted(self.index_surfaces.items())),
             "tree": self.tree,
             "folders": dict(sorted(self.folders.items())),
         }

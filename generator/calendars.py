@@ -44,15 +44,28 @@ def event_description(view: NoticeView, url: str) -> str:
     record = view.record
     closing = f"{record.period.end_time}截止" if record.period.end_time else "当天24:00截止"
     objections = record.objections
+    if view.status == "withdrawn" and record.outcome is not None:
+        # A calendar app that ignores STATUS:CANCELLED must not show the objection channel of a
+        # notice that takes no more objections.
+        objecting = f"本公示已于 {record.outcome.date} 撤回，不再受理异议。"
+    else:
+        objecting = (
+            f"异议受理：{objections.department}"
+            + (f" {objections.phone}" if objections.phone else "")
+            + (f" {objections.email}" if objections.email else "")
+        )
     lines = [
         f"{LABELS['notice_kinds'][record.kind]}（{view.institution.name}）",
         f"公示期：{record.period.start} 至 {record.period.end}，{closing}（北京时间）",
-        f"异议受理：{objections.department}"
-        + (f" {objections.phone}" if objections.phone else "")
-        + (f" {objections.email}" if objections.email else ""),
+        objecting,
         url,
     ]
     return "\n".join(lines)
+
+
+def event_summary(view: NoticeView) -> str:
+    """The event's title: a withdrawn notice says so first, for the apps that ignore its STATUS."""
+    return f"{'已撤回' if view.status == 'withdrawn' else '公示'}：{view.record.title}"
 
 
 def event_bytes(view: NoticeView, site_url: str) -> bytes:
@@ -64,7 +77,7 @@ def event_bytes(view: NoticeView, site_url: str) -> bytes:
     return ical.component(
         "VEVENT",
         [
-            ("SUMMARY", ical.text(f"公示：{record.title}")),
+            ("SUMMARY", ical.text(event_summary(view))),
             ("DTSTART;VALUE=DATE", ical.day(record.period.start)),
             ("DTEND;VALUE=DATE", ical.day(record.period.end + timedelta(days=1))),
             ("DTSTAMP", ical.utc_time(china_datetime(view.last_change))),

@@ -24,12 +24,14 @@ from generator.catalog import Catalog, Loaded, load_catalog
 from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
 from generator.git_source import records_at
 from generator.models import Notice
+from generator.models.notice import Amendment
 from generator.problems import Problem, sorted_unique
 from generator.yaml_source import FieldPath
 
-# What a notice discloses: a change to any of these needs a dated amendment. (The body is
-# explanatory text and may be reworded; an attachment is a disclosed document, so it counts.)
-DISCLOSED = ("kind", "title", "period", "achievements", "deal", "reward", "objections", "attachments")
+# What a notice discloses: a change to any of these needs a dated amendment. The body counts:
+# it states the shares, the people and the numbers (the example notices' tables), and a reader
+# who objected to one wording must find the change dated. An attachment is a disclosed document.
+DISCLOSED = ("kind", "title", "period", "achievements", "deal", "reward", "objections", "attachments", "body")
 # The substance of a notice: a change to these also restarts the period from the amendment's date.
 FACTS = ("kind", "achievements", "deal", "reward")
 FIELD_LABELS = {
@@ -41,7 +43,18 @@ FIELD_LABELS = {
     "deal": "交易信息",
     "reward": "奖励分配",
     "objections": "异议受理渠道",
+    "body": "正文",
 }
+# What a notice shows of each achievement it names (its page lists them): changed while the
+# notice runs, the notice needs an amendment; the grant and the team are its substance, and
+# restart it.
+ACHIEVEMENT_SHOWN = {
+    "title": "成果名称",
+    "rights": "知识产权",
+    "team": "成果完成人",
+    "grant": "赋权方式与比例",
+}
+ACHIEVEMENT_FACTS = ("grant", "team")
 
 
 @dataclass(frozen=True)
@@ -74,19 +87,147 @@ def compare_catalogs(base: Catalog, head: Catalog, today: date) -> list[Problem]
     problems.extend(_removed_notices(base, head, today))
     problems.extend(_moved_records(base, head))
     problems.extend(_removed_achievements(base, head, today))
+    problems.extend(_backdated_notices(base, head, today))
+    problems.extend(_noticed_achievements_changed(base, head, today))
     for notice_id, before in base.notices.items():
         after = head.notices.get(notice_id)
         if after is None:
             problems.extend(_unreadable(before, head, notice_id, today))
             continue
         problems.extend(_kept_history(before.record, after))
+        problems.extend(_backdated_withdrawal(before.record, after, today))
         if before.record.period.start <= today:
+            problems.extend(_backdated_restarts(before.record, after, head, today))
             period_problems = list(_kept_period(before.record, after, today))
             problems.extend(period_problems)
             # A period that may not change so is reported once: an amendment would not mend it.
             skipped = {"period"} if period_problems else set()
             problems.extend(_disclosure_changes(before.record, after, head, today, skipped))
     return problems
+
+
+def _backdated_notices(base: Catalog, head: Catalog, today: date) -> Iterator[Problem]:
+    """A notice this change publishes, or one not yet started, runs from the day it is published
+    at the earliest: a start before today would show a notice that never ran, its period over
+    before anyone could read it. (A unit's notices of before the portal, already run on its own
+    website, are not written as new ones: see README, How an institution publishes.)"""
+    gone = [
+        loaded.record
+        for notice_id, loaded in base.notices.items()
+        if loaded.record.period.start <= today and not head.known("notice", notice_id)
+    ]
+    for notice_id, after in head.notices.items():
+        before = base.notices.get(notice_id)
+        if before is not None and before.record.period.start <= today:
+            continue  # started before this change: _kept_period keeps its start
+        period = after.record.period
+        if period.start >= today or any(_same_notice(old, after.record) for old in gone):
+            continue  # a started notice renamed is reported as that (_removed_notices)
+        earliest = _earliest_end(head, after.record, today)
+        yield after.problem(
+            "notice-start-in-past",
+            ("period", "start"),
+            id=notice_id,
+            start=period.start,
+            today=today,
+            end_advice=f"，并把 period.end 改为 {earliest} 或之后" if earliest else "，并相应顺延 period.end",
+            end_advice_en=f", and period.end to {earliest} or later"
+            if earliest
+            else ", and move period.end on",
+        )
+
+
+def _noticed_achievements_changed(base: Catalog, head: Catalog, today: date) -> Iterator[Problem]:
+    """An achievement named by a notice that has started and has no outcome yet is part of what
+    that notice discloses: its change needs the notice's amendment, one that restarts the
+    period when the grant or the team changed (the amendment's own checks then apply)."""
+    for achievement_id, before in base.achievements.items():
+        after = head.achievements.get(achievement_id)
+        if after is None:
+            continue
+        changed = changed_fields(_dump(before.record), _dump(after.record), ACHIEVEMENT_SHOWN)
+        if not changed:
+            continue
+        for notice_id, notice_before in sorted(base.notices.items()):
+            old = notice_before.record
+            if achievement_id not in old.achievements or old.period.start > today or old.outcome is not None:
+                continue
+            notice_after = head.notices.get(notice_id)
+            if notice_after is None:
+                continue  # reported as deleted
+            added = _added_amendments(old, notice_after.record, today)
+            facts = [name for name in changed if name in ACHIEVEMENT_FACTS]
+            if added and (not facts or added[-1][1].restart):
+                continue
+            name, path = next(iter(changed.items()))
+            yield after.problem(
+                "noticed-achievement-changed-unamended",
+                path,
+                id=achievement_id,
+                notice=notice_id,
+                notice_path=notice_after.source.path,
+                what=ACHIEVEMENT_SHOWN[name],
+                restart=", restart: true" if facts else "",
+                today=today,
+            )
+
+
+def _added_amendments(before: Notice, now: Notice, today: date) -> list[tuple[int, Amendment]]:
+    """The amendments this change adds to a started notice, dated within the window it allows:
+    after the newest one published (or from the start) and no later than today."""
+    newest_before = before.amendments[-1].date if before.amendments else None
+    window_start = newest_before + timedelta(days=1) if newest_before else before.period.start
+    return [
+        (index, amendment)
+        for index, amendment in enumerate(now.amendments)
+        if index >= len(before.amendments) and window_start <= amendment.date <= today
+    ]
+
+
+def _backdated_restarts(
+    before: Notice, after: Loaded[Notice], head: Catalog, today: date
+) -> Iterator[Problem]:
+    """A restarting amendment this change adds runs the period again from when the public can
+    read it, this change's day: dated earlier, the new period would be short by those days
+    (whatever the amendment corrects, the notice's own fields or an achievement it names)."""
+    for index, amendment in _added_amendments(before, after.record, today):
+        if amendment.restart and amendment.date < today:
+            earliest = _earliest_end(head, after.record, today)
+            yield after.problem(
+                "amendment-restart-backdated",
+                ("amendments", index, "date"),
+                date=amendment.date,
+                today=today,
+                end_advice=f"，并把 period.end 改为 {earliest} 或之后" if earliest else "",
+                end_advice_en=f", and period.end to {earliest} or later" if earliest else "",
+            )
+
+
+def _earliest_end(head: Catalog, notice: Notice, start: date) -> date | None:
+    """The first end a period from `start` may have under the notice's rule; None while the rule
+    or the year's holidays are unknown (`portal check` says which)."""
+    rule = head.rule_for(notice)
+    if rule is None:
+        return None
+    try:
+        return rule.earliest_end(start)
+    except UnknownWorkingDays:
+        return None
+
+
+def _backdated_withdrawal(before: Notice, after: Loaded[Notice], today: date) -> Iterator[Problem]:
+    """A withdrawal takes effect when it is published: until then the site showed the notice as
+    running. Dated earlier, it would rewrite what the public saw."""
+    outcome = after.record.outcome
+    if (
+        before.outcome is None
+        and outcome is not None
+        and outcome.result == "withdrawn"
+        and outcome.date < today
+    ):
+        yield after.problem(
+            "withdrawal-backdated", ("outcome", "date"), id=before.id, date=outcome.date, today=today
+        )
 
 
 def _unreadable(before: Loaded[Notice], head: Catalog, notice_id: str, today: date) -> Iterator[Problem]:
@@ -206,6 +347,23 @@ def _kept_period(before: Notice, after: Loaded[Notice], today: date) -> Iterator
             new_end=now.period.end,
             today=today,
         )
+    elif now.period.end == before.period.end and _closing_time(now) < _closing_time(before):
+        yield after.problem(
+            "started-notice-closes-earlier",
+            ("period", "end_time"),
+            id=now.id,
+            end=now.period.end,
+            time=_closing_time(before),
+            new_time=_closing_time(now),
+            fix=f'end_time: "{before.period.end_time}"' if before.period.end_time else "删去 end_time",
+            fix_en=f'end_time: "{before.period.end_time}"' if before.period.end_time else "remove end_time",
+            today=today,
+        )
+
+
+def _closing_time(notice: Notice) -> str:
+    """When the last day closes, as HH:MM (24:00 when no end_time is written): comparable as text."""
+    return notice.period.end_time or "24:00"
 
 
 def _kept_history(before: Notice, after: Loaded[Notice]) -> Iterator[Problem]:
@@ -283,11 +441,7 @@ def _disclosure_changes(
         return
     newest_before = before.amendments[-1].date if before.amendments else None
     window_start = newest_before + timedelta(days=1) if newest_before else before.period.start
-    added = [
-        (index, amendment)
-        for index, amendment in enumerate(now.amendments)
-        if index >= len(before.amendments) and window_start <= amendment.date <= today
-    ]
+    added = _added_amendments(before, now, today)
     if not added:
         for name, path in changed.items():
             yield after.problem(
@@ -312,6 +466,8 @@ def _disclosure_changes(
             what_en=", ".join(facts),
         )
         return
+    if amendment.date < today:
+        return  # _backdated_restarts says so, and from which day the period must run
     rule = head.rule_for(now)
     if rule is None:
         return

@@ -80,6 +80,12 @@ GRANT_NOTICE_KINDS = frozenset({"ownership_grant", "long_term_use_grant"})
 # The events by which a grant takes effect: the agreement, or the transfer of the rights.
 GRANT_EVENTS = frozenset({"agreement_signed", "rights_transferred"})
 
+# A notice's outcomes after which what it proposed was not carried out: withdrawn, or stopped by
+# an objection upheld.
+NOT_CARRIED_OUT = ("withdrawn", "objection_upheld")
+# Outcomes that say objections were received (no_objection says none were; the others do not say).
+OBJECTION_RESULTS = ("objections_resolved", "objection_upheld")
+
 
 def granted_on(achievement: Achievement) -> date | None:
     """The day the grant took effect: the first agreement or transfer of rights."""

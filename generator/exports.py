@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar, cast
 import orjson
 
 from generator.build_cache import BuildCache, fragments_of
+from generator.derive import granted_on
 from generator.feeds import permalink
 from generator.fragments import Fragments
 from generator.json_documents import json_document, list_item_bytes
@@ -71,6 +72,10 @@ def csv_bytes(rows: Sequence[Sequence[Cell]]) -> bytes:
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _join(values: Sequence[str]) -> str:
@@ -182,8 +187,13 @@ def achievement_columns(site_url: str) -> list[Column[AchievementView]]:
         Column("incentive", "激励方式代码（grant_first、transform_first）", lambda v: v.record.incentive),
         Column(
             "grant_mode",
-            "赋权方式代码（ownership、long_term_use；空表示尚未赋权）",
+            "赋权方式代码（ownership、long_term_use），拟赋权的也填写；是否已生效见 granted_on",
             lambda v: grant_value(v, "mode"),
+        ),
+        Column(
+            "granted_on",
+            "赋权生效日期（签署赋权协议或办理权属变更之日）；空表示赋权尚未生效",
+            lambda v: _iso(granted_on(v.record)),
         ),
         Column("team_share", "团队所有权比例（%，仅所有权）", lambda v: grant_value(v, "team_share")),
         Column("years", "长期使用权年限（仅长期使用权）", lambda v: grant_value(v, "years")),
@@ -282,6 +292,7 @@ def achievement_entry(view: AchievementView, site_url: str) -> dict[str, Any]:
         "record": _record(view.record),
         "derived": {
             "stage": view.stage,
+            "granted_on": _iso(granted_on(view.record)),
             "use_right_end": view.use_right_end.isoformat() if view.use_right_end else None,
             "notices": [notice.id for notice in view.notices],
             "url": permalink(site_url, f"achievements/{view.id}.md"),

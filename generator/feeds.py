@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
 from feedgen.entry import FeedEntry
@@ -178,8 +178,17 @@ def notice_entry(view: NoticeView, site_url: str) -> Entry:
         summary=notice_summary(view),
         category=LABELS["notice_kinds"][view.record.kind],
         published=view.record.period.start,
-        updated=last_change(view.record),
+        updated=notice_updated(view),
     )
+
+
+def notice_updated(view: NoticeView) -> date:
+    """When the entry last changed: the notice's last change, or the day it closed, when its
+    summary says so (状态：已截止), so that a feed reader shows the new status."""
+    changed = last_change(view.record)
+    if view.status == "closed":
+        return max(changed, view.record.period.end + timedelta(days=1))
+    return changed
 
 
 def achievement_entry(view: AchievementView, site_url: str, granted: date) -> Entry:

@@ -79,6 +79,13 @@ _define(
     "choose the UTF-8 encoding.",
 )
 _define(
+    "file-utf16",
+    E,
+    "file",
+    "文件是 UTF-16 编码（记事本“另存为”时编码选了“Unicode”）。请在编辑器中选择“另存为”，编码选“UTF-8”后保存。",
+    "The file is encoded in UTF-16 (Notepad's 'Unicode'). Use 'Save as' and choose the UTF-8 encoding.",
+)
+_define(
     "file-not-utf8",
     E,
     "file",
@@ -563,14 +570,32 @@ _define(
     "there or correct the history.",
 )
 _define(
+    "grant-during-notice",
+    E,
+    "reference",
+    "history 记录了 {date} {event_label}（{event}），但成果的赋权公示 {notice} 到 {end} 才结束：公示期满、无异议后才能签署协议或办理权属变更。请把日期改为 {earliest} 或之后；如尚未发生，请先删去这一行。",
+    "The history records {event} on {date}, but the grant's notice {notice} runs until {end}: the "
+    "agreement or transfer comes after the period ends without objection. Date it {earliest} or "
+    "later; if it has not happened yet, remove the line.",
+)
+_define(
+    "grant-after-notice-stopped",
+    E,
+    "reference",
+    "成果的赋权公示 {notice} 的结果是“{result_label}”（{outcome_date}），赋权没有通过公示，不能记录 {event_label}（{event}）。如已重新公示，请先在 history 中记录新公示（- {{date: …, event: noticed, notice: 新公示编号}}）；否则请删去这一行。",
+    "The grant's notice {notice} ended as {result} on {outcome_date}: the grant did not pass its "
+    "notice, so {event} cannot be recorded. If the grant was noticed again, record that notice "
+    "first (- {{date: ..., event: noticed, notice: <new notice id>}}); otherwise remove the line.",
+)
+_define(
     "notice-missing-from-history",
     W,
     "reference",
     "公示 {notice} 已于 {start} 开始，但本成果的 history 中没有记下这次公示，页面按公示显示其阶段。"
-    "请在 history 中添加一行：- {{date: {start}, event: noticed, notice: {notice}}}",
+    "请在 history 中按日期顺序添加一行：- {{date: {date}, event: noticed, notice: {notice}}}",
     "Notice {notice} began on {start}, but this achievement's history does not record it (its page "
-    "takes the stage from the notice). Add to history the line: - {{date: {start}, event: noticed, "
-    "notice: {notice}}}",
+    "takes the stage from the notice). Add to history, in date order, the line: - {{date: {date}, "
+    "event: noticed, notice: {notice}}}",
 )
 
 # --- notices -------------------------------------------------------------------------------------
@@ -661,6 +686,14 @@ _define(
     "until then.",
 )
 _define(
+    "outcome-note-missing",
+    W,
+    "notice",
+    "公示结果为“{result_label}”，但没有写明异议的处理情况。请在 outcome 中加上 note，例如 note: 公示期内收到 1 件异议，反映……。经核查，……，已书面答复异议人。",
+    "The outcome is {result}, but it does not say how the objections were handled. Add a note to "
+    "outcome saying what was objected to, what was found and how the objector was answered.",
+)
+_define(
     "notice-closed-without-outcome",
     W,
     "notice",
@@ -719,6 +752,23 @@ _define(
     "{kind_label}列出了成果 {achievement}，但该成果的赋权方式是 {mode_label}。请核对公示类型或成果的 grant.mode。",
     "A {kind} notice lists {achievement}, whose grant mode is {mode}. Check the notice kind or the "
     "achievement's grant.mode.",
+)
+_define(
+    "notice-grant-missing",
+    E,
+    "notice",
+    "{kind_label}列出了成果 {achievement}，但该成果还没有填写 grant（赋予什么、团队占多少），公示无法写明。请在 {path} 中加入一行，例如 grant: {example}。",
+    "A {kind_label} lists {achievement}, which has no grant yet (what is granted, and the team's "
+    "share), so the notice cannot say it. Add a line to {path}, such as grant: {example}.",
+)
+_define(
+    "notice-achievement-already-granted",
+    W,
+    "notice",
+    "成果 {achievement} 已于 {granted} 完成赋权（签署协议或权属变更），本公示又将其赋权公示一次。如属重复，请从 achievements 中删去；如是新的赋权，请在成果的 history 中写明。",
+    "Achievement {achievement} was granted on {granted} (agreement or transfer recorded), and this "
+    "notice puts a grant of it to the public again. Remove it from achievements if that is a "
+    "mistake; if it is a new grant, say so in the achievement's history.",
 )
 _define(
     "notice-reward-grant-first",
@@ -792,8 +842,8 @@ _define(
     "shares-not-100",
     E,
     "achievement",
-    "团队成员的分配比例合计为 {total}%，应为 100%。请调整 team 中各成员的 share。",
-    "The team's shares add up to {total}%, not 100%. Adjust the members' share values.",
+    "团队成员的分配比例合计为 {total}%，应为 100%。请调整 team 中各成员的 share。{fix}",
+    "The team's shares add up to {total}%, not 100%. Adjust the members' share values.{fix_en}",
 )
 _define(
     "team-lead-not-one",
@@ -1046,6 +1096,42 @@ _define(
     "outcome: {{result: withdrawn, date: {today}}} (the day it is withdrawn).",
 )
 _define(
+    "started-notice-closes-earlier",
+    E,
+    "changes",
+    "公示 {id} 已公开的截止时间是 {end} {time}，公众在此之前都可以提出异议，不能提前到 {new_time}。请改回：{fix}；如需提前终止公示，请写 outcome: {{result: withdrawn, date: {today}}}（撤回当天的日期）。",
+    "Notice {id} was published as closing at {time} on {end}, and objections may come until then: it "
+    "cannot close at {new_time}. Put it back ({fix_en}); to stop the notice early, write "
+    "outcome: {{result: withdrawn, date: {today}}} (the day it is withdrawn).",
+)
+_define(
+    "notice-start-in-past",
+    E,
+    "changes",
+    "公示 {id} 还没有在平台上发布过，开始日期却写的是 {start}，早于今天 {today}：公示期从发布之日起计算，不能倒签。请把 period.start 改为 {today} 或之后{end_advice}。（本单位网站上已经公示过的历史公示不作为新公示提交，请在拉取请求中说明并附原公示链接，由平台管理员处理。）",
+    "Notice {id} has not been published on the portal, yet it starts on {start}, before today "
+    "({today}): a notice period runs from the day it is published and cannot be backdated. Set "
+    "period.start to {today} or later{end_advice_en}. (A notice already run on the unit's own "
+    "website is not filed as a new one: say so in the pull request, with a link to it, for the "
+    "portal's maintainers.)",
+)
+_define(
+    "withdrawal-backdated",
+    E,
+    "changes",
+    "公示 {id} 的撤回日期写的是 {date}，早于今天 {today}：在此之前平台一直显示该公示正在进行，撤回自发布之日起生效。请写 date: {today}。",
+    "Notice {id} is withdrawn as of {date}, before today ({today}): until now the portal showed it "
+    "running, and a withdrawal takes effect when it is published. Write date: {today}.",
+)
+_define(
+    "amendment-restart-backdated",
+    E,
+    "changes",
+    "{date} 的更正要求公示期重新计算，而重新计算的公示期从公众看到更正之日起算：更正日期应为今天 {today}（现在写的是 {date}）。请把该更正的 date 改为 {today}{end_advice}。",
+    "The amendment of {date} restarts the period, which runs again from the day the public can "
+    "read the correction: date it today, {today} (it says {date}). Set its date to {today}{end_advice_en}.",
+)
+_define(
     "amendment-restart-missing",
     E,
     "changes",
@@ -1060,6 +1146,16 @@ _define(
     "{date} 的更正改变了公示内容，公示期须重新计算：从 {date} 到 {end} 只有 {days} 个{unit}，少于 {minimum} 个{unit}。请将 period.end 改为 {earliest_end} 或之后。",
     "The amendment of {date} restarts the period: {date} to {end} is {days} {unit_en}, fewer than "
     "{minimum}. Set period.end to {earliest_end} or later.",
+)
+_define(
+    "noticed-achievement-changed-unamended",
+    E,
+    "changes",
+    "成果 {id} 正在公示 {notice} 中公示，修改它的{what}（{field}）就是修改公示内容。请在 {notice_path} 的 amendments 末尾添加一条更正，例如 - {{date: {today}, summary: 更正成果 {id} 的{what}{restart}}}；写 restart: true 时公示期从更正之日起重新计算，period.end 要相应延后。",
+    "Achievement {id} is under notice {notice}: changing its {field} changes what the notice "
+    "discloses. Add an amendment at the end of amendments in {notice_path}, such as "
+    "- {{date: {today}, summary: ...{restart}}}; with restart: true the period runs again from the "
+    "amendment, so move period.end on.",
 )
 _define(
     "record-moved-institution",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.messages import CATALOGUE, hint
 from generator.models.common import WrittenAs, show_value
+from generator.models.vocabulary import VOCABULARIES
 from generator.problems import Problem, field_path
 from generator.yaml_source import FieldPath, SourceFile
 
@@ -34,6 +35,43 @@ def validate_record(model: type[ModelT], source: SourceFile) -> tuple[ModelT | N
         source.complete_positions()
         problems = [_problem(model, source, detail) for detail in error.errors(include_url=False)]
         return None, _without_typo_echoes(problems)
+
+
+# What clerks write for a code that the vocabulary's labels do not contain.
+_ALSO_WRITTEN = {
+    "负责人": "lead",
+    "团队代表": "lead",
+    "组长": "lead",
+    "代表": "lead",
+    "国企": "state_owned",
+    "民企": "private",
+}
+_TEAM_ROLES = {"lead": "团队代表"}
+
+
+def named_in_chinese(written: str, choices: list[str]) -> tuple[str, str] | None:
+    """The allowed code a value written in Chinese names (转让 for transfer, 民营 for private,
+    撤回 for withdrawn), with its label; None when it names none, or more than one."""
+    text = written.strip()
+    if not text or not re.search(r"[\u3400-\u9fff]", text):
+        return None
+    labels: dict[str, str] = {}
+    for vocabulary in (*VOCABULARIES, _TEAM_ROLES):
+        if set(choices) <= set(vocabulary):
+            labels = {code: vocabulary[code] for code in choices}
+            break
+    if text in _ALSO_WRITTEN and _ALSO_WRITTEN[text] in choices:
+        code = _ALSO_WRITTEN[text]
+        return code, labels.get(code, text)
+    found = [
+        (code, label)
+        for code, label in labels.items()
+        if text == label or (len(text) >= 2 and (text in label or label in text))
+    ]
+    exact = [item for item in found if item[1] == text]
+    if exact:
+        return exact[0]
+    return found[0] if len(found) == 1 else None
 
 
 def _without_typo_echoes(problems: list[Problem]) -> list[Problem]:
@@ -109,7 +147,17 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         )  # fmt: skip
     if kind in {"literal_error", "enum"}:
         choices: list[str] = re.findall(r"'([^']*)'", str(context.get("expected", "")))
-        close = difflib.get_close_matches(str(error.get("input")), choices, n=1, cutoff=0.6)
+        written = str(error.get("input"))
+        named = named_in_chinese(written, choices)
+        close = difflib.get_close_matches(written, choices, n=1, cutoff=0.6)
+        if named is not None:
+            code, label = named
+            written_line = f"{key}: {code}" if key else code
+            suggestion = (f"请改为 {written_line}（{label}）。", f"Write {written_line} ({label}). ")
+        elif close:
+            suggestion = (f"是不是要写 {close[0]}？", f"Did you mean {close[0]}? ")
+        else:
+            suggestion = ("", "")
         return _at(
             source,
             "value-not-allowed",
@@ -118,8 +166,8 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
                 **params,
                 "allowed": "、".join(choices),
                 "allowed_en": ", ".join(choices),
-                "suggestion": f"是不是要写 {close[0]}？" if close else "",
-                "suggestion_en": f"Did you mean {close[0]}? " if close else "",
+                "suggestion": suggestion[0],
+                "suggestion_en": suggestion[1],
             },
         )
     if kind in {"list_type", "set_type"}:

@@ -55,30 +55,40 @@ class Scratch:
         self.room_per_job = room // max(1, jobs_at_once)
 
     def place(self, size: int) -> str:
-        """Where a job of `size` bytes would write now: "disk", or "memory" with the kernel."""
+        """Where a job of `size` bytes would write now: "memory" with the kernel, or "disk" with
+        the file system's id (a folder's order on disk is seeded anew for each file system: a
+        cache restored on another machine must not take a bundle made on this one)."""
         if 0 < size <= self.room_per_job and size <= _free_bytes(self.memory):
             return f"memory {os.uname().release}"
-        return "disk"
+        return self._on_disk()
+
+    def _on_disk(self) -> str:
+        return f"disk {_file_system_id(self.disk)}"
 
     @contextmanager
     def filled(self, size: int, fill: Callable[[Path], None]) -> Iterator[tuple[Path, str]]:
         """A new folder for about `size` bytes, filled by `fill`, and its place (see `place`);
         deleted on leaving, failed or not."""
         place = self.place(size)
-        if place != "disk":
+        if place.startswith("memory"):
             with tempfile.TemporaryDirectory(prefix=PREFIX, dir=self.memory) as folder:
                 try:
                     fill(Path(folder))
                 except OSError as error:
                     if error.errno != errno.ENOSPC:
                         raise
-                    place = "disk"  # the memory folder filled up meanwhile
-                if place != "disk":
+                    place = self._on_disk()  # the memory folder filled up meanwhile
+                if place.startswith("memory"):
                     yield Path(folder), place
                     return
         with tempfile.TemporaryDirectory(prefix=PREFIX, dir=self.disk) as folder:
             fill(Path(folder))
             yield Path(folder), place
+
+
+def _file_system_id(folder: Path) -> str:
+    status = _stats(folder)
+    return str(status.f_fsid) if status is not None else "?"
 
 
 def _remove_stale(memory: Path) -> None:

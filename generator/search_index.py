@@ -7,6 +7,7 @@ finds nothing; only the extended build segments Chinese words.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -148,8 +149,11 @@ class SearchIndexing:
             self.runs[number] = self.pool.submit(self._index, number, sizes[number], page_digests)
 
     def _input_digest(self, job: IndexJob, page_digests: dict[str, str], place: str) -> str:
-        # Where the copies are written changes the bundle's bytes (scratch.py).
-        inputs = " ".join([place, *job.shard_names])
+        # Where the copies are written changes the bundle's bytes (scratch.py); the main bundle's
+        # worker starts with the site's word segmenter (give_worker_our_words), which a portal
+        # may bring in its own theme folder.
+        words = b"" if job.name else _file_bytes(self.site_dir / WORDS_SCRIPT)
+        inputs = " ".join([place, *job.shard_names, hashlib.sha256(words).hexdigest()])
         return self.cache.index_digest(job.pages, page_digests, inputs) if self.cache is not None else ""
 
     def _index(self, number: int, size: int, page_digests: dict[str, str]) -> tuple[str, bool]:
@@ -327,9 +331,30 @@ def give_worker_our_words(site_dir: Path, bundle: Path) -> None:
     worker.write_bytes(words.read_bytes() + b"\n" + script)
 
 
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # give_worker_our_words says what is missing
+
+
 def _run_pagefind(site: Path, output: Path) -> None:
+    """Pagefind reads a configuration file (pagefind.yml, .toml, .json) in its working folder
+    and PAGEFIND_ variables in its environment: neither is in an index's key, so it runs in the
+    scratch folder, beside its output, without them; everything it is told is in the command."""
     command = [str(extended_binary()), "--site", str(site), "--output-path", str(output), "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    environment = {
+        name: value for name, value in os.environ.items() if not name.upper().startswith("PAGEFIND_")
+    }
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
+        cwd=output.parent,
+        env=environment,
+    )
     if result.returncode != 0:
         raise StageFailed("search", f"{' '.join(command)}\n{result.stdout}\n{result.stderr}")
     canonicalise_bundle(output)

@@ -25,6 +25,7 @@ from generator.mkdocs_plugin import hand_over
 from generator.portal import Portal, build_portal
 from generator.recycling import keep_as_spare, remove, take_spare
 from generator.report import as_text
+from generator.search_index import BUNDLE_FOLDER
 from generator.timing import phase
 
 CONFIG_FILE = "mkdocs.yml"
@@ -144,7 +145,7 @@ def build_site(
         _mkdocs_build(root, portal, staging, cache, site_url)
         with phase("swap"):
             if cache is not None:
-                cache.note_folders(staging)
+                cache.note_folders(staging, staging / BUNDLE_FOLDER)
             kept = swap_in(
                 staging, out, wait=wait_for_old_site, spare=cache is not None and cache.keeps_spare
             )

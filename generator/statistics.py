@@ -27,7 +27,7 @@ from datetime import date
 from functools import wraps
 from typing import Literal, TypeVar
 
-from generator.derive import granted_on, pilot_end
+from generator.derive import NOT_CARRIED_OUT, OBJECTION_RESULTS, granted_on, pilot_end
 from generator.models import vocabulary
 from generator.models.achievement import Grant
 from generator.models.notice import Reward
@@ -44,10 +44,6 @@ OUTCOME_COLUMNS = {
     "closed": "已截止，待公布结果",
     "scheduled": "即将开始",
 }
-# Outcomes that say objections were received (no_objection says none were; the others do not say).
-OBJECTION_RESULTS = ("objections_resolved", "objection_upheld")
-# A deal or a reward that did not go ahead: a withdrawn notice, or one whose objection was upheld.
-NOT_CARRIED_OUT = ("withdrawn", "objection_upheld")
 MONTHS = tuple(range(1, 13))
 
 ScopeKind = Literal["portal", "policy", "institution"]
@@ -450,6 +446,8 @@ def use_rights_ending(portal: Portal, institutions: Iterable[InstitutionView]) -
 def report(portal: Portal, scope: Scope, year: int, figures: FigureCache | None = None) -> Report:
     figures = figures or FigureCache(portal)
     by_year = figures.of(scope.institutions)
+    # A unit is in a year's report from the year its pilot was approved (or any year it was
+    # active in): before that it was no pilot unit, and a row of zeros would count it as one.
     units = tuple(
         UnitFigures(
             institution,
@@ -457,6 +455,7 @@ def report(portal: Portal, scope: Scope, year: int, figures: FigureCache | None 
             figures.ending((institution,)),
         )
         for institution in sorted(scope.institutions, key=lambda view: view.id)
+        if institution.record.pilot_approved_on.year <= year or year in figures.of((institution,))
     )
     return Report(
         scope=scope,

@@ -115,10 +115,13 @@ def _notices_description(report: Report) -> str:
     if not figures.notices:
         return f"{report.year}年没有开始的公示。"
     totals = [sum(values) for values in zip(*figures.notices_by_month().values(), strict=True)]
-    busiest = max(MONTHS, key=lambda month: (totals[month - 1], -month))
+    most = max(totals)
+    busiest = [month for month in MONTHS if totals[month - 1] == most]
+    # Months that tie are named together (up to three), not the first of them alone.
+    months = "、".join(f"{month} 月" for month in busiest) if len(busiest) <= 3 else f"{len(busiest)} 个月"
     return (
         f"{report.year}年共开始公示 {len(figures.notices)} 项：{kinds}。"
-        f"最多的是 {busiest} 月（{totals[busiest - 1]} 项）。逐月数字见图旁的表格。"
+        f"最多的是{months}（{'各 ' if len(busiest) > 1 else ''}{most} 项）。逐月数字见图旁的表格。"
     )
 
 

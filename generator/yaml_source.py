@@ -226,6 +226,9 @@ def parse_record_bytes(raw: bytes, display_path: str, *, positions: bool = True)
 
 
 def _decode(raw: bytes, source: SourceFile) -> str | None:
+    if _utf16(raw):
+        source.problems.append(Problem("file-utf16", source.path, 1))
+        return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         source.problems.append(
@@ -246,6 +249,28 @@ def _decode(raw: bytes, source: SourceFile) -> str | None:
             pass
         source.problems.append(Problem(code, source.path, line, params={"offset": str(error.start)}))
         return None
+
+
+def _utf16(raw: bytes) -> bool:
+    """Saved as "Unicode" by Notepad (UTF-16, with its byte-order mark), or as UTF-16 without
+    one: text in which every other byte of its ASCII is a null byte, which is no binary file."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:200]
+    if len(head) < 4:
+        return False
+    for high_bytes, low_bytes, encoding in (
+        (head[1::2], head[0::2], "utf-16-le"),
+        (head[0::2], head[1::2], "utf-16-be"),
+    ):
+        # YAML's keys and signs are ASCII: half the characters at least, each with a null byte.
+        if high_bytes.count(0) >= len(high_bytes) / 2 and low_bytes.count(0) <= len(low_bytes) / 10:
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError:
+                return False
+            return True
+    return False
 
 
 def _written_tag(tag: str) -> str:
@@ -746,12 +771,24 @@ def _written_mistake(lines: list[str], last: int, detail: str) -> tuple[str, int
                 continue
             block_indent = None
         found = _mistake_in_line(line, detail if number == last else "")
-        if found is not None and _reads_past(lines, number, found[3], last):
+        if found is not None and any(
+            _reads_past(lines, number, mended, last) for mended in _mendings(line, found)
+        ):
             code, column, params, _ = found
             return code, number, column, params
         if _BLOCK_HEADER.match(line):
             block_indent = indent
     return None
+
+
+def _mendings(line: str, found: tuple[str, int, dict[str, str], str]) -> list[str]:
+    """The line mended as the mistake found suggests; a full-width space in the indentation
+    may also have been typed beside the spaces it seems to stand for: dropped, or one space."""
+    if found[0] != "yaml-full-width-space":
+        return [found[3]]
+    lead = len(line) - len(line.lstrip(" " + _FULL_WIDTH_SPACE))
+    rest = line[lead:].replace(_FULL_WIDTH_SPACE, " ")
+    return [found[3], *(line[:lead].replace(_FULL_WIDTH_SPACE, width) + rest for width in ("", " "))]
 
 
 def _reads_past(lines: list[str], number: int, mended: str, last: int) -> bool:
@@ -797,7 +834,8 @@ def _mistake_in_line(line: str, detail: str) -> tuple[str, int, dict[str, str], 
         fixed = line.strip().translate(_NARROW_BRACKETS)
         mended = line.translate(_NARROW_BRACKETS)
         return "yaml-full-width-bracket", wide.start(1) + 1, {"text": line.strip(), "fix": fixed}, mended
-    if "expected '-' indicator" in detail and _DASH_WITHOUT_SPACE.match(line):
+    dash_then_flow = _DASH_WITHOUT_SPACE.match(line) and line.lstrip()[1:2] in ("{", "[")
+    if ("expected '-' indicator" in detail and _DASH_WITHOUT_SPACE.match(line)) or dash_then_flow:
         dash = line.index("-")
         mended = line[: dash + 1] + " " + line[dash + 1 :]
         return "yaml-dash-space", dash + 1, {"fix": mended.strip()}, mended

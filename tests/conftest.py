@@ -219,7 +219,7 @@ FULL_RECORDS = {
           pricing: negotiated
           asset_evaluation: done
         objections: {department: 科技处, email: kjc@gnas.example.cn}
-        outcome: {result: objections_resolved, date: 2024-06-05}
+        outcome: {result: objections_resolved, date: 2024-06-05, note: 收到 1 件异议，经核查不影响赋权，已书面答复。}
     """,
     "notices/gnas/2024/gnas-2024-n03.yml": """
         id: gnas-2024-n03

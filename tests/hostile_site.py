@@ -277,10 +277,10 @@ def hostile_records(corpus: Corpus) -> dict[str, dict[str, Any]]:
         "notices/gnas/2024/gnas-2024-n04.yml": {
             "id": "gnas-2024-n04",
             "institution": "gnas",
-            "kind": "ownership_grant",
+            "kind": "long_term_use_grant",
             "title": t(),
             "period": {"start": date(2024, 7, 29), "end": date(2024, 8, 23)},
-            "achievements": ["gnas-2024-002"],
+            "achievements": ["gnas-2024-001"],
             "objections": {"department": t(), "phone": t()},
         },
     }

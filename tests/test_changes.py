@@ -163,13 +163,28 @@ def test_a_restart_needs_a_full_period_from_the_amendment(portal: Path) -> None:
         portal,
         NOTICE,
         "更正联系电话}\n",
-        "更正联系电话}\n  - {date: 2024-03-08, summary: 增加成果, restart: true}\n",
+        "更正联系电话}\n  - {date: 2024-03-10, summary: 增加成果, restart: true}\n",
     )
     result = _result(portal, OPEN_DAY)
     assert [problem.key() for problem in result.problems] == [
         ("amendment-restart-too-short", NOTICE, 5, "period.end")
     ]
-    assert result.problems[0].params["earliest_end"] == "2024-03-22"
+    assert result.problems[0].params["earliest_end"] == "2024-03-24"
+
+
+def test_a_restart_runs_from_the_day_it_is_published_not_from_an_earlier_date(portal: Path) -> None:
+    # Dated two days back, the restarted period would end two days early.
+    _edit(portal, NOTICE, "[gnas-2024-001]", "[gnas-2024-001, gnas-2024-002]")
+    _edit(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-22")
+    _edit(
+        portal,
+        NOTICE,
+        "更正联系电话}\n",
+        "更正联系电话}\n  - {date: 2024-03-08, summary: 增加成果, restart: true}\n",
+    )
+    (problem,) = _result(portal, OPEN_DAY).problems
+    assert problem.key() == ("amendment-restart-backdated", NOTICE, 12, "amendments[1].date")
+    assert "2024-03-24" in problem.params["end_advice"]
 
 
 def test_moving_a_record_to_another_institution_is_refused(portal: Path) -> None:
@@ -236,6 +251,57 @@ def test_shortening_a_started_notice_is_refused_even_with_an_amendment(portal: P
     assert keys == {("started-notice-shortened", NOTICE, 5, "period.end")}
 
 
+def test_closing_a_started_notice_earlier_in_its_last_day_is_refused(portal: Path) -> None:
+    _edit(portal, NOTICE, "end: 2024-03-18}", 'end: 2024-03-18, end_time: "09:00"}')
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-10, summary: 更正截止时间}\n")
+    (problem,) = _result(portal, OPEN_DAY).problems
+    assert problem.key() == ("started-notice-closes-earlier", NOTICE, 5, "period.end_time")
+    assert (problem.params["time"], problem.params["new_time"]) == ("24:00", "09:00")
+
+
+def test_a_new_notice_cannot_start_before_today(portal: Path) -> None:
+    backdated = NEW_NOTICE_TEXT.replace(
+        "start: 2024-03-10, end: 2024-03-24", "start: 2024-03-01, end: 2024-03-15"
+    )
+    (portal / "notices/gnas/2024/gnas-2024-n03.yml").write_text(backdated, encoding="utf-8")
+    (problem,) = _result(portal, OPEN_DAY).problems
+    assert problem.key() == ("notice-start-in-past", "notices/gnas/2024/gnas-2024-n03.yml", 5, "period.start")
+    assert "2024-03-24" in problem.params["end_advice"]  # 15 days from today
+
+
+def test_a_notice_not_yet_started_cannot_be_moved_into_the_past(portal: Path) -> None:
+    _edit(portal, FUTURE_NOTICE, "start: 2024-04-01, end: 2024-04-15", "start: 2024-03-01, end: 2024-03-15")
+    assert _keys(portal, OPEN_DAY) == {("notice-start-in-past", FUTURE_NOTICE, 5, "period.start")}
+
+
+def test_a_withdrawal_cannot_be_backdated(portal: Path) -> None:
+    (portal / NOTICE).write_text(NOTICE_TEXT + "outcome: {result: withdrawn, date: 2024-03-06}\n", "utf-8")
+    assert _keys(portal, OPEN_DAY) == {("withdrawal-backdated", NOTICE, 12, "outcome.date")}
+
+
+def test_rewording_a_started_notices_body_needs_an_amendment(portal: Path) -> None:
+    _edit(portal, NOTICE, "所有权的70%", "所有权的60%")
+    assert _keys(portal, OPEN_DAY) == {("started-notice-changed-unamended", NOTICE, 8, "body")}
+
+
+def test_changing_the_grant_of_an_achievement_under_notice_needs_a_restarting_amendment(portal: Path) -> None:
+    _edit(portal, ACHIEVEMENT, "team_share: 70", "team_share: 60")
+    (problem,) = _result(portal, OPEN_DAY).problems
+    assert problem.key() == ("noticed-achievement-changed-unamended", ACHIEVEMENT, 15, "grant.team_share")
+    assert problem.params["notice"] == "gnas-2024-n01" and problem.params["restart"] == ", restart: true"
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-10, summary: 更正团队比例}\n")
+    assert _keys(portal, OPEN_DAY) == {
+        ("noticed-achievement-changed-unamended", ACHIEVEMENT, 15, "grant.team_share")
+    }
+    _edit(portal, NOTICE, "更正团队比例}", "更正团队比例, restart: true}")
+    _edit(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-24")
+    assert _keys(portal, OPEN_DAY) == set()
+    _edit(
+        portal, NOTICE, "{date: 2024-03-10, summary: 更正团队比例", "{date: 2024-03-09, summary: 更正团队比例"
+    )
+    assert _keys(portal, OPEN_DAY) == {("amendment-restart-backdated", NOTICE, 12, "amendments[1].date")}
+
+
 def test_a_started_notice_that_no_longer_reads_does_not_pass(portal: Path) -> None:
     _edit(portal, NOTICE, "title: 关于", "title：关于")
     (problem,) = _result(portal, OPEN_DAY).problems
@@ -277,12 +343,12 @@ def test_withdrawing_a_started_notice_passes(portal: Path) -> None:
 
 def test_a_proper_amendment_with_restart_and_a_long_enough_period_passes(portal: Path) -> None:
     _edit(portal, NOTICE, "[gnas-2024-001]", "[gnas-2024-001, gnas-2024-002]")
-    _edit(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-22")
+    _edit(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-24")
     _edit(
         portal,
         NOTICE,
         "更正联系电话}\n",
-        "更正联系电话}\n  - {date: 2024-03-08, summary: 增加成果 gnas-2024-002, restart: true}\n",
+        "更正联系电话}\n  - {date: 2024-03-10, summary: 增加成果 gnas-2024-002, restart: true}\n",
     )
     assert _keys(portal, OPEN_DAY) == set()
 

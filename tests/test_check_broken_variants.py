@@ -167,6 +167,8 @@ def test_attachment_path_climbing_out(portal: Path) -> None:
     ("name", "content", "code", "line"),
     [
         ("gbk", "id: gnas-2024-n01\ntitle: 关于赋权的公示\n".encode("gb18030"), "file-gbk", 2),
+        ("Notepad's Unicode", "id: gnas-2024-n01\ntitle: 关于赋权的公示\n".encode("utf-16"), "file-utf16", 1),
+        ("UTF-16 without a mark", "id: gnas-2024-n01\n".encode("utf-16-le"), "file-utf16", 1),
         ("empty", b"", "file-empty", 1),
         ("list at top level", b"- id: gnas-2024-n01\n", "yaml-not-mapping", 1),
         ("tab", b"id: gnas-2024-n01\nperiod:\n\tstart: 2024-03-04\n", "yaml-tab", 3),

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event, Parameters, vText
 from icalendar.parser import Contentline
 
 from generator import ical
-from generator.calendars import calendar_of_events, event_bytes, event_description, site_host
+from generator.calendars import calendar_of_events, event_bytes, event_description, event_summary, site_host
 from generator.clock import china_datetime
 from generator.feeds import permalink
 from generator.portal import NoticeView, Portal
@@ -36,7 +36,7 @@ def reference_event(view: NoticeView, site_url: str) -> bytes:
     event.add("dtstamp", china_datetime(view.last_change).astimezone(UTC))
     event.add("dtstart", record.period.start)
     event.add("dtend", record.period.end + timedelta(days=1))
-    event.add("summary", f"公示：{record.title}")
+    event.add("summary", event_summary(view))
     event.add("description", event_description(view, url))
     event.add("url", url)
     event.add("categories", [LABELS["notice_kinds"][record.kind]])
@@ -84,6 +84,14 @@ def test_every_example_event_is_what_icalendar_writes(example: Portal, site_url:
     assert {view.status for view in views} >= {"open", "concluded", "withdrawn"}
     for view in views:
         assert event_bytes(view, site_url) == reference_event(view, site_url), view.id
+
+
+def test_a_withdrawn_notices_event_says_so_and_takes_no_objections(example: Portal) -> None:
+    view = example.notices["gnas-2025-n02"]
+    assert view.status == "withdrawn"
+    event = event_bytes(view, SITE_URL).decode("utf-8").replace("\r\n ", "")
+    assert "SUMMARY:已撤回：" in event
+    assert "不再受理异议" in event and "异议受理：" not in event
 
 
 def test_hostile_events_are_what_icalendar_writes(hostile: Portal) -> None:

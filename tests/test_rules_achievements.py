@@ -266,3 +266,11 @@ def test_an_event_in_the_future_is_a_warning(portal: Path) -> None:
 def test_a_use_right_extension_may_be_dated_ahead(portal: Path) -> None:
     append(portal, ACHIEVEMENT, "  - {date: 2034-03-31, event: use_right_extended, years: 5}\n")
     assert problem_keys(portal, TODAY) == set()
+
+
+def test_shares_that_miss_100_by_a_rounding_name_the_share_to_write(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "share: 60}", "share: 33.33}\n  - {name: 王五, share: 33.33}")
+    replace(portal, ACHIEVEMENT, "share: 40}", "share: 33.33}")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("shares-not-100", ACHIEVEMENT, 10, "team")
+    assert problem.params["fix"] == "例如把 张三 的 share 改为 33.34。"

@@ -229,10 +229,27 @@ def test_a_begun_grant_notice_missing_from_the_history_says_the_line_to_add(port
     assert problem.key() == ("notice-missing-from-history", ACHIEVEMENT, 19, "history")
     zh, en = render(problem)
     assert zh.endswith("- {date: 2024-03-04, event: noticed, notice: gnas-2024-n01}")
-    assert "Add to history the line" in en
+    assert "Add to history, in date order, the line" in en
     # Before the notice begins there is nothing to record yet.
     before = {problem.code for problem in check_problems(portal, date(2024, 3, 3))}
     assert "notice-missing-from-history" not in before
+
+
+def test_an_achievement_added_to_a_notice_by_a_correction_is_noticed_on_that_day(portal: Path) -> None:
+    # Applied for after the notice began, it came under notice with the restarting correction.
+    replace(portal, ACHIEVEMENT, "  - {date: 2024-03-04, event: noticed, notice: gnas-2024-n01}\n", "")
+    replace(portal, ACHIEVEMENT, "{date: 2024-03-01, event: applied}", "{date: 2024-03-06, event: applied}")
+    replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-22")
+    replace(
+        portal,
+        NOTICE,
+        "outcome:",
+        "amendments:\n  - {date: 2024-03-08, summary: 增加成果, restart: true}\noutcome:",
+    )
+    replace(portal, NOTICE, "date: 2024-03-19", "date: 2024-03-23")
+    problems = check_problems(portal, date(2024, 3, 25))
+    (problem,) = [problem for problem in problems if problem.code == "notice-missing-from-history"]
+    assert problem.params["date"] == "2024-03-08"
 
 
 def test_an_unknown_policy(portal: Path) -> None:

@@ -374,3 +374,61 @@ def test_a_deal_after_the_pilot_is_fine(deal_portal: Path) -> None:
 
 def test_the_unchanged_fixture_is_clean() -> None:
     assert problem_keys(FIXTURE, TODAY) == set()
+
+
+def test_a_grant_notice_for_an_achievement_without_a_grant_names_the_line_to_add(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "grant:\n  mode: ownership\n  team_share: 70\n", "")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("notice-grant-missing", NOTICE, 6, "achievements[0]")
+    assert problem.params["example"] == "{mode: ownership, team_share: 70}"
+    assert problem.params["path"] == ACHIEVEMENT
+
+
+def test_a_withdrawn_grant_notice_may_name_an_achievement_never_granted(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "grant:\n  mode: ownership\n  team_share: 70\n", "")
+    replace(portal, NOTICE, NO_OUTCOME, "outcome: {result: withdrawn, date: 2024-03-10}\n")
+    assert problem_keys(portal, TODAY) == set()
+
+
+def test_a_grant_notice_for_an_achievement_granted_before_it_is_a_warning(portal: Path) -> None:
+    replace(
+        portal,
+        ACHIEVEMENT,
+        "event: applied}\n",
+        "event: applied}\n  - {date: 2024-03-02, event: agreement_signed}\n",
+    )
+    assert problem_keys(portal, TODAY) == {
+        ("notice-achievement-already-granted", NOTICE, 6, "achievements[0]")
+    }
+
+
+def test_a_grant_cannot_take_effect_while_its_notice_runs(portal: Path) -> None:
+    append(portal, ACHIEVEMENT, "  - {date: 2024-03-10, event: agreement_signed}\n")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("grant-during-notice", ACHIEVEMENT, 22, "history[2].date")
+    assert problem.params["earliest"] == "2024-03-19"
+
+
+def test_a_grant_cannot_take_effect_after_an_objection_to_it_was_upheld(portal: Path) -> None:
+    replace(
+        portal,
+        NOTICE,
+        NO_OUTCOME,
+        "outcome: {result: objection_upheld, date: 2024-03-19, note: 异议成立。}\n",
+    )
+    append(portal, ACHIEVEMENT, "  - {date: 2024-03-20, event: rights_transferred}\n")
+    assert problem_keys(portal, TODAY) == {
+        ("grant-after-notice-stopped", ACHIEVEMENT, 22, "history[2].event")
+    }
+
+
+def test_a_grant_after_its_notice_ended_without_objection_passes(portal: Path) -> None:
+    append(portal, ACHIEVEMENT, "  - {date: 2024-03-19, event: agreement_signed}\n")
+    assert problem_keys(portal, TODAY) == set()
+
+
+def test_an_upheld_objection_says_how_it_was_handled(portal: Path) -> None:
+    replace(portal, NOTICE, NO_OUTCOME, "outcome: {result: objection_upheld, date: 2024-03-19}\n")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("outcome-note-missing", NOTICE, 10, "outcome")
+    assert not problem.is_error

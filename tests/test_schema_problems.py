@@ -443,6 +443,30 @@ def test_a_wrong_choice_lists_the_choices_and_suggests_the_nearest(portal: Path)
     assert "ownership_grant" in problem.params["suggestion"]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("kind: ownership_grant", "kind: 赋予所有权公示", "kind: ownership_grant（赋予所有权公示）"),
+        ("funding: fiscal", "funding: 财政", "funding: fiscal（财政资金）"),
+        ("role: lead", "role: 负责人", "role: lead（团队代表）"),
+    ],
+)
+def test_a_choice_written_in_chinese_names_the_code_to_write(
+    portal: Path, old: str, new: str, line: str
+) -> None:
+    path = NOTICE if old.startswith("kind") else ACHIEVEMENT
+    replace(portal, path, old, new)
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.code == "value-not-allowed"
+    assert problem.params["suggestion"] == f"请改为 {line}。"
+
+
+def test_a_chinese_value_that_names_no_code_gets_the_list_alone(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "funding: fiscal", "funding: 自筹")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.params["suggestion"] == ""
+
+
 def test_a_number_asked_for_in_quotes_keeps_its_leading_zero(portal: Path) -> None:
     replace(portal, INSTITUTION, "phone: 0797-8888888", "phone: 07978888888")
     (problem,) = check_problems(portal, TODAY)

@@ -247,6 +247,17 @@ def test_a_gbk_file_is_named_as_gbk_at_its_first_chinese_line() -> None:
     assert codes(source) == [("file-gbk", 2, 1, "")]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_utf16_not_binary(encoding: str) -> None:
+    # Notepad's "Unicode": every ASCII character followed (or led) by a null byte.
+    source = parse("id: gnas-2024-n01\ntitle: 关于赋权的公示\n".encode(encoding))
+    assert codes(source) == [("file-utf16", 1, 1, "")]
+
+
+def test_a_binary_file_with_null_bytes_is_still_binary() -> None:
+    assert codes(parse(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))))[0][0] == "file-binary"
+
+
 def test_other_encodings_are_not_utf8() -> None:
     assert codes(parse(b"id: a\ntitle: caf\xe9\n")) == [("file-not-utf8", 2, 1, "")]
 
@@ -605,6 +616,19 @@ def test_a_line_is_blamed_only_if_mending_it_reads_past_the_error() -> None:
 def test_a_full_width_space_as_indentation_stands_for_two_spaces() -> None:
     text = "id: a\ndeal:\n\u3000mode: license\n  price_yuan: 100\n"
     assert codes(parse(text)) == [("yaml-full-width-space", 3, 1, "")]
+
+
+@pytest.mark.parametrize("indent", ["\u3000", "  \u3000", "\u3000 "])
+def test_a_full_width_space_typed_beside_the_indentation_is_named(indent: str) -> None:
+    text = f"id: a\nteam:\n  - {{name: 甲, share: 50}}\n{indent}- {{name: 乙, share: 50}}\n"
+    assert codes(parse(text)) == [("yaml-full-width-space", 4, len(indent) - len(indent.lstrip(" ")) + 1, "")]
+
+
+def test_a_dash_without_its_space_before_a_mapping_is_named_whatever_the_parser_says() -> None:
+    text = "id: a\nhistory:\n  - {date: 2025-09-01, event: applied}\n  -{date: 2025-09-02, event: noticed}\n"
+    source = parse(text)
+    assert codes(source) == [("yaml-dash-space", 4, 3, "")]
+    assert source.problems[0].params["fix"] == "- {date: 2025-09-02, event: noticed}"
 
 
 def test_a_chinese_comma_in_the_text_of_a_flow_item_is_the_texts_own() -> None:

@@ -68,6 +68,26 @@ STATUSES = {
     "withdrawn": "已撤回",
 }
 
+# Every list above that records are written in (not STATUSES, which is derived), for reading a
+# value a clerk wrote in Chinese (schema_problems.py).
+VOCABULARIES = (
+    ACHIEVEMENT_TYPES,
+    RIGHT_KINDS,
+    FUNDING,
+    GRANT_MODES,
+    LICENSES,
+    INCENTIVES,
+    HISTORY_EVENTS,
+    NOTICE_KINDS,
+    DEAL_MODES,
+    COUNTERPARTY_TYPES,
+    PRICING,
+    ASSET_EVALUATION,
+    REWARD_FORMS,
+    OUTCOME_RESULTS,
+    DAY_COUNTING,
+)
+
 
 def described_values(labels: dict[str, str]) -> str:
     """'patent（专利权）、software_copyright（…）' for field descriptions and messages."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from generator.catalog import Catalog, Loaded
 from generator.messages import hint
 from generator.models import Achievement, Policy
+from generator.models.achievement import Member
 from generator.models.vocabulary import RIGHT_KINDS
 from generator.problems import Problem
 from generator.registration_numbers import FORMATS, PATENT_FORMAT, PATENT_KINDS, TYPE_DIGITS, parse_patent
@@ -25,7 +26,7 @@ def _team(loaded: Loaded[Achievement]) -> Iterator[Problem]:
     team = loaded.record.team
     total = sum(member.share for member in team)
     if abs(total - 100) > 1e-6:
-        yield loaded.problem("shares-not-100", ("team",), total=f"{total:g}")
+        yield loaded.problem("shares-not-100", ("team",), total=f"{total:g}", **_rounding_fix(team, total))
     leads = [index for index, member in enumerate(team) if member.role == "lead"]
     if len(leads) > 1:
         yield loaded.problem(
@@ -36,6 +37,20 @@ def _team(loaded: Loaded[Achievement]) -> Iterator[Problem]:
         )
     elif not leads:
         yield loaded.problem("team-lead-not-one", ("team",), count=0, **hint("lead-add"))
+
+
+def _rounding_fix(team: Sequence[Member], total: float) -> dict[str, str]:
+    """Shares rounded to two places that miss 100 by a rounding (33.33 three times): the one
+    change that makes them add up, on the lead's share (else the first member's)."""
+    missing = round(100 - total, 2)
+    if not team or abs(missing) > 0.05:
+        return {"fix": "", "fix_en": ""}
+    member = next((member for member in team if member.role == "lead"), team[0])
+    share = f"{round(member.share + missing, 2):g}"
+    return {
+        "fix": f"例如把 {member.name} 的 share 改为 {share}。",
+        "fix_en": f" For example, set {member.name}'s share to {share}.",
+    }
 
 
 def _grant(catalog: Catalog, loaded: Loaded[Achievement]) -> Iterator[Problem]:

@@ -8,13 +8,18 @@ from datetime import date, timedelta
 
 from generator.catalog import Catalog, Loaded
 from generator.day_counting import FIRST_KNOWN_YEAR, LAST_KNOWN_YEAR, UNIT_LABELS, UnknownWorkingDays
-from generator.derive import pilot_end
+from generator.derive import NOT_CARRIED_OUT, OBJECTION_RESULTS, granted_on, pilot_end
 from generator.models import Institution, Notice
-from generator.models.vocabulary import GRANT_MODES, NOTICE_KINDS
+from generator.models.vocabulary import GRANT_MODES, NOTICE_KINDS, OUTCOME_RESULTS
 from generator.notice_rule import NoticeRule
 from generator.problems import Problem
 
 _KIND_FOR_MODE = {"ownership_grant": "ownership", "long_term_use_grant": "long_term_use"}
+# What a grant notice's achievement is to say it is granted, as the message suggests it.
+_GRANT_EXAMPLES = {
+    "ownership": "{mode: ownership, team_share: 70}",
+    "long_term_use": "{mode: long_term_use, years: 10, license: ordinary, starts_on: 2025-10-01}",
+}
 
 
 def check(catalog: Catalog, today: date) -> Iterator[Problem]:
@@ -152,6 +157,13 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
                 earliest=min(period.start, today),
             )
         return
+    if outcome.result in OBJECTION_RESULTS and not outcome.note:
+        yield loaded.problem(
+            "outcome-note-missing",
+            ("outcome",),
+            result=outcome.result,
+            result_label=OUTCOME_RESULTS[outcome.result],
+        )
     earliest = period.end + timedelta(days=1)  # any other result comes after the period
     if outcome.date < period.start:
         yield loaded.problem(
@@ -224,7 +236,16 @@ def _achievements(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]
         if achievement.negative_list:
             yield loaded.problem("notice-negative-list", where, achievement=achievement_id)
         mode = _KIND_FOR_MODE.get(record.kind)
-        if mode and achievement.grant is not None and achievement.grant.mode != mode:
+        if mode and achievement.grant is None and not _stopped(record):
+            yield loaded.problem(
+                "notice-grant-missing",
+                where,
+                achievement=achievement_id,
+                kind_label=NOTICE_KINDS[record.kind],
+                path=found.source.path,
+                example=_GRANT_EXAMPLES[mode],
+            )
+        elif mode and achievement.grant is not None and achievement.grant.mode != mode:
             yield loaded.problem(
                 "notice-grant-mode-mismatch",
                 where,
@@ -234,8 +255,19 @@ def _achievements(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]
                 mode=achievement.grant.mode,
                 mode_label=GRANT_MODES[achievement.grant.mode],
             )
+        granted = granted_on(achievement)
+        if mode and granted is not None and granted < record.period.start:
+            yield loaded.problem(
+                "notice-achievement-already-granted", where, achievement=achievement_id, granted=granted
+            )
         if record.kind == "reward" and achievement.incentive == "grant_first":
             yield loaded.problem("notice-reward-grant-first", where, achievement=achievement_id)
+
+
+def _stopped(notice: Notice) -> bool:
+    """Withdrawn, or an objection upheld: what it would have granted was never granted, and an
+    achievement it named may have no grant to show."""
+    return notice.outcome is not None and notice.outcome.result in NOT_CARRIED_OUT
 
 
 def _pilot(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from generator.catalog import Catalog, Loaded
-from generator.derive import GRANT_NOTICE_KINDS
+from generator.derive import GRANT_EVENTS, GRANT_NOTICE_KINDS, NOT_CARRIED_OUT
 from generator.models import Achievement, Notice
+from generator.models.vocabulary import HISTORY_EVENTS, OUTCOME_RESULTS
 from generator.problems import Problem
 
 
@@ -64,8 +65,13 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                 )
             elif _history_leaves_out(catalog, record, found.record, today):
                 yield found.problem(
-                    "notice-missing-from-history", ("history",), notice=record.id, start=record.period.start
+                    "notice-missing-from-history",
+                    ("history",),
+                    notice=record.id,
+                    start=record.period.start,
+                    date=_noticed_on(record, found.record),
                 )
+    yield from _grants_without_their_notice(catalog)
     notice_ids = sorted(catalog.notices)
     for achievement in catalog.achievements.values():
         for index, event in enumerate(achievement.record.history):
@@ -91,6 +97,17 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
                 )
 
 
+def _noticed_on(notice: Notice, achievement: Achievement) -> date:
+    """The day the achievement came under the notice, for the line to add: its start, or, for an
+    achievement applied for after that (added by a correction), the first restarting correction
+    on or after its application; the line then also falls in the history's date order."""
+    applied = max((event.date for event in achievement.history if event.event == "applied"), default=None)
+    days = [notice.period.start, *(amendment.date for amendment in notice.amendments if amendment.restart)]
+    if applied is None:
+        return days[0]
+    return next((day for day in sorted(days) if day >= applied), max(days))
+
+
 def _history_leaves_out(catalog: Catalog, notice: Notice, achievement: Achievement, today: date) -> bool:
     """Whether a grant notice that has begun, an event of each achievement it names, is missing
     from this one's history: the achievement would show as applied for while its notice runs. A
@@ -99,3 +116,54 @@ def _history_leaves_out(catalog: Catalog, notice: Notice, achievement: Achieveme
         return False
     noticed = [event.notice for event in achievement.history if event.event == "noticed" and event.notice]
     return notice.id not in noticed and all(name in catalog.notices for name in noticed)
+
+
+def _grants_without_their_notice(catalog: Catalog) -> Iterator[Problem]:
+    """A grant takes effect (an agreement signed, the rights transferred) only once its notice has
+    run its full period, and not after the notice was withdrawn or an objection to it upheld:
+    else the list of granted achievements would name a grant the public could not object to, or
+    one that was stopped. The notice is the latest grant notice naming the achievement that had
+    begun by the event's day."""
+    naming: dict[str, list[Notice]] = {}
+    for loaded in catalog.notices.values():
+        if loaded.record.kind in GRANT_NOTICE_KINDS:
+            for achievement_id in loaded.record.achievements:
+                naming.setdefault(achievement_id, []).append(loaded.record)
+    for achievement_id, notices in naming.items():
+        found = catalog.achievements.get(achievement_id)
+        if found is None:
+            continue
+        notices.sort(key=lambda notice: (notice.period.start, notice.id))
+        for index, event in enumerate(found.record.history):
+            if event.event not in GRANT_EVENTS:
+                continue
+            begun = [notice for notice in notices if notice.period.start <= event.date]
+            if not begun:
+                continue
+            notice = begun[-1]
+            labels = {"event": event.event, "event_label": HISTORY_EVENTS[event.event], "notice": notice.id}
+            # A notice closing at a time of its last day leaves the rest of that day to act in.
+            earliest = notice.period.end + timedelta(days=0 if notice.period.end_time else 1)
+            if event.date < earliest:
+                yield found.problem(
+                    "grant-during-notice",
+                    ("history", index, "date"),
+                    date=event.date,
+                    end=notice.period.end,
+                    earliest=earliest,
+                    **labels,
+                )
+            elif (
+                notice.outcome is not None
+                and notice.outcome.result in NOT_CARRIED_OUT
+                and notice.outcome.date <= event.date
+            ):
+                yield found.problem(
+                    "grant-after-notice-stopped",
+                    ("history", index, "event"),
+                    result=notice.outcome.result,
+                    result_label=OUTCOME_RESULTS[notice.outcome.result],
+                    outcome_date=notice.outcome.date,
+                    **labels,
+                )
+            break  # the first grant event is when the grant took effect; later ones follow it
