@@ -22,8 +22,9 @@ from typing import Any
 
 from generator.catalog import Catalog, Loaded, load_catalog
 from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
+from generator.derive import NOT_CARRIED_OUT
 from generator.git_source import records_at
-from generator.models import Notice
+from generator.models import Achievement, Notice
 from generator.models.notice import Amendment
 from generator.problems import Problem, sorted_unique
 from generator.yaml_source import FieldPath
@@ -50,6 +51,7 @@ FIELD_LABELS = {
 # restart it.
 ACHIEVEMENT_SHOWN = {
     "title": "成果名称",
+    "type": "成果类型",
     "rights": "知识产权",
     "team": "成果完成人",
     "grant": "赋权方式与比例",
@@ -102,6 +104,10 @@ def compare_catalogs(base: Catalog, head: Catalog, today: date) -> list[Problem]
             problems.extend(period_problems)
             # A period that may not change so is reported once: an amendment would not mend it.
             skipped = {"period"} if period_problems else set()
+            if today > before.record.period.end:
+                # An amendment is dated within the period (portal check): once it is over, the
+                # text's wording may be mended, in the page's revision history for all to see.
+                skipped.add("body")
             problems.extend(_disclosure_changes(before.record, after, head, today, skipped))
     return problems
 
@@ -145,16 +151,19 @@ def _noticed_achievements_changed(base: Catalog, head: Catalog, today: date) -> 
         after = head.achievements.get(achievement_id)
         if after is None:
             continue
-        changed = changed_fields(_dump(before.record), _dump(after.record), ACHIEVEMENT_SHOWN)
+        changed = changed_fields(_shown(before.record), _shown(after.record), ACHIEVEMENT_SHOWN)
         if not changed:
             continue
         for notice_id, notice_before in sorted(base.notices.items()):
             old = notice_before.record
-            if achievement_id not in old.achievements or old.period.start > today or old.outcome is not None:
-                continue
+            if achievement_id not in old.achievements or not old.period.start <= today <= old.period.end:
+                continue  # only while it runs: an amendment is dated within the period (portal check)
             notice_after = head.notices.get(notice_id)
-            if notice_after is None:
-                continue  # reported as deleted
+            if notice_after is None or old.outcome is not None:
+                continue  # reported as deleted; or withdrawn already
+            outcome = notice_after.record.outcome
+            if outcome is not None and outcome.result in NOT_CARRIED_OUT:
+                continue  # withdrawn with this change: what it proposed no longer stands
             added = _added_amendments(old, notice_after.record, today)
             facts = [name for name in changed if name in ACHIEVEMENT_FACTS]
             if added and (not facts or added[-1][1].restart):
@@ -170,6 +179,16 @@ def _noticed_achievements_changed(base: Catalog, head: Catalog, today: date) -> 
                 restart=", restart: true" if facts else "",
                 today=today,
             )
+
+
+def _shown(achievement: Achievement) -> dict[str, Any]:
+    """What a notice's page shows of an achievement it names, as plain data: of its rights, the
+    kind and number (not the day each was registered)."""
+    dumped = _dump(achievement)
+    dumped["rights"] = [
+        {"kind": right["kind"], "number": right["number"]} for right in dumped.get("rights") or []
+    ]
+    return dumped
 
 
 def _added_amendments(before: Notice, now: Notice, today: date) -> list[tuple[int, Amendment]]:

@@ -204,9 +204,10 @@ _define(
     "yaml-full-width-space",
     E,
     "yaml",
-    "这一行用了全角空格“　”（中文输入法下的空格）：“{text}”。YAML 只认半角空格：请把冒号后和行首的全角空格换成普通空格。",
+    "这一行用了全角空格“　”（中文输入法下的空格）：“{text}”。YAML 只认半角空格：请删去全角空格，行首用半角空格与上下行对齐，冒号后留一个半角空格。",
     "This line has a full-width space (from a Chinese input method): '{text}'. YAML needs ordinary "
-    "spaces: after the colon and at the start of the line, replace it with an ordinary space.",
+    "spaces: delete it, indent the line with ordinary spaces like the lines around it, and leave one "
+    "ordinary space after the colon.",
 )
 _define(
     "yaml-unclosed-quote",
@@ -582,10 +583,11 @@ _define(
     "grant-after-notice-stopped",
     E,
     "reference",
-    "成果的赋权公示 {notice} 的结果是“{result_label}”（{outcome_date}），赋权没有通过公示，不能记录 {event_label}（{event}）。如已重新公示，请先在 history 中记录新公示（- {{date: …, event: noticed, notice: 新公示编号}}）；否则请删去这一行。",
+    "成果的赋权公示 {notice} 的结果是“{result_label}”（{outcome_date}），赋权没有通过公示，不能记录 {event_label}（{event}）。如已重新公示，新公示须在 achievements 中列出本成果，并在其公示期满后才能记录这一事件；否则请删去这一行。",
     "The grant's notice {notice} ended as {result} on {outcome_date}: the grant did not pass its "
-    "notice, so {event} cannot be recorded. If the grant was noticed again, record that notice "
-    "first (- {{date: ..., event: noticed, notice: <new notice id>}}); otherwise remove the line.",
+    "notice, so {event} cannot be recorded. If the grant was noticed again, the new notice lists "
+    "this achievement in its achievements, and the event comes after its period; otherwise remove "
+    "the line.",
 )
 _define(
     "notice-missing-from-history",

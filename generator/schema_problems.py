@@ -63,10 +63,10 @@ def named_in_chinese(written: str, choices: list[str]) -> tuple[str, str] | None
     if text in _ALSO_WRITTEN and _ALSO_WRITTEN[text] in choices:
         code = _ALSO_WRITTEN[text]
         return code, labels.get(code, text)
+    # A shortening of a label (财政 for 财政资金) names it; a longer text holding one does not:
+    # 非独占许可 holds 独占许可 and means the opposite.
     found = [
-        (code, label)
-        for code, label in labels.items()
-        if text == label or (len(text) >= 2 and (text in label or label in text))
+        (code, label) for code, label in labels.items() if text == label or (len(text) >= 2 and text in label)
     ]
     exact = [item for item in found if item[1] == text]
     if exact:

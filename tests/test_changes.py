@@ -302,6 +302,23 @@ def test_changing_the_grant_of_an_achievement_under_notice_needs_a_restarting_am
     assert _keys(portal, OPEN_DAY) == {("amendment-restart-backdated", NOTICE, 12, "amendments[1].date")}
 
 
+def test_withdrawing_a_notice_and_dropping_the_grant_it_proposed_passes(portal: Path) -> None:
+    (portal / NOTICE).write_text(NOTICE_TEXT + "outcome: {result: withdrawn, date: 2024-03-10}\n", "utf-8")
+    _edit(portal, ACHIEVEMENT, "grant:\n  mode: ownership\n  team_share: 70\n", "")
+    assert _keys(portal, OPEN_DAY) == set()
+
+
+def test_the_body_of_a_concluded_notice_may_be_mended(concluded: Path) -> None:
+    # An amendment is dated within the period: after it, none could be written.
+    _edit(concluded, NOTICE, "所有权的70%赋予", "所有权的 70% 赋予")
+    assert _keys(concluded, AFTER_END) == set()
+
+
+def test_what_a_notice_does_not_show_of_its_achievement_may_change(portal: Path) -> None:
+    _edit(portal, ACHIEVEMENT, "granted_on: 2023-05-12", "granted_on: 2023-05-13")
+    assert _keys(portal, OPEN_DAY) == set()
+
+
 def test_a_started_notice_that_no_longer_reads_does_not_pass(portal: Path) -> None:
     _edit(portal, NOTICE, "title: 关于", "title：关于")
     (problem,) = _result(portal, OPEN_DAY).problems

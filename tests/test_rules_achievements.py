@@ -274,3 +274,10 @@ def test_shares_that_miss_100_by_a_rounding_name_the_share_to_write(portal: Path
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("shares-not-100", ACHIEVEMENT, 10, "team")
     assert problem.params["fix"] == "例如把 张三 的 share 改为 33.34。"
+
+
+def test_shares_written_with_three_places_get_a_fix_with_three_places(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "share: 60}", "share: 33.333}")
+    replace(portal, ACHIEVEMENT, "share: 40}", "share: 66.666}")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.params["fix"] == "例如把 张三 的 share 改为 33.334。"

@@ -461,6 +461,12 @@ def test_a_choice_written_in_chinese_names_the_code_to_write(
     assert problem.params["suggestion"] == f"请改为 {line}。"
 
 
+def test_a_chinese_value_that_negates_a_label_is_not_read_as_it(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "funding: fiscal", "funding: 非财政资金")
+    (problem,) = check_problems(portal, TODAY)
+    assert "fiscal" not in problem.params["suggestion"]
+
+
 def test_a_chinese_value_that_names_no_code_gets_the_list_alone(portal: Path) -> None:
     replace(portal, ACHIEVEMENT, "funding: fiscal", "funding: 自筹")
     (problem,) = check_problems(portal, TODAY)

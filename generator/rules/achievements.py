@@ -40,13 +40,13 @@ def _team(loaded: Loaded[Achievement]) -> Iterator[Problem]:
 
 
 def _rounding_fix(team: Sequence[Member], total: float) -> dict[str, str]:
-    """Shares rounded to two places that miss 100 by a rounding (33.33 three times): the one
-    change that makes them add up, on the lead's share (else the first member's)."""
-    missing = round(100 - total, 2)
+    """Shares that miss 100 by a rounding (33.33 three times): the one change that makes them add
+    up, on the lead's share (else the first member's)."""
+    missing = 100 - total
     if not team or abs(missing) > 0.05:
         return {"fix": "", "fix_en": ""}
     member = next((member for member in team if member.role == "lead"), team[0])
-    share = f"{round(member.share + missing, 2):g}"
+    share = f"{round(member.share + missing, 6):g}"  # as many places as the shares were written with
     return {
         "fix": f"例如把 {member.name} 的 share 改为 {share}。",
         "fix_en": f" For example, set {member.name}'s share to {share}.",

@@ -101,3 +101,17 @@ def test_the_csv_files_are_served_beside_the_page(browser: Any, site_url: str) -
     (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
     assert row["institution_name"] == "赣南科学院（示例）"
     assert row["granted"] == "3"
+
+
+def test_a_table_wider_than_a_phone_says_it_scrolls_sideways(browser: Any, site_url: str) -> None:
+    phone = _page(browser, width=390)
+    phone.goto(f"{site_url}statistics/")
+    wide = phone.locator("#year-2025 + .portal-table-wrap")
+    assert "portal-table-wrap--scrolls" in (wide.get_attribute("class") or "")
+    hint = wide.evaluate("box => getComputedStyle(box, '::before').content")
+    assert "左右滑动" in hint
+    desktop = _page(browser, width=1600)
+    desktop.goto(f"{site_url}statistics/")
+    fits = desktop.locator(".portal-report__pair .portal-table-wrap, #year-2025 + .portal-table-wrap")
+    assert "portal-table-wrap--scrolls" not in (fits.last.get_attribute("class") or "")
+    assert phone.outside_requests == [] and desktop.outside_requests == []
