@@ -114,4 +114,9 @@ def test_a_table_wider_than_a_phone_says_it_scrolls_sideways(browser: Any, site_
     desktop.goto(f"{site_url}statistics/")
     fits = desktop.locator(".portal-report__pair .portal-table-wrap, #year-2025 + .portal-table-wrap")
     assert "portal-table-wrap--scrolls" not in (fits.last.get_attribute("class") or "")
+    # A chart keeps text a phone can read, in a box that scrolls and says so.
+    phone.goto(site_url + REPORT)
+    drawing = phone.locator(".portal-chart__drawing").first
+    assert "portal-table-wrap--scrolls" in (drawing.get_attribute("class") or "")
+    assert drawing.locator("svg").evaluate("svg => svg.getBoundingClientRect().width") >= 540
     assert phone.outside_requests == [] and desktop.outside_requests == []
