@@ -129,17 +129,13 @@ def _backdated_notices(base: Catalog, head: Catalog, today: date) -> Iterator[Pr
         period = after.record.period
         if period.start >= today or any(_same_notice(old, after.record) for old in gone):
             continue  # a started notice renamed is reported as that (_removed_notices)
-        earliest = _earliest_end(head, after.record, today)
         yield after.problem(
             "notice-start-in-past",
             ("period", "start"),
             id=notice_id,
             start=period.start,
             today=today,
-            end_advice=f"，并把 period.end 改为 {earliest} 或之后" if earliest else "，并相应顺延 period.end",
-            end_advice_en=f", and period.end to {earliest} or later"
-            if earliest
-            else ", and move period.end on",
+            **_end_advice(head, after.record, today),
         )
 
 
@@ -211,15 +207,24 @@ def _backdated_restarts(
     (whatever the amendment corrects, the notice's own fields or an achievement it names)."""
     for index, amendment in _added_amendments(before, after.record, today):
         if amendment.restart and amendment.date < today:
-            earliest = _earliest_end(head, after.record, today)
             yield after.problem(
                 "amendment-restart-backdated",
                 ("amendments", index, "date"),
                 date=amendment.date,
                 today=today,
-                end_advice=f"，并把 period.end 改为 {earliest} 或之后" if earliest else "",
-                end_advice_en=f", and period.end to {earliest} or later" if earliest else "",
+                **_end_advice(head, after.record, today),
             )
+
+
+def _end_advice(head: Catalog, notice: Notice, start: date) -> dict[str, str]:
+    """The end a period from `start` needs, as the tail of a message's sentence."""
+    earliest = _earliest_end(head, notice, start)
+    if earliest is None:
+        return {"end_advice": "，并相应顺延 period.end", "end_advice_en": ", and move period.end on"}
+    return {
+        "end_advice": f"，并把 period.end 改为 {earliest} 或之后",
+        "end_advice_en": f", and period.end to {earliest} or later",
+    }
 
 
 def _earliest_end(head: Catalog, notice: Notice, start: date) -> date | None:
