@@ -7,6 +7,7 @@ needs: the nearest known key for a typo, the allowed values for a wrong choice.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import types
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.messages import CATALOGUE, hint
-from generator.models.common import WrittenAs, show_value
+from generator.models.common import MENDED, WrittenAs, show_value
 from generator.models.vocabulary import VOCABULARIES
 from generator.problems import Problem, field_path
 from generator.yaml_source import FieldPath, SourceFile
@@ -33,8 +34,28 @@ def validate_record(model: type[ModelT], source: SourceFile) -> tuple[ModelT | N
         # A source read without positions (record_cache.py, catalog.py) has them read again
         # first: a message places the value and quotes it as written (`0797`, not 797).
         source.complete_positions()
-        problems = [_problem(model, source, detail) for detail in error.errors(include_url=False)]
-        return None, _without_typo_echoes(problems)
+        details = error.errors(include_url=False)
+        problems = _without_typo_echoes([_problem(model, source, detail) for detail in details])
+        return _as_meant(model, source.data, details), problems
+
+
+def _as_meant(model: type[ModelT], data: Any, details: list[Any]) -> ModelT | None:
+    """The record read with the values the clerk plainly meant (2025-09-01 for 2025年9月1日),
+    when every error has one: its problems stay errors, but the rules run on it as well, and
+    the clerk learns of a short period or a wrong check digit in the same round, not the next."""
+    mends = [(tuple(detail["loc"]), (detail.get("ctx") or {}).get(MENDED)) for detail in details]
+    if not mends or any(value is None for _, value in mends):
+        return None
+    mended = copy.deepcopy(data)
+    for loc, value in mends:
+        container = mended
+        for part in loc[:-1]:
+            container = container[part]
+        container[loc[-1]] = value
+    try:
+        return model.model_validate(mended)
+    except (ValidationError, KeyError, IndexError, TypeError):
+        return None
 
 
 # What clerks write for a code that the vocabulary's labels do not contain.
@@ -101,7 +122,7 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
     params: dict[str, str] = {"key": key, "value": value}
 
     if kind in CATALOGUE:  # raised by our own types with a catalogue code
-        params.update({name: str(item) for name, item in context.items()})
+        params.update({name: str(item) for name, item in context.items() if name != MENDED})
         params["value"] = value
         return _at(source, kind, loc, params)
     if kind == "missing" and loc and isinstance(loc[-1], int):  # [60] where [low, high] belongs

@@ -473,6 +473,21 @@ def test_a_chinese_value_that_names_no_code_gets_the_list_alone(portal: Path) ->
     assert problem.params["suggestion"] == ""
 
 
+def test_a_value_plainly_meant_still_lets_the_rules_speak_in_the_same_round(portal: Path) -> None:
+    # A clerk fixing 2023年5月12日 should not learn of the check digit and the shares only next time.
+    replace(portal, ACHIEVEMENT, "granted_on: 2023-05-12", "granted_on: 2023年5月12日")
+    replace(portal, ACHIEVEMENT, "ZL202110123456.7", "ZL202110123456.3")
+    replace(portal, ACHIEVEMENT, "share: 40}", "share: 30}")
+    codes = {problem.code for problem in check_problems(portal, TODAY)}
+    assert codes == {"date-invalid", "patent-check-digit", "shares-not-100"}
+
+
+def test_a_value_not_plainly_meant_leaves_the_record_unread(portal: Path) -> None:
+    replace(portal, ACHIEVEMENT, "granted_on: 2023-05-12", "granted_on: 去年")
+    replace(portal, ACHIEVEMENT, "share: 40}", "share: 30}")
+    assert {problem.code for problem in check_problems(portal, TODAY)} == {"date-invalid"}
+
+
 def test_a_number_asked_for_in_quotes_keeps_its_leading_zero(portal: Path) -> None:
     replace(portal, INSTITUTION, "phone: 0797-8888888", "phone: 07978888888")
     (problem,) = check_problems(portal, TODAY)

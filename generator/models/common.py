@@ -38,9 +38,17 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=False)
 
 
+# The context key of the value a clerk plainly meant (2025-09-01 for 2025年9月1日, 500000 for
+# 50万元): the problem is still an error, but the record is read with it, so that the rules run
+# on it too and the clerk sees every mistake of the file at once (schema_problems.py).
+MENDED = "mended"
+
+
 def _fail(code: str, value: Any, **params: object) -> PydanticCustomError:
     return PydanticCustomError(
-        code, code, {"value": show_value(value), **{k: str(v) for k, v in params.items()}}
+        code,
+        code,
+        {"value": show_value(value), **{k: v if k == MENDED else str(v) for k, v in params.items()}},
     )
 
 
@@ -116,14 +124,28 @@ def _iso_date(value: Any) -> date:
         return day
     meant = _real_date(_half_width(value)) if isinstance(value, str) else None
     if meant is not None:
-        raise _fail("date-invalid", value, **_meant(meant.isoformat()))
-    raise _fail("date-invalid", value, **_date_hint(value))
+        raise _fail("date-invalid", value, **_meant(meant.isoformat()), **{MENDED: meant.isoformat()})
+    hinted = _date_hint(value)
+    written = _date_written(value)
+    raise _fail("date-invalid", value, **hinted, **({MENDED: written.isoformat()} if written else {}))
 
 
 # A date written another way: 2025/9/12, 2025.9.12, 2025年9月12日, 2025-9-12, 20250912.
 _OTHER_DATE = re.compile(
     r"([0-9]{4})\s*(?:[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?|([0-9]{2})([0-9]{2}))"
 )
+
+
+def _date_written(value: Any) -> date | None:
+    """The day a date written another way stands for, when it is one."""
+    match = _OTHER_DATE.fullmatch(_half_width(str(value))) if isinstance(value, str | int) else None
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in (match[1], match[2] or match[4], match[3] or match[5]))
+    try:
+        return date(year, month, day) if year in YEARS else None
+    except ValueError:
+        return None
 
 
 def _date_hint(value: Any) -> dict[str, str]:
@@ -146,7 +168,9 @@ def _clock_time(value: Any) -> str:
     if isinstance(value, str) and CLOCK_TIME.fullmatch(value.strip()):
         return value.strip()
     meant = _half_width(value).replace("：", ":") if isinstance(value, str) else ""
-    raise _fail("time-invalid", value, **_meant(f'"{meant}"' if CLOCK_TIME.fullmatch(meant) else None))
+    if CLOCK_TIME.fullmatch(meant):
+        raise _fail("time-invalid", value, **_meant(f'"{meant}"'), **{MENDED: meant})
+    raise _fail("time-invalid", value, **_meant(None))
 
 
 def _meant(written: str | None) -> dict[str, str]:
@@ -167,7 +191,7 @@ def _yuan(value: Any) -> int:
     suggestion = suggest_yuan(value)
     if suggestion is None:
         raise _fail("money-unreadable", value)
-    raise _fail("money-not-integer", value, suggestion=suggestion)
+    raise _fail("money-not-integer", value, suggestion=suggestion, **{MENDED: suggestion})
 
 
 def suggest_yuan(value: Any) -> int | None:
