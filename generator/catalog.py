@@ -82,6 +82,10 @@ class Catalog:
     # Ids of records that exist but did not validate: references to them are not reported
     # again, so one broken file gives one problem, not one per record that mentions it.
     broken: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in RECORD_MODELS})
+    # Ids of records read with the values their clerk plainly meant (schema_problems._as_meant):
+    # in the tables, for the rules to run on, but not valid: not counted as such, and not
+    # reviewed against the published record (change_review.py) until they read as written.
+    mended: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in RECORD_MODELS})
 
     def table(self, kind: str) -> dict[str, Any]:
         tables: dict[str, dict[str, Any]] = {
@@ -259,6 +263,8 @@ def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, diges
         catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other))
         return
     table[record_id] = Loaded(record, source, record_file.folders, digest)
+    if any(problem.is_error for problem in problems):
+        catalog.mended[record_file.kind].add(record_id)
 
 
 def _add_misplaced(catalog: Catalog, record_file: RecordFile) -> None:

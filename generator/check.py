@@ -35,7 +35,8 @@ class CheckResult:
 
     @property
     def record_count(self) -> int:
-        return sum(1 for _ in self.catalog.all_loaded())
+        mended = sum(len(ids) for ids in self.catalog.mended.values())
+        return sum(1 for _ in self.catalog.all_loaded()) - mended
 
 
 def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> CheckResult:

@@ -47,15 +47,15 @@ def _as_meant(model: type[ModelT], data: Any, details: list[Any]) -> ModelT | No
     if not mends or any(value is None for _, value in mends):
         return None
     mended = copy.deepcopy(data)
-    for loc, value in mends:
-        container = mended
-        for part in loc[:-1]:
-            container = container[part]
-        container[loc[-1]] = value
     try:
+        for loc, value in mends:
+            container = mended
+            for part in loc[:-1]:
+                container = container[part]
+            container[loc[-1]] = value
         return model.model_validate(mended)
     except (ValidationError, KeyError, IndexError, TypeError):
-        return None
+        return None  # a path the data does not have as the error says: read as before
 
 
 # What clerks write for a code that the vocabulary's labels do not contain.

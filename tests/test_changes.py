@@ -326,6 +326,14 @@ def test_a_started_notice_that_no_longer_reads_does_not_pass(portal: Path) -> No
     assert problem.params["code"] == "yaml-key-colon"
 
 
+def test_a_started_notice_read_only_with_values_meant_does_not_pass(portal: Path) -> None:
+    # portal check reads it as meant (2024-03-04) for its rules; the review compares what is written.
+    _edit(portal, NOTICE, "start: 2024-03-04", "start: 2024年3月4日")
+    (problem,) = _result(portal, OPEN_DAY).problems
+    assert problem.key() == ("started-notice-unreadable", NOTICE, 5, "")
+    assert problem.params["code"] == "date-invalid"
+
+
 def test_rewriting_an_outcome_is_refused(concluded: Path) -> None:
     _edit(concluded, NOTICE, "result: no_objection", "result: objections_resolved")
     assert _keys(concluded, AFTER_END) == {("outcome-rewritten", NOTICE, 12, "outcome.result")}

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
+from generator.check import check_portal
 from generator.messages import render
 from generator.models.common import suggest_yuan
 from generator.schema_problems import validate_record
@@ -478,14 +479,25 @@ def test_a_value_plainly_meant_still_lets_the_rules_speak_in_the_same_round(port
     replace(portal, ACHIEVEMENT, "granted_on: 2023-05-12", "granted_on: 2023年5月12日")
     replace(portal, ACHIEVEMENT, "ZL202110123456.7", "ZL202110123456.3")
     replace(portal, ACHIEVEMENT, "share: 40}", "share: 30}")
-    codes = {problem.code for problem in check_problems(portal, TODAY)}
-    assert codes == {"date-invalid", "patent-check-digit", "shares-not-100"}
+    result = check_portal(portal, TODAY)
+    assert {problem.code for problem in result.problems} == {
+        "date-invalid",
+        "patent-check-digit",
+        "shares-not-100",
+    }
+    assert result.record_count == 3  # policy, institution, notice: the achievement read as meant is not valid
 
 
 def test_a_value_not_plainly_meant_leaves_the_record_unread(portal: Path) -> None:
     replace(portal, ACHIEVEMENT, "granted_on: 2023-05-12", "granted_on: 去年")
     replace(portal, ACHIEVEMENT, "share: 40}", "share: 30}")
     assert {problem.code for problem in check_problems(portal, TODAY)} == {"date-invalid"}
+
+
+@pytest.mark.parametrize("amount", ['"1e400"', '"Infinity"', '"NaN"', "1" + "0" * 400])
+def test_an_amount_no_deal_could_have_is_unreadable_not_a_crash(deal_portal: Path, amount: str) -> None:
+    replace(deal_portal, DEAL, "price_yuan: 1200000", f"price_yuan: {amount}")
+    assert {problem.code for problem in check_problems(deal_portal, TODAY)} == {"money-unreadable"}
 
 
 def test_a_number_asked_for_in_quotes_keeps_its_leading_zero(portal: Path) -> None:

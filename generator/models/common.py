@@ -181,12 +181,19 @@ def _meant(written: str | None) -> dict[str, str]:
 _UNITS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
 
 
+# More than any deal or reward (a thousand trillion yuan): a number this large is a typing
+# slip, and the money rules' arithmetic in floats would overflow on it.
+MAX_YUAN = 10**15
+
+
 def _yuan(value: Any) -> int:
     if isinstance(value, bool):
         raise _fail("money-unreadable", value)
     if isinstance(value, int):
         if value < 0:
             raise _fail("money-negative", value)
+        if value > MAX_YUAN:
+            raise _fail("money-unreadable", value)
         return value
     suggestion = suggest_yuan(value)
     if suggestion is None:
@@ -198,7 +205,7 @@ def suggest_yuan(value: Any) -> int | None:
     """What a clerk meant by "120万元", "1,200,000元" or 1200000.0, as whole yuan."""
     if isinstance(value, float):
         # 1200000.0 is 1200000; 120.5 may mean 120.5万元: never guess by rounding.
-        return int(value) if value >= 0 and value.is_integer() else None
+        return int(value) if 0 <= value <= MAX_YUAN and value.is_integer() else None
     if not isinstance(value, str):
         return None
     text = value.strip().replace(",", "").replace("，", "").replace(" ", "").replace("人民币", "")
@@ -209,9 +216,9 @@ def suggest_yuan(value: Any) -> int | None:
             break
     try:
         amount = Decimal(text) * multiplier
-    except InvalidOperation:
-        return None
-    if amount < 0 or amount != amount.to_integral_value():
+        if not amount.is_finite() or amount < 0 or amount > MAX_YUAN or amount != amount.to_integral_value():
+            return None
+    except InvalidOperation:  # NaN, compared
         return None
     return int(amount)
 

@@ -5,9 +5,21 @@
  */
 (function () {
   "use strict";
+  // A box that scrolls can be reached with the keyboard, and says what it holds to a screen
+  // reader (axe: scrollable-region-focusable); one that does not is left as it was written.
   function mark() {
     document.querySelectorAll(".portal-table-wrap, .portal-chart__drawing").forEach(function (box) {
-      box.classList.toggle("portal-table-wrap--scrolls", box.scrollWidth > box.clientWidth + 1);
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("portal-table-wrap--scrolls", scrolls);
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", box.classList.contains("portal-chart__drawing") ? "图表（可左右滑动）" : "表格（可左右滑动）");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
     });
   }
   mark();
