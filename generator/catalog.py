@@ -96,6 +96,11 @@ class Catalog:
         }
         return tables[kind]
 
+    @property
+    def valid_count(self) -> int:
+        """The records loaded, less those read only with values their clerk meant."""
+        return sum(1 for _ in self.all_loaded()) - sum(len(ids) for ids in self.mended.values())
+
     def known(self, kind: str, record_id: str) -> bool:
         return record_id in self.table(kind) or record_id in self.broken[kind]
 

@@ -73,8 +73,7 @@ class ChangeResult:
 
     @property
     def record_count(self) -> int:
-        mended = sum(len(ids) for ids in self.catalog.mended.values())
-        return sum(1 for _ in self.catalog.all_loaded()) - mended
+        return self.catalog.valid_count
 
 
 def check_changes(root: Path, base_ref: str, today: date) -> ChangeResult:

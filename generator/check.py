@@ -35,8 +35,7 @@ class CheckResult:
 
     @property
     def record_count(self) -> int:
-        mended = sum(len(ids) for ids in self.catalog.mended.values())
-        return sum(1 for _ in self.catalog.all_loaded()) - mended
+        return self.catalog.valid_count
 
 
 def check_portal(root: Path, today: date, cache_folder: Path | None = None) -> CheckResult:
