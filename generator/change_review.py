@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +107,10 @@ def compare_catalogs(base: Catalog, head: Catalog, today: date) -> list[Problem]
             skipped = {"period"} if period_problems else set()
             if today > before.record.period.end:
                 # An amendment is dated within the period (portal check): once it is over, the
-                # text's wording may be mended, in the page's revision history for all to see.
+                # text's wording may be mended, in the page's revision history for all to see;
+                # the clerk is reminded that only its wording may change.
                 skipped.add("body")
+                problems.extend(_body_after_the_period(before.record, after))
             problems.extend(_disclosure_changes(before.record, after, head, today, skipped))
     return problems
 
@@ -213,12 +215,18 @@ def _added_amendments(before: Notice, now: Notice, today: date) -> list[tuple[in
     """The amendments this change adds to a started notice, dated within the window it allows:
     after the newest one published (or from the start) and no later than today."""
     newest_before = before.amendments[-1].date if before.amendments else None
-    window_start = newest_before + timedelta(days=1) if newest_before else before.period.start
+    # The newest published amendment's day included: a second correction may follow the same day.
+    window_start = newest_before or before.period.start
     return [
         (index, amendment)
         for index, amendment in enumerate(now.amendments)
         if index >= len(before.amendments) and window_start <= amendment.date <= today
     ]
+
+
+def _body_after_the_period(before: Notice, after: Loaded[Notice]) -> Iterator[Problem]:
+    if before.body != after.record.body:
+        yield after.problem("body-changed-after-period", ("body",), id=before.id, end=before.period.end)
 
 
 def _backdated_restarts(
@@ -485,8 +493,7 @@ def _disclosure_changes(
     changed = changed_fields(_dump(before), _dump(now), [name for name in DISCLOSED if name not in skipped])
     if not changed:
         return
-    newest_before = before.amendments[-1].date if before.amendments else None
-    window_start = newest_before + timedelta(days=1) if newest_before else before.period.start
+    window_start = before.amendments[-1].date if before.amendments else before.period.start
     added = _added_amendments(before, now, today)
     if not added:
         for name, path in changed.items():

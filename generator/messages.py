@@ -640,9 +640,10 @@ _define(
     "amendment-outside-period",
     E,
     "notice",
-    "更正日期 {date} 不在公示期（{start} 至 {end}）内。更正只能在公示期内作出，日期写作出更正的当天；公示结束后请记录结果（outcome），而不是更正。如果这份公示是复制旧公示改的，请删去从旧公示带来的 amendments。",
+    "更正日期 {date} 不在公示期（{start} 至 {end}）内。更正只能在公示期内作出，日期写作出更正的当天；公示结束后请记录结果（outcome），而不是更正（正文的错别字可以直接改正，不写更正记录，修改会记入修订记录）。如果这份公示是复制旧公示改的，请删去从旧公示带来的 amendments。",
     "The correction date {date} is outside the period ({start} to {end}). A correction is made "
-    "during the period, dated the day it is made; after the end, record an outcome instead. If this "
+    "during the period, dated the day it is made; after the end, record an outcome instead (a typo "
+    "in the body may be mended without an amendment: the revision history shows it). If this "
     "notice was copied from an older one, remove the amendments it brought along.",
 )
 _define(
@@ -1158,6 +1159,15 @@ _define(
     "discloses. Add an amendment at the end of amendments in {notice_path}, such as "
     "- {{date: {today}, summary: ...{restart}}}; with restart: true the period runs again from the "
     "amendment, so move period.end on.",
+)
+_define(
+    "body-changed-after-period",
+    W,
+    "changes",
+    "公示 {id} 的公示期已于 {end} 结束，这次修改了正文（body）。公示期结束后不能再作更正，正文只可修正错别字、标点等文字错误，不能改变公示的内容（金额、比例、人员等）；修改会记入页面的修订记录。",
+    "Notice {id} ended on {end}, and this changes its body. After the period no correction can be "
+    "made: mend only the wording (typos, punctuation), never what the notice disclosed (amounts, "
+    "shares, people); the page's revision history shows the change.",
 )
 _define(
     "record-moved-institution",

@@ -135,8 +135,15 @@ def test_changing_the_title_without_an_amendment_is_refused(portal: Path) -> Non
 
 def test_an_amendment_dated_before_the_window_does_not_count(portal: Path) -> None:
     _edit(portal, NOTICE, '"0797-8888888"', '"0797-8888999"')
-    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-05, summary: 再次更正电话}\n")
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-04, summary: 再次更正电话}\n")
     assert _keys(portal, OPEN_DAY) == {("started-notice-changed-unamended", NOTICE, 7, "objections.phone")}
+
+
+def test_a_second_correction_may_follow_the_same_day(portal: Path) -> None:
+    # The published one is dated 2024-03-05: a clerk who finds another typo that day dates it so.
+    _edit(portal, NOTICE, '"0797-8888888"', '"0797-8888999"')
+    _edit(portal, NOTICE, "更正联系电话}\n", "更正联系电话}\n  - {date: 2024-03-05, summary: 再次更正电话}\n")
+    assert _keys(portal, date(2024, 3, 5)) == set()
 
 
 def test_an_amendment_dated_after_today_does_not_count(portal: Path) -> None:
@@ -308,10 +315,11 @@ def test_withdrawing_a_notice_and_dropping_the_grant_it_proposed_passes(portal: 
     assert _keys(portal, OPEN_DAY) == set()
 
 
-def test_the_body_of_a_concluded_notice_may_be_mended(concluded: Path) -> None:
+def test_the_body_of_a_concluded_notice_may_be_mended_with_a_reminder(concluded: Path) -> None:
     # An amendment is dated within the period: after it, none could be written.
     _edit(concluded, NOTICE, "所有权的70%赋予", "所有权的 70% 赋予")
-    assert _keys(concluded, AFTER_END) == set()
+    (problem,) = _result(concluded, AFTER_END).problems
+    assert problem.key() == ("body-changed-after-period", NOTICE, 8, "body") and not problem.is_error
 
 
 def test_what_a_notice_does_not_show_of_its_achievement_may_change(portal: Path) -> None:

@@ -432,3 +432,11 @@ def test_an_upheld_objection_says_how_it_was_handled(portal: Path) -> None:
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("outcome-note-missing", NOTICE, 10, "outcome")
     assert not problem.is_error
+
+
+def test_a_notice_closing_at_a_time_may_have_its_outcome_that_evening(portal: Path) -> None:
+    replace(portal, NOTICE, "end: 2024-03-18}", 'end: 2024-03-18, end_time: "17:00"}')
+    replace(portal, NOTICE, "date: 2024-03-19, note:", "date: 2024-03-18, note:")
+    assert problem_keys(portal, date(2024, 3, 18)) == set()
+    replace(portal, NOTICE, 'end_time: "17:00"}', "}")
+    assert ("outcome-before-end", NOTICE, 10, "outcome.date") in problem_keys(portal, TODAY)

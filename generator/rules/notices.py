@@ -164,7 +164,9 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
             result=outcome.result,
             result_label=OUTCOME_RESULTS[outcome.result],
         )
-    earliest = period.end + timedelta(days=1)  # any other result comes after the period
+    # Any other result comes after the period; a notice that closes at a time of its last day
+    # (end_time) may have it that evening.
+    earliest = period.end + timedelta(days=0 if period.end_time else 1)
     if outcome.date < period.start:
         yield loaded.problem(
             "outcome-before-start",
@@ -173,7 +175,7 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
             start=period.start,
             earliest=earliest,
         )
-    elif today <= period.end:
+    elif today < earliest:
         yield loaded.problem(
             "outcome-while-open",
             ("outcome",),
@@ -186,7 +188,7 @@ def _outcome(loaded: Loaded[Notice], today: date) -> Iterator[Problem]:
         yield loaded.problem(
             "outcome-in-future", ("outcome", "date"), date=outcome.date, today=today, earliest=earliest
         )
-    elif outcome.date <= period.end:
+    elif outcome.date < earliest:
         yield loaded.problem(
             "outcome-before-end",
             ("outcome", "date"),
