@@ -169,8 +169,8 @@ def _noticed_achievements_changed(base: Catalog, head: Catalog, today: date) -> 
     period when the grant or the team changed (the amendment's own checks then apply)."""
     for achievement_id, before in base.achievements.items():
         after = head.achievements.get(achievement_id)
-        if after is None:
-            continue
+        if after is None or (after.digest and after.digest == before.digest):
+            continue  # gone (_removed_achievements), or the same bytes: nothing to dump and compare
         changed = changed_fields(_shown(before.record), _shown(after.record), ACHIEVEMENT_SHOWN)
         if not changed:
             continue

@@ -110,12 +110,12 @@ def achievement_stage(achievement: Achievement, naming: Sequence[Notice] = ()) -
     return "registered"
 
 
-def noticed_by(achievement: Achievement, naming: Sequence[Notice]) -> str | None:
-    """At the "noticed" stage, the id of the notice whose status labels it, among the notices
-    naming it (`naming`, by start; their records are in its view, and so in its pages' keys): the
-    one its latest noticed event names, else the latest grant notice, else the latest; None
-    otherwise."""
-    if achievement_stage(achievement, naming) != "noticed" or not naming:
+def noticed_by(achievement: Achievement, naming: Sequence[Notice], stage: Stage) -> str | None:
+    """At the "noticed" `stage` (achievement_stage, worked out by the caller), the id of the
+    notice whose status labels it, among the notices naming it (`naming`, by start; their records
+    are in its view, and so in its pages' keys): the one its latest noticed event names, else the
+    latest grant notice, else the latest; None otherwise."""
+    if stage != "noticed" or not naming:
         return None
     ids = {notice.id for notice in naming}
     named = [event for event in achievement.history if event.event == "noticed" and event.notice in ids]

@@ -231,12 +231,13 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
         naming = tuple(
             sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
         )
-        noticed = noticed_by(achievement, naming)
+        stage = achievement_stage(achievement, naming)
+        noticed = noticed_by(achievement, naming, stage)
         known = noticed if noticed in notice_views else None
         achievement_views[achievement_id] = AchievementView(
             record=achievement,
             institution=catalog.institutions[achievement.institution].record,
-            stage=achievement_stage(achievement, naming),
+            stage=stage,
             use_right_end=use_right_end(achievement),
             notices=naming,
             noticed_by=known,

@@ -226,7 +226,9 @@ def parse_record_bytes(raw: bytes, display_path: str, *, positions: bool = True)
 
 
 def _decode(raw: bytes, source: SourceFile) -> str | None:
-    if _utf16(raw):
+    # UTF-16 text (its ASCII a null byte each, or its byte-order mark) looked for only in the
+    # files that have one or the other: every file of the portal is read here.
+    if (b"\x00" in raw or raw.startswith(_UTF16_MARKS)) and _utf16(raw):
         source.problems.append(Problem("file-utf16", source.path, 1))
         return None
     if b"\x00" in raw:
@@ -251,10 +253,13 @@ def _decode(raw: bytes, source: SourceFile) -> str | None:
         return None
 
 
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _utf16(raw: bytes) -> bool:
     """Saved as "Unicode" by Notepad (UTF-16, with its byte-order mark), or as UTF-16 without
     one: text in which every other byte of its ASCII is a null byte, which is no binary file."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(_UTF16_MARKS):
         return True
     head = raw[:200]
     if len(head) < 4:

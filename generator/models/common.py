@@ -125,9 +125,11 @@ def _iso_date(value: Any) -> date:
     meant = _real_date(_half_width(value)) if isinstance(value, str) else None
     if meant is not None:
         raise _fail("date-invalid", value, **_meant(meant.isoformat()), **{MENDED: meant.isoformat()})
-    hinted = _date_hint(value)
-    written = _date_written(value)
-    raise _fail("date-invalid", value, **hinted, **({MENDED: written.isoformat()} if written else {}))
+    parts = _date_parts(value)
+    written = _date_written(parts)
+    raise _fail(
+        "date-invalid", value, **_date_hint(parts), **({MENDED: written.isoformat()} if written else {})
+    )
 
 
 # A date written another way: 2025/9/12, 2025.9.12, 2025年9月12日, 2025-9-12, 20250912.
@@ -136,25 +138,31 @@ _OTHER_DATE = re.compile(
 )
 
 
-def _date_written(value: Any) -> date | None:
-    """The day a date written another way stands for, when it is one."""
+def _date_parts(value: Any) -> tuple[int, int, int] | None:
+    """The year, month and day of a date written another way, as written (not yet checked)."""
     match = _OTHER_DATE.fullmatch(_half_width(str(value))) if isinstance(value, str | int) else None
     if match is None:
         return None
     year, month, day = (int(part) for part in (match[1], match[2] or match[4], match[3] or match[5]))
+    return year, month, day
+
+
+def _date_written(parts: tuple[int, int, int] | None) -> date | None:
+    """The day a date written another way stands for, when it is one."""
+    if parts is None or parts[0] not in YEARS:
+        return None
     try:
-        return date(year, month, day) if year in YEARS else None
+        return date(*parts)
     except ValueError:
         return None
 
 
-def _date_hint(value: Any) -> dict[str, str]:
+def _date_hint(parts: tuple[int, int, int] | None) -> dict[str, str]:
     """The date meant, in the one form a record takes; or, for a day the month does not have
     (2025-09-31), how many days the month has."""
-    match = _OTHER_DATE.fullmatch(_half_width(str(value))) if isinstance(value, str | int) else None
-    if match is None:
+    if parts is None:
         return no_hint()
-    year, month, day = (int(part) for part in (match[1], match[2] or match[4], match[3] or match[5]))
+    year, month, day = parts
     if not 1 <= month <= 12 or day < 1 or year not in YEARS:
         return no_hint()
     try:
