@@ -170,6 +170,7 @@ class Renderer:
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
         # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.
         self.archive_bodies = fragments_of(cache, "archive-pages")
+        self.report_bodies = fragments_of(cache, "statistics-reports")  # likewise the reports'
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
         depth = page_url(src_uri).count("/")
@@ -198,17 +199,23 @@ class Renderer:
         the statistics reports) poured into a shell (page_shell.py): their number grows with the
         records, two hundred entries a page. The lists and the statistics take about as long as
         each other: with records enough, they are rendered side by side (forked.py)."""
-        from generator.statistics import reports  # they import this module
-        from generator.statistics_pages import statistics_pages
+        from generator.statistics import reports  # it imports this module
 
         reports(self.portal)  # computed once, before the lists' fork (the build computed them already)
         if worker_count(self.portal.record_count) == 1:
-            return [*self._lists(), *statistics_pages(self)]
+            return [*self._lists(), *self._statistics()]
         # The lists in a forked process, the reports here: a second process would have copied
         # the pages of memory this one touches, and sent twelve megabytes of reports back.
         with forked_beside(self._lists) as (lists,):
-            statistics = list(statistics_pages(self))
+            statistics = self._statistics()
             return [*lists(), *statistics]
+
+    def _statistics(self) -> list[Page]:
+        from generator.statistics_pages import statistics_pages  # it imports this module
+
+        pages = list(statistics_pages(self))
+        self.report_bodies.save()  # in the process that rendered them
+        return pages
 
     def _lists(self) -> list[Page]:
         pages = [*self.listing_pages(), *self.unit_pages()]

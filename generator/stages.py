@@ -43,7 +43,7 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
         Stage("changes", partial(write_changes, cache=cache)),
         Stage("calendars", partial(write_calendars, cache=cache)),
         Stage("exports", partial(write_exports, cache=cache)),
-        Stage("statistics", write_statistics),
+        Stage("statistics", partial(write_statistics, cache=cache)),
         Stage("versions", write_version_files),
         Stage("search", partial(write_search_index, cache=cache)),
     ]

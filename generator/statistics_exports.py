@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from generator.build_cache import BuildCache, fragments_of
 from generator.exports import Column, Table, table_bytes
 from generator.feeds import permalink
+from generator.fragments import Fragments
 from generator.models import vocabulary
 from generator.portal import Portal
 from generator.statistics import (
@@ -31,6 +34,7 @@ from generator.statistics import (
     YearFigures,
     reports,
 )
+from generator.statistics_keys import report_texts
 from generator.statistics_paths import GRANTED_CSV, REPORT_CSV, UNITS_CSV, report_folder
 
 FigureValue = Callable[[YearFigures, tuple[UseRightEnding, ...]], int]
@@ -304,33 +308,39 @@ def statistics_tables(site_url: str, today: str) -> list[Table[Any]]:
     ]
 
 
-def report_files(report: Report, site_url: str) -> dict[str, bytes]:
-    """The two files beside one report page."""
-    folder = report_folder(report.scope, report.year)
-    today = report.today.isoformat()
-    return {
-        f"{folder}/{REPORT_CSV}": _csv(unit_columns(today), report.units),
-        f"{folder}/{GRANTED_CSV}": _csv(granted_columns(site_url), report.figures.granted),
-    }
-
-
 def units_rows(all_reports: list[Report]) -> list[UnitFigures]:
     """Every unit's row of every year: the rows of the single-unit reports, by unit then year."""
     rows = [unit for report in all_reports if report.scope.kind == "institution" for unit in report.units]
     return sorted(rows, key=lambda unit: (unit.institution.id, unit.figures.year))
 
 
-def statistics_files(portal: Portal, site_url: str) -> dict[str, bytes]:
+def statistics_files(portal: Portal, site_url: str, fragments: Fragments | None = None) -> dict[str, bytes]:
+    """Every statistics CSV. With `fragments`, the two files beside a report page are kept by
+    what the page is kept by (statistics_keys.py): most reports are the same from build to build."""
+    fragments = fragments or Fragments(None)
     all_reports = reports(portal)
-    files = {UNITS_CSV: _csv(unit_columns(portal.today.isoformat()), units_rows(all_reports))}
+    today = portal.today.isoformat()
+    files = {UNITS_CSV: _csv(unit_columns(today), units_rows(all_reports))}
+    texts = report_texts(portal) if fragments.file is not None else {}
     for report in all_reports:
-        files.update(report_files(report, site_url))
+        folder, text = report_folder(report.scope, report.year), texts.get(id(report), "")
+        # The day is in the report (and in its key), the site's address only in the granted list.
+        files[f"{folder}/{REPORT_CSV}"] = fragments.get(
+            f"{REPORT_CSV}\0{text}", partial(_csv, unit_columns(today), report.units)
+        )
+        files[f"{folder}/{GRANTED_CSV}"] = fragments.get(
+            f"{GRANTED_CSV}\0{site_url}\0{text}",
+            partial(_csv, granted_columns(site_url), report.figures.granted),
+        )
+    fragments.save()
     return files
 
 
-def write_statistics(portal: Portal, site_dir: Path, site_url: str) -> None:
+def write_statistics(portal: Portal, site_dir: Path, site_url: str, cache: BuildCache | None = None) -> None:
     """The stage: every statistics CSV, in the folders of the statistics pages."""
-    for relative, content in sorted(statistics_files(portal, site_url).items()):
+    for relative, content in sorted(
+        statistics_files(portal, site_url, fragments_of(cache, "statistics-files")).items()
+    ):
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

@@ -206,6 +206,40 @@ def test_one_changed_notice_renders_its_pages_again_and_gives_a_clean_builds_byt
     assert_same_as_clean_build(portal, out)
 
 
+def test_a_changed_achievement_renders_again_only_the_statistics_reports_of_its_unit(
+    portal: Path, tmp_path: Path
+) -> None:
+    """A report page and its CSV files are kept by all the page shows (statistics_keys.py): an
+    achievement retitled makes again the reports of its unit, its policy and the portal, and no
+    other unit's."""
+    out = tmp_path / "incremental" / "site"
+    first = build(portal, out)
+    assert first.cache is not None
+    stores = [
+        out.parent / "cache" / FRAGMENT_FOLDER / f"statistics-{kind}.pickle" for kind in ("reports", "files")
+    ]
+    before = [set(Fragments.open(store, first.cache.code).known) for store in stores]
+    edit(portal, f"achievements/gnas/{ACHIEVEMENT}.yml", "title: ", "title: 改名后的")
+    build(portal, out)
+    rendered_again, files_again = (
+        set(Fragments.open(store, first.cache.code).known) - known
+        for store, known in zip(stores, before, strict=True)
+    )
+    reports = list((out / "statistics").glob("**/index.html"))
+    unit, policy, everyone = (
+        {path for path in reports if path.parent.parent in folders}
+        for folders in (
+            {out / "statistics/institutions/gnas"},
+            {out / "statistics/policies/ganzhou-2023"},
+            {out / "statistics"},
+        )
+    )
+    assert len(rendered_again) == len(unit | policy | everyone) < len(reports) - 1  # less the index
+    assert len(files_again) == 2 * len(rendered_again)  # report.csv and granted.csv
+    assert "改名后的" in (out / "statistics/institutions/gnas/2024/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(portal, out)
+
+
 def test_a_renamed_institution_gives_its_records_changes_again_and_a_clean_builds_bytes(
     portal: Path, tmp_path: Path
 ) -> None:
