@@ -244,7 +244,7 @@ def tables(site_url: str) -> list[Table[Any]]:
     ]
 
 
-def table_rows(portal: Portal) -> dict[str, list[Any]]:
+def table_rows(portal: Portal) -> dict[str, Sequence[Any]]:
     """Each table's rows, by its file."""
     notices = portal.sorted_notices()
     return {

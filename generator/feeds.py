@@ -215,7 +215,11 @@ def achievement_entry(view: AchievementView, site_url: str, granted: date) -> En
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     """The deliberate order of every feed: newest publication first, then newest change, then link."""
-    return sorted(entries, key=lambda entry: (entry.published, entry.updated, entry.guid), reverse=True)
+    return sorted(entries, key=_newest, reverse=True)
+
+
+def _newest(entry: Entry) -> tuple[date, date, str]:
+    return entry.published, entry.updated, entry.guid
 
 
 def build_date(entries: Sequence[Entry], fallback: date) -> date:
@@ -319,27 +323,35 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     # to come would be dated ahead of every reader's clock (the home page and the calendars list it).
     started = portal.started_notices()
     notices = {view.id: notice_entry(view, site_url) for view in started}
+    kinds = {kind: kind_feed(kind).stem for kind in LABELS["notice_kinds"]}
+    policies = {policy_id: policy_feed(portal, policy_id).stem for policy_id in portal.policies}
+    units = {unit_id: institution_feed(portal, unit_id).stem for unit_id in portal.institutions}
     by_feed: dict[str, list[Entry]] = {
-        ALL_NOTICES.stem: list(notices.values()),
-        OPEN_NOTICES.stem: [notices[view.id] for view in portal.notices_with_status("open")],
+        stem: [] for stem in (ALL_NOTICES.stem, OPEN_NOTICES.stem, GRANTED_ACHIEVEMENTS.stem)
     }
+    by_feed |= {stem: [] for stem in (*kinds.values(), *policies.values(), *units.values())}
+    # Every feed of notices is a part of the whole, in the same order (no two entries tie: each
+    # has a link of its own): sorted once, not once a feed (0.4 s of each build at 50,000 records).
+    for view in _views_newest_first(started, notices):
+        entry = notices[view.id]
+        by_feed[ALL_NOTICES.stem].append(entry)
+        if view.status == "open":
+            by_feed[OPEN_NOTICES.stem].append(entry)
+        by_feed[kinds[view.record.kind]].append(entry)
+        by_feed[policies[view.policy.id]].append(entry)
+        by_feed[units[view.institution.id]].append(entry)
     granted = []
     for achievement in portal.achievements.values():
         day = granted_on(achievement.record)
         if day is not None and day <= portal.today:
             granted.append(achievement_entry(achievement, site_url, day))
-    by_feed[GRANTED_ACHIEVEMENTS.stem] = granted
-    for kind in LABELS["notice_kinds"]:
-        by_feed[kind_feed(kind).stem] = [notices[view.id] for view in started if view.record.kind == kind]
-    for policy_id in portal.policies:
-        by_feed[policy_feed(portal, policy_id).stem] = [
-            notices[view.id] for view in started if view.policy.id == policy_id
-        ]
-    for institution_id, institution in portal.institutions.items():
-        by_feed[institution_feed(portal, institution_id).stem] = [
-            notices[view.id] for view in institution.notices if view.id in notices
-        ]
-    return {stem: newest_first(entries) for stem, entries in by_feed.items()}
+    by_feed[GRANTED_ACHIEVEMENTS.stem] = newest_first(granted)
+    return by_feed
+
+
+def _views_newest_first(views: Iterable[NoticeView], entries: dict[str, Entry]) -> list[NoticeView]:
+    """The views in the order of their entries (newest_first)."""
+    return sorted(views, key=lambda view: _newest(entries[view.id]), reverse=True)
 
 
 def write_feeds(
