@@ -291,7 +291,7 @@ class BuildCache:
 
     def fragments(self, name: str) -> Fragments:
         """A stage's store of what it made from single records (fragments.py)."""
-        return Fragments.open(self.folder / FRAGMENT_FOLDER / f"{name}.pickle", self.code)
+        return Fragments.open(self.folder / FRAGMENT_FOLDER / name, self.code)
 
     def save(self) -> None:
         """Written only once the new site is in place: the manifest describes the published site

@@ -34,7 +34,7 @@ from generator.report import as_text
 from generator.sitemap import write_sitemap
 from generator.stages import AroundPages, stages_around_pages
 from generator.statistics import reports
-from generator.statistics_keys import report_texts
+from generator.statistics_keys import report_text
 from generator.timing import phase
 
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
@@ -106,9 +106,10 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.record_facts = self.stages.enter_context(record_page_facts(renderer, self.cache, POURED_FOLDERS))
         with phase("render"):
             # Once, before the data stages and the lists are forked: both use them.
-            reports(self.portal)
-            if self.cache is not None:
-                report_texts(self.portal)  # what the reports' pages and files are kept by
+            self.portal.sorted_notices()
+            all_reports = reports(self.portal)
+            if self.cache is not None and all_reports:
+                report_text(self.portal, all_reports[0])  # what the reports' pages and files are kept by
         # The data stages start now, beside the engine's pages: started after those, their one
         # process was the last to finish a rebuild at 50,000 records, half a second after the rest.
         self.around_pages = self.stages.enter_context(

@@ -182,7 +182,6 @@ class Portal:
             self.shown_digest(notice)
         for achievement in self.achievements.values():
             self.shown_digest(achievement)
-        self.sorted_notices()  # likewise: the lists, the feeds and the exports ask for it
 
     def stand_ins(self) -> RecordDigests:
         """What stands for a record or a view in the key of something made from many of them (a

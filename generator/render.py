@@ -182,13 +182,9 @@ class Renderer:
         def absolute(target: str) -> str:
             return self.site_url + target
 
-        return self.environment.get_template(template).render(
-            portal=self.portal,
-            url=url,
-            absolute=absolute,
-            counts=self.counts,
-            **context,
-        )
+        # The context may stand for what every page is given (a page kept by a key without it).
+        given = {"portal": self.portal, "url": url, "absolute": absolute, "counts": self.counts}
+        return self.environment.get_template(template).render(given | context)
 
     def pages(self) -> Iterator[Page]:
         yield from self.engine_pages()

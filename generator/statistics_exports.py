@@ -34,7 +34,7 @@ from generator.statistics import (
     YearFigures,
     reports,
 )
-from generator.statistics_keys import report_texts
+from generator.statistics_keys import report_text
 from generator.statistics_paths import GRANTED_CSV, REPORT_CSV, UNITS_CSV, report_folder
 
 FigureValue = Callable[[YearFigures, tuple[UseRightEnding, ...]], int]
@@ -321,9 +321,9 @@ def statistics_files(portal: Portal, site_url: str, fragments: Fragments | None 
     all_reports = reports(portal)
     today = portal.today.isoformat()
     files = {UNITS_CSV: _csv(unit_columns(today), units_rows(all_reports))}
-    texts = report_texts(portal) if fragments.file is not None else {}
     for report in all_reports:
-        folder, text = report_folder(report.scope, report.year), texts.get(id(report), "")
+        folder = report_folder(report.scope, report.year)
+        text = report_text(portal, report) if fragments.folder is not None else ""  # "": nothing is kept
         # The day is in the report (and in its key), the site's address only in the granted list.
         files[f"{folder}/{REPORT_CSV}"] = fragments.get(
             f"{REPORT_CSV}\0{text}", partial(_csv, unit_columns(today), report.units)

@@ -21,17 +21,19 @@ from generator.statistics import Report, YearFigures, reports
 FIGURE_FIELDS = tuple(item.name for item in fields(YearFigures))
 
 
-def report_texts(portal: Portal) -> dict[int, str]:
-    """Each of the portal's reports' key text, by the report's identity. The pages and the CSV
-    stage both ask for them: made once per Portal (like the reports), before the build forks."""
+def report_text(portal: Portal, report: Report) -> str:
+    """The key text of one of the portal's reports (KeyError for another report). The pages and
+    the CSV stage both ask: made once per Portal (like the reports), before the build forks."""
     global _texts_of
     if _texts_of is None or _texts_of[0] is not portal:
-        _texts_of = (portal, _report_texts(portal, reports(portal)))
-    return _texts_of[1]
+        all_reports = reports(portal)
+        _texts_of = (portal, all_reports, _report_texts(portal, all_reports))
+    return _texts_of[2][id(report)]
 
 
-# The last Portal's texts (see statistics.reports).
-_texts_of: tuple[Portal, dict[int, str]] | None = None
+# The last Portal's texts, by each report's identity, and the reports, held so that no other
+# object can take the identity of one (see statistics.reports).
+_texts_of: tuple[Portal, list[Report], dict[int, str]] | None = None
 
 
 def _report_texts(portal: Portal, all_reports: list[Report]) -> dict[int, str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from jinja2 import StrictUndefined
 from markupsafe import Markup
 
 from generator.charts import Chart, Series, ValueText, bar_chart, column_chart, table_rows
@@ -18,7 +19,7 @@ from generator.models import vocabulary
 from generator.page_keys import key_text
 from generator.statistics import MONTHS, OUTCOME_COLUMNS, Report, reports, scopes
 from generator.statistics_exports import FIGURES, Figure, statistics_tables
-from generator.statistics_keys import report_texts
+from generator.statistics_keys import report_text
 from generator.statistics_paths import (
     GRANTED_CSV,
     INDEX_SOURCE,
@@ -195,17 +196,18 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
     # A report page's body is kept by the text of all it shows (statistics_keys.py): the report,
     # the reports it may link to, the policies it names. At 50,000 records the 155 report pages
     # took 1.3-2.5 s a build.
-    texts = report_texts(portal) if renderer.report_bodies.file is not None else {}
     reported = frozenset(by_key)
     shared = key_text(
-        (renderer.site_url, renderer.counts, sorted(reported), tuple(portal.policies.items())),
-        portal.record_digests,
+        (renderer.site_url, sorted(reported), tuple(portal.policies.items())), portal.record_digests
     )
     for report in all_reports:
         source = report_source(report.scope, report.year)
-        inputs = f"{source}\0{shared}\0{texts.get(id(report), '')}"
         make = partial(_report_body, renderer, report, source, reported)
-        html = renderer.report_bodies.get(inputs, make).decode("utf-8")
+        if renderer.report_bodies.folder is None:  # nothing is kept: no key to make
+            html = make().decode("utf-8")
+        else:
+            inputs = f"{source}\0{shared}\0{report_text(portal, report)}"
+            html = renderer.report_bodies.get(inputs, make).decode("utf-8")
         yield Page(source, report_title(report), html, hide=RECORD_PAGE_HIDES, poured=True)
 
 
@@ -232,4 +234,6 @@ def _report_body(
         list_rows=REPORT_LIST_ROWS,
         # A unit has no report for a year before its pilot without activity: not linked.
         reported=reported,
+        # Not in the key, and not shown: the page is poured into a shell, which shows them.
+        counts=StrictUndefined(name="counts"),
     ).encode("utf-8")

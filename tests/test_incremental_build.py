@@ -198,45 +198,53 @@ def test_one_changed_notice_renders_its_pages_again_and_gives_a_clean_builds_byt
     # The notice ended more than a year before: it has left the calendars (calendars.py), and so
     # has its event from the calendars' store.
     assert "修订后的标题" not in (out / "calendar" / "notices.ics").read_text(encoding="utf-8")
-    events = Fragments.open(
-        out.parent / "cache" / FRAGMENT_FOLDER / "calendar-events.pickle", result.cache.code
-    )
+    events = Fragments.open(out.parent / "cache" / FRAGMENT_FOLDER / "calendar-events", result.cache.code)
     in_calendars = [view for view in result.portal.notices.values() if in_calendar(view, EXAMPLE_DATE)]
     assert len(events.known) == len(in_calendars) == NOTICES - 6
     assert_same_as_clean_build(portal, out)
 
 
-def test_a_changed_achievement_renders_again_only_the_statistics_reports_of_its_unit(
-    portal: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("change", "unit", "policy"),
+    [("retitle an achievement", "gnas", "ganzhou-2023"), ("delete a notice", "jhust", "hubei-2023")],
+)
+def test_a_changed_record_makes_again_only_the_statistics_reports_of_its_unit(
+    portal: Path, tmp_path: Path, change: str, unit: str, policy: str
 ) -> None:
-    """A report page and its CSV files are kept by all the page shows (statistics_keys.py): an
-    achievement retitled makes again the reports of its unit, its policy and the portal, and no
-    other unit's."""
+    """A report page and its CSV files are kept by all the page shows (statistics_keys.py): a
+    record changed makes again the reports of its unit, its policy and the portal, and no other
+    unit's. A notice deleted changes the counts of notices by status, which the report pages do
+    not show (the shell around them does): they are not in the reports' keys."""
     out = tmp_path / "incremental" / "site"
     first = build(portal, out)
     assert first.cache is not None
-    stores = [
-        out.parent / "cache" / FRAGMENT_FOLDER / f"statistics-{kind}.pickle" for kind in ("reports", "files")
-    ]
+    stores = [out.parent / "cache" / FRAGMENT_FOLDER / f"statistics-{kind}" for kind in ("reports", "files")]
     before = [set(Fragments.open(store, first.cache.code).known) for store in stores]
-    edit(portal, f"achievements/gnas/{ACHIEVEMENT}.yml", "title: ", "title: 改名后的")
-    build(portal, out)
+    if change == "retitle an achievement":
+        edit(portal, f"achievements/gnas/{ACHIEVEMENT}.yml", "title: ", "title: 改名后的")
+    else:
+        (portal / "notices/jhust/2025/jhust-2025-n06.yml").unlink()  # nothing refers to it
+    result = build(portal, out)
+    assert result.portal.status_counts() != first.portal.status_counts() or change != "delete a notice"
     rendered_again, files_again = (
         set(Fragments.open(store, first.cache.code).known) - known
         for store, known in zip(stores, before, strict=True)
     )
     reports = list((out / "statistics").glob("**/index.html"))
-    unit, policy, everyone = (
-        {path for path in reports if path.parent.parent in folders}
-        for folders in (
-            {out / "statistics/institutions/gnas"},
-            {out / "statistics/policies/ganzhou-2023"},
-            {out / "statistics"},
+    in_unit, in_policy, in_portal = (
+        {path for path in reports if path.parent.parent == folder}
+        for folder in (
+            out / "statistics/institutions" / unit,
+            out / "statistics/policies" / policy,
+            out / "statistics",
         )
     )
-    assert len(rendered_again) == len(unit | policy | everyone) < len(reports) - 1  # less the index
+    assert len(rendered_again) == len(in_unit | in_policy | in_portal) < len(reports) - 1  # less the index
     assert len(files_again) == 2 * len(rendered_again)  # report.csv and granted.csv
-    assert "改名后的" in (out / "statistics/institutions/gnas/2024/index.html").read_text(encoding="utf-8")
+    if change == "retitle an achievement":
+        assert "改名后的" in (out / "statistics/institutions/gnas/2024/index.html").read_text(
+            encoding="utf-8"
+        )
     assert_same_as_clean_build(portal, out)
 
 
