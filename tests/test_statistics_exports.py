@@ -16,7 +16,9 @@ import yaml
 from generator.check import check_portal
 from generator.portal import Portal, build_portal
 from generator.render import Renderer
+from generator.statistics import reports
 from generator.statistics_exports import FIGURES, statistics_files, write_statistics
+from generator.statistics_pages import statistics_pages
 from tests.conftest import write
 
 REPO = Path(__file__).resolve().parents[1]
@@ -214,3 +216,42 @@ def test_a_report_lists_its_granted_achievements_with_links(pages: dict[str, Any
         assert f'href="../../../../achievements/{achievement}/"' in body
     assert 'href="report.csv"' not in body  # links are relative to the page's folder
     assert 'href="../../../../statistics/institutions/gnas/2024/report.csv"' in body
+
+
+class Unread:
+    """Stands for what a report must not read: any use of it fails."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        raise AssertionError(f"a report read its units' {self.name}")
+
+    def __iter__(self) -> Any:
+        raise AssertionError(f"a report read its units' {self.name}")
+
+    def __len__(self) -> int:
+        raise AssertionError(f"a report read its units' {self.name}")
+
+    def __bool__(self) -> bool:
+        raise AssertionError(f"a report read its units' {self.name}")
+
+
+def test_a_report_shows_its_units_notices_and_achievements_only_through_its_figures() -> None:
+    """A report's key (generator/statistics_keys.py) stands for each unit by its own records,
+    not its notices and achievements: its page and files must read those only through the
+    report's figures. They are read here with the units' notices and achievements taken away."""
+
+    def reports_made(portal: Portal) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+        pages = [
+            (page.src_uri, page.body_html) for page in statistics_pages(Renderer(portal, SITE_URL, REPO))
+        ]
+        return pages, statistics_files(portal, SITE_URL)
+
+    expected = reports_made(build_portal(check_portal(REPO, EXAMPLE_DATE).catalog, EXAMPLE_DATE))
+    portal = build_portal(check_portal(REPO, EXAMPLE_DATE).catalog, EXAMPLE_DATE)
+    reports(portal)  # the figures, from the units' notices and achievements
+    for unit in portal.institutions.values():
+        object.__setattr__(unit, "notices", Unread("notices"))
+        object.__setattr__(unit, "achievements", Unread("achievements"))
+    assert reports_made(portal) == expected
