@@ -2,8 +2,9 @@
 text of the report, each record and view in it standing as its digest (page_keys.py).
 
 A report holds the day, so a view (a function of its records and the day) stands as the digest
-of what is shown of it (Portal.shown_digest) and a unit as that of its records and views
-(Portal.stand_ins). A unit's figures are in its own report and, merged, in its policy's and
+of what is shown of it (Portal.shown_digest) and a unit as that of its own records
+(Portal.stand_ins: its notices and achievements reach a report through its figures alone). A
+unit's figures are in its own report and, merged, in its policy's and
 the portal's: written out in each, the keys took 0.67 s at 50,000 records, and each year's
 figures written out whole 0.37 s. Their lists share their items (a grant, a transfer, a
 notice), so each item is written out once and each figures stands as a digest.
