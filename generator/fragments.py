@@ -61,8 +61,12 @@ class Fragments:
         if self.folder is None or self.used.keys() == self.known.keys():
             return
         changed = {_bucket(key) for key in self.used.keys() ^ self.known.keys()}
-        for bucket in sorted(changed):
-            entries = {key: value for key, value in self.used.items() if _bucket(key) == bucket}
+        buckets: dict[int, dict[str, bytes]] = {bucket: {} for bucket in changed}
+        for key, value in self.used.items():
+            entries = buckets.get(_bucket(key))
+            if entries is not None:
+                entries[key] = value
+        for bucket, entries in sorted(buckets.items()):
             write_pickled(_bucket_file(self.folder, bucket), (FORMAT, self.code), entries)
         # The store as one file, which code before the buckets wrote: read by no build now.
         self.folder.with_name(self.folder.name + ".pickle").unlink(missing_ok=True)
