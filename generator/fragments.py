@@ -43,6 +43,11 @@ class Fragments:
             known |= read_pickled(_bucket_file(folder, bucket), (FORMAT, code)) or {}
         return cls(folder, code, known)
 
+    @property
+    def keeps(self) -> bool:
+        """Whether anything is kept: without a store, a caller need not make the inputs' text."""
+        return self.folder is not None
+
     def get(self, inputs: str, make: Callable[[], bytes]) -> bytes:
         key = fragment_key(inputs)
         found = self.known.get(key)

@@ -34,7 +34,7 @@ from generator.report import as_text
 from generator.sitemap import write_sitemap
 from generator.stages import AroundPages, stages_around_pages
 from generator.statistics import reports
-from generator.statistics_keys import report_text
+from generator.statistics_keys import report_texts
 from generator.timing import phase
 
 FROZEN_ENVIRONMENT_VARIABLE = "PORTAL_FROZEN"
@@ -107,9 +107,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         with phase("render"):
             # Once, before the data stages and the lists are forked: both use them.
             self.portal.sorted_notices()
-            all_reports = reports(self.portal)
-            if self.cache is not None and all_reports:
-                report_text(self.portal, all_reports[0])  # what the reports' pages and files are kept by
+            reports(self.portal)
+            if self.cache is not None:
+                report_texts(self.portal)  # what the reports' pages and files are kept by
         # The data stages start now, beside the engine's pages: started after those, their one
         # process was the last to finish a rebuild at 50,000 records, half a second after the rest.
         self.around_pages = self.stages.enter_context(

@@ -183,7 +183,7 @@ class Portal:
         for achievement in self.achievements.values():
             self.shown_digest(achievement)
 
-    def stand_ins(self) -> RecordDigests:
+    def stand_ins(self) -> dict[int, tuple[object, str]]:
         """What stands for a record or a view in the key of something made from many of them (a
         statistics report): a record's file digest, a notice's or an achievement's shown_digest,
         and a unit's the digest of its own records. Each view is a function of its records and

@@ -323,7 +323,7 @@ def statistics_files(portal: Portal, site_url: str, fragments: Fragments | None 
     files = {UNITS_CSV: _csv(unit_columns(today), units_rows(all_reports))}
     for report in all_reports:
         folder = report_folder(report.scope, report.year)
-        text = report_text(portal, report) if fragments.folder is not None else ""  # "": nothing is kept
+        text = report_text(portal, report) if fragments.keeps else ""
         # The day is in the report (and in its key), the site's address only in the granted list.
         files[f"{folder}/{REPORT_CSV}"] = fragments.get(
             f"{REPORT_CSV}\0{text}", partial(_csv, unit_columns(today), report.units)

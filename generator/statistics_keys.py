@@ -12,9 +12,10 @@ notice), so each item is written out once and each figures stands as a digest.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Mapping
 from dataclasses import fields
 
+from generator.build_cache import text_digest
 from generator.page_keys import key_text
 from generator.portal import Portal
 from generator.statistics import Report, YearFigures, reports
@@ -22,14 +23,19 @@ from generator.statistics import Report, YearFigures, reports
 FIGURE_FIELDS = tuple(item.name for item in fields(YearFigures))
 
 
-def report_text(portal: Portal, report: Report) -> str:
-    """The key text of one of the portal's reports (KeyError for another report). The pages and
-    the CSV stage both ask: made once per Portal (like the reports), before the build forks."""
+def report_texts(portal: Portal) -> Mapping[int, str]:
+    """Each of the portal's reports' key text, by the report's identity. The pages and the CSV
+    stage both ask: made once per Portal (like the reports), before the build forks."""
     global _texts_of
     if _texts_of is None or _texts_of[0] is not portal:
         all_reports = reports(portal)
         _texts_of = (portal, all_reports, _report_texts(portal, all_reports))
-    return _texts_of[2][id(report)]
+    return _texts_of[2]
+
+
+def report_text(portal: Portal, report: Report) -> str:
+    """The key text of one of the portal's reports (KeyError for another report)."""
+    return report_texts(portal)[id(report)]
 
 
 # The last Portal's texts, by each report's identity, and the reports, held so that no other
@@ -38,15 +44,13 @@ _texts_of: tuple[Portal, list[Report], dict[int, str]] | None = None
 
 
 def _report_texts(portal: Portal, all_reports: list[Report]) -> dict[int, str]:
-    stand_ins = dict(portal.stand_ins())
-    items: dict[int, tuple[object, str]] = {}
+    # Each entry holds its object, so no other object can have its identity while this lives.
+    stand_ins = portal.stand_ins()
 
     def item_digest(item: object) -> str:
-        known = stand_ins.get(id(item)) or items.get(id(item))
-        if known is None or known[0] is not item:
-            known = (item, _digest(key_text(item, stand_ins)))
-            items[id(item)] = known
-        return known[1]
+        if id(item) not in stand_ins:
+            stand_ins[id(item)] = (item, text_digest(key_text(item, stand_ins)))
+        return stand_ins[id(item)][1]
 
     for report in all_reports:
         for figures in (report.figures, *(unit.figures for unit in report.units)):
@@ -57,9 +61,5 @@ def _report_texts(portal: Portal, all_reports: list[Report]) -> dict[int, str]:
                     else f"{name}={key_text(value, stand_ins)}"
                     for name in FIGURE_FIELDS
                 )
-                stand_ins[id(figures)] = (figures, _digest(text))
+                stand_ins[id(figures)] = (figures, text_digest(text))
     return {id(report): key_text(report, stand_ins) for report in all_reports}
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -202,12 +202,9 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
     )
     for report in all_reports:
         source = report_source(report.scope, report.year)
+        text = report_text(portal, report) if renderer.report_bodies.keeps else ""
         make = partial(_report_body, renderer, report, source, reported)
-        if renderer.report_bodies.folder is None:  # nothing is kept: no key to make
-            html = make().decode("utf-8")
-        else:
-            inputs = f"{source}\0{shared}\0{report_text(portal, report)}"
-            html = renderer.report_bodies.get(inputs, make).decode("utf-8")
+        html = renderer.report_bodies.get(f"{source}\0{shared}\0{text}", make).decode("utf-8")
         yield Page(source, report_title(report), html, hide=RECORD_PAGE_HIDES, poured=True)
 
 
