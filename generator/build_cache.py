@@ -170,6 +170,7 @@ class BuildCache:
     spare_folders: dict[str, int] = field(default_factory=dict)
     spare_tree: int | None = None
     folders: dict[str, int] = field(default_factory=dict)
+    folders_noted_in: Path | None = None  # the site whose record folders `folders` holds
     tree: int | None = None
     # The spare, taken by this build for its folders (recycling.py); whether the site this build
     # replaced became the next spare.
@@ -247,13 +248,22 @@ class BuildCache:
         )
 
     def note_folders(self, site_dir: Path, bundles: Path | None = None) -> None:
-        """Once every stage has written: each record page's folder's modification time, and each
-        search bundle's surface (under `bundles`, the site's search folder)."""
+        """Once every stage has written: the site's name (its root folder's modification time),
+        each search bundle's surface (under `bundles`, the site's search folder) and, unless
+        noted already, each record page's folder's modification time."""
         self.tree = _tree_of(site_dir)
         if bundles is not None:
             self.index_surfaces = {name: bundle_surface(bundles / name) for name in self.indexes}
-        # Fifty thousand of them, at the end of every build: str paths (see published_page).
+        if self.folders_noted_in != site_dir:
+            self.note_record_folders(site_dir)
+
+    def note_record_folders(self, site_dir: Path) -> None:
+        """Each record page's folder's modification time, once nothing writes in those folders any
+        more (the pages poured, the notices' version texts written): a large portal's build notes
+        them while Pagefind runs, not after it (stages.py)."""
+        # Fifty thousand of them: str paths (see published_page).
         self.folders = {url: os.stat(f"{site_dir}/{url}").st_mtime_ns for url in self.pages}  # noqa: PTH116
+        self.folders_noted_in = site_dir
 
     def published_page(self, url: str) -> os.stat_result | None:
         """The status of the published file of the page at `url`, when it is still the file

@@ -107,14 +107,20 @@ class SearchIndexing:
         """Start indexing the shards of record pages: call it once those pages are written."""
         self._start([IndexJob(name, pages, []) for name, pages in self.shards.items()], {})
 
-    def finish(self) -> None:
-        """Index the other pages, once every page is written; wait for every run, and move the
-        bundles into the site (the main one first: the shards go inside it)."""
+    def start_main(self) -> None:
+        """Start indexing the other pages: call it once every page is written."""
         if not self.jobs:  # not started
             self.start_shards()
+        if any(not job.name for job in self.jobs):  # called already
+            return
         record_pages = {page for pages in self.shards.values() for page in pages}
         page_digests = _indexed_pages(self.site_dir, _html_pages(self.site_dir, record_pages))
         self._start([IndexJob("", list(page_digests), list(self.shards))], page_digests)
+
+    def finish(self) -> None:
+        """Index the other pages, once every page is written, unless started; wait for every
+        run, and move the bundles into the site (the main one first: the shards go inside it)."""
+        self.start_main()
         results = {number: run.result() for number, run in self.runs.items()}
         if self.cache is not None:
             for number, (digest, reused) in sorted(results.items()):

@@ -115,9 +115,16 @@ def stages_around_pages(
 
         def finish() -> None:
             records_written()
+            _run_step(search.name, indexing[0].start_main)
+            with phase("waiting for the data stages"):
+                measured = _results(late_phases, late)
+            if cache is not None:
+                # While Pagefind runs (a rebuild's last second at 50,000 records): the version
+                # texts written, nothing writes in the record pages' folders any more.
+                cache.note_record_folders(site_dir)
             _run_step(search.name, indexing[0].finish)
             with phase("waiting for the data stages"):
-                measured = _results([*data_phases, *late_phases], [*early, *late])
+                measured += _results(data_phases, early)
             order = {stage.name: index for index, stage in enumerate(stages)}
             add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
 

@@ -18,11 +18,14 @@ import pytest
 import generator.exports
 import generator.feeds
 import generator.mkdocs_plugin
+import generator.revision_files
 import generator.search_index
 from generator import catalog, page_facts, page_shell, record_cache, render, rules, stages
+from generator.build_cache import BuildCache
 from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import InvalidRecords, ToolFailed
+from generator.portal import Portal
 from generator.problems import Problem
 from generator.record_cache import RecordCache
 from generator.search_index import SHARD_PAGES_VARIABLE, SearchIndexing
@@ -242,6 +245,44 @@ def test_record_shards_indexed_as_soon_as_their_pages_are_written_give_the_same_
     assert events == ["sitemap", "shards", "shards", "sitemap"]
     assert len(list((forked / "pagefind" / "shards").iterdir())) >= 3
     assert_same_files(alone, forked)
+
+
+def test_a_forked_build_notes_its_record_folders_while_pagefind_runs(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large portal's build notes its record pages' folders (what the build after next takes
+    them from the spare by) while Pagefind indexes, once the version texts are written
+    (stages.py): as the site is published, folder for folder."""
+    monkeypatch.setenv(SHARD_PAGES_VARIABLE, "40")
+    split_in(2, monkeypatch)
+    events: list[str] = []
+    note_record_folders, finish = BuildCache.note_record_folders, SearchIndexing.finish
+
+    def noted_folders(cache: BuildCache, site_dir: Path) -> None:
+        events.append("folders")
+        note_record_folders(cache, site_dir)
+
+    def noted_finish(indexing: SearchIndexing) -> None:
+        events.append("runs waited for")
+        finish(indexing)
+
+    write_version_files = generator.revision_files.write_version_files
+
+    def versions_written_late(portal: Portal, site_dir: Path, site_url: str) -> None:
+        """As the version texts of a portal with a history: a folder written into a notice's."""
+        write_version_files(portal, site_dir, site_url)
+        time.sleep(0.05)  # past the file system's clock tick
+        (site_dir / "notices" / "gnas-2024-n01" / "versions").mkdir()
+
+    monkeypatch.setattr(BuildCache, "note_record_folders", noted_folders)
+    monkeypatch.setattr(SearchIndexing, "finish", noted_finish)
+    monkeypatch.setattr(generator.revision_files, "write_version_files", versions_written_late)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_site(example, today=TODAY, out=out, cache_folder=cache)
+    result = build_site(example, today=date(2025, 10, 20), out=out, cache_folder=cache)
+    assert events == ["folders", "runs waited for"] * 2
+    assert result.cache is not None and "notices/gnas-2024-n01/" in result.cache.folders
+    assert result.cache.folders == {url: (out / url).stat().st_mtime_ns for url in result.cache.pages}
 
 
 def test_a_build_failing_while_record_shards_are_indexed_leaves_nothing_behind(
