@@ -164,7 +164,7 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 poured = pour_record_pages(
                     self.renderer, site_dir, POURED_FOLDERS, self.cache, self.record_facts
                 )
-                self.around_pages.records_written()
+                self.around_pages.records_written(self.record_facts().search_shards)
                 by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
                 by_shell |= pour_list_pages(site_dir, self.shell_poured_pages)
                 write_sitemap(site_dir, config.site_url or "", self.portal, by_shell)

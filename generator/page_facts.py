@@ -17,6 +17,7 @@ record folder that is, once adopted, the very folder the facts were found in.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from generator.build_cache import BuildCache, text_digest
 from generator.forked import forked_beside, or_here, worker_count
 from generator.recycling import real_folder_reached_directly, same_file
 from generator.render import Renderer, page_url
+from generator.search_index import record_shards, shard_pages
 
 # A record page's facts: the digest of what it shows (Renderer.record_page_inputs), whether its
 # published file is still the one its entry describes, and whether the spare holds that very
@@ -40,6 +42,9 @@ class RecordPageFacts:
     pages: dict[str, PageFacts] = field(default_factory=dict)  # by source, e.g. notices/x.md
     # The spare's record folders they were found in, which the pour adopts.
     folders: dict[str, Identity] = field(default_factory=dict)
+    # The search shards the pages go in (search_index.record_shards), when found out here: made
+    # after the pour, they held back the rebuild's one shard to index by a quarter of a second.
+    search_shards: dict[str, list[str]] | None = None
 
     def adopted(self, site_dir: Path) -> set[str]:
         """The record folders of `site_dir` that are those the facts were found in: only there is
@@ -58,17 +63,18 @@ def record_page_facts(
 ) -> Iterator[FactsOf]:
     """The facts of every record page, found out in a forked process for a large portal (here,
     when asked, for a small one); none without the previous build's pages, when every page is
-    rendered. Should that process die, they are found out here when asked."""
+    rendered. Should that process die, they are found out here when asked. Asked again, they
+    are not found out again (the spare's folders have moved since)."""
     if cache is None or not cache.previous_pages:
-        yield RecordPageFacts
+        yield functools.cache(RecordPageFacts)
         return
     find = partial(_find, renderer, cache, folders)
     if worker_count(len(cache.previous_pages)) == 1:
-        yield find
+        yield functools.cache(find)
         return
     with forked_beside(find) as (wait,):
         # Should the process die, the spare is where it was: the facts are found out here.
-        yield partial(or_here, wait, find)
+        yield functools.cache(partial(or_here, wait, find))
 
 
 def _find(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> RecordPageFacts:
@@ -84,7 +90,16 @@ def _find(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> Reco
         src_uri: _page_facts(renderer, cache, src_uri, spare if src_uri.split("/", 1)[0] in taken else None)
         for src_uri in renderer.record_page_uris()
     }
-    return RecordPageFacts(pages, taken)
+    return RecordPageFacts(pages, taken, _search_shards(renderer))
+
+
+def _search_shards(renderer: Renderer) -> dict[str, list[str]] | None:
+    """The record pages' search shards; None when they cannot be made (a shard size that is not a
+    number): the search stage makes them then, and fails, saying why."""
+    try:
+        return record_shards(renderer.portal, shard_pages())
+    except ValueError:
+        return None
 
 
 def _page_facts(renderer: Renderer, cache: BuildCache, src_uri: str, spare: Path | None) -> PageFacts:

@@ -222,10 +222,11 @@ class _Job:
         if cache is None:  # no page is linked without the previous build's entries
             return placed, missed
         for src_uri, entry, in_place in pages:
-            folder, url, target = self._place(src_uri)
+            folder, url = self._place(src_uri)
             if in_place:  # the spare's file, in its folder as left: the published file already
                 placed.append((folder, url, entry, True))
                 continue
+            target = self._target(url)
             published = cache.published_page(url)
             if published is None:  # changed since the facts were found out
                 missed.append((src_uri, entry.key))
@@ -245,7 +246,8 @@ class _Job:
     def render(self, items: list[_Item]) -> list[_Placed]:
         placed = []
         for src_uri, known_key in items:
-            folder, url, target = self._place(src_uri)
+            folder, url = self._place(src_uri)
+            target = self._target(url)
             key = self.key(src_uri) if known_key is None else known_key
             data = self.shells[folder].fill(self.renderer.record_page(src_uri))
             if self.set_aside is not None:
@@ -257,9 +259,15 @@ class _Job:
             placed.append((folder, url, PageEntry.of_file(key, target, search_digest(data)), False))
         return placed
 
-    def _place(self, src_uri: str) -> tuple[str, str, Path]:
-        url = page_url(src_uri)
-        return src_uri.split("/", 1)[0], url, self.site_dir / url / "index.html"
+    @staticmethod
+    def _place(src_uri: str) -> tuple[str, str]:
+        """The page's folder and URL."""
+        return src_uri.split("/", 1)[0], page_url(src_uri)
+
+    def _target(self, url: str) -> Path:
+        # Asked only of a page to write or link: a Path for each of a rebuild's fifty thousand
+        # pages, most of them in place already, took 0.3 s of the pour.
+        return self.site_dir / url / "index.html"
 
     def _as_left(self, url: str, target: Path) -> bool:
         # In a folder from the spare, nothing is written into a file there (recycling.py).

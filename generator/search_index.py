@@ -75,11 +75,18 @@ class SearchIndexing:
     without finishing (a failed build) drops the runs not started, waits for the others, and
     deletes what they wrote."""
 
-    def __init__(self, portal: Portal, site_dir: Path, cache: BuildCache | None) -> None:
+    def __init__(
+        self,
+        portal: Portal,
+        site_dir: Path,
+        cache: BuildCache | None,
+        shards: dict[str, list[str]] | None = None,
+    ) -> None:
+        """`shards`: record_shards(portal, shard_pages()), when made already."""
         self.site_dir, self.cache = site_dir, cache
-        self.shards = {
-            f"{SHARD_FOLDER}/{name}/": pages for name, pages in record_shards(portal, shard_pages()).items()
-        }
+        if shards is None:
+            shards = record_shards(portal, shard_pages())
+        self.shards = {f"{SHARD_FOLDER}/{name}/": pages for name, pages in shards.items()}
         self.jobs: list[IndexJob] = []
         self.runs: dict[int, Future[tuple[str, bool]]] = {}  # by job number
         self.kept: dict[int, str] = {}  # the input's digest of each bundle taken as published

@@ -65,7 +65,8 @@ class AroundPages:
     """What the writer of the pages calls: once the record pages are written (`records_written`,
     which starts what reads those alone), and once every page is (`finish`)."""
 
-    records_written: Callable[[], None]
+    # Given the record pages' search shards (search_index.record_shards) when they are made already.
+    records_written: Callable[[dict[str, list[str]] | None], None]
     finish: Callable[[], None]
 
 
@@ -82,7 +83,7 @@ def stages_around_pages(
     runs are waited for and their results dropped."""
     stages = post_build_stages(cache)
     if worker_count(portal.record_count) == 1:
-        yield AroundPages(lambda: None, partial(_run_in_order, stages, portal, site_dir, site_url))
+        yield AroundPages(_nothing_yet, partial(_run_in_order, stages, portal, site_dir, site_url))
         return
     from generator.search_index import SearchIndexing
 
@@ -96,7 +97,7 @@ def stages_around_pages(
         late_phases: list[Callable[[], list[PhaseTiming]]] = []
         indexing: list[SearchIndexing] = []
 
-        def records_written() -> None:
+        def records_written(shards: dict[str, list[str]] | None = None) -> None:
             """Fork for the version texts first: the search index's runs are threads, and a
             process forked while a thread runs can inherit a lock it will wait on forever."""
             if late_phases:  # called already
@@ -108,7 +109,7 @@ def stages_around_pages(
             )
 
             def start_indexing() -> None:
-                indexing.append(after_records.enter_context(SearchIndexing(portal, site_dir, cache)))
+                indexing.append(after_records.enter_context(SearchIndexing(portal, site_dir, cache, shards)))
                 indexing[0].start_shards()
 
             _run_step(search.name, start_indexing)
@@ -129,6 +130,10 @@ def stages_around_pages(
             add_phases(sorted(measured, key=lambda timing: order.get(timing.name, len(order))))
 
         yield AroundPages(records_written, finish)
+
+
+def _nothing_yet(shards: dict[str, list[str]] | None = None) -> None:
+    """A small portal's stages all run at `finish`, in order."""
 
 
 def _results(waits: list[Callable[[], list[PhaseTiming]]], stages: list[Stage]) -> list[PhaseTiming]:

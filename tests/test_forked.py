@@ -247,7 +247,7 @@ def test_record_shards_indexed_as_soon_as_their_pages_are_written_give_the_same_
     assert_same_files(alone, forked)
 
 
-def test_a_forked_build_notes_its_record_folders_while_pagefind_runs(
+def test_a_forked_rebuild_notes_its_record_folders_while_pagefind_runs_and_gives_a_clean_builds_bytes(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large portal's build notes its record pages' folders (what the build after next takes
@@ -283,6 +283,10 @@ def test_a_forked_build_notes_its_record_folders_while_pagefind_runs(
     assert events == ["folders", "runs waited for"] * 2
     assert result.cache is not None and "notices/gnas-2024-n01/" in result.cache.folders
     assert result.cache.folders == {url: (out / url).stat().st_mtime_ns for url in result.cache.pages}
+    # Its search shards were made with the facts, beside the engine (page_facts.py).
+    split_in(1, monkeypatch)
+    clean = build_site(example, today=date(2025, 10, 20), out=tmp_path / "clean", incremental=False).out
+    assert_same_files(clean, out)
 
 
 def test_a_build_failing_while_record_shards_are_indexed_leaves_nothing_behind(
