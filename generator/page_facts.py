@@ -95,10 +95,10 @@ def _find(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> Reco
 
 def _search_shards(renderer: Renderer) -> dict[str, list[str]] | None:
     """The record pages' search shards; None when they cannot be made (a shard size that is not a
-    number): the search stage makes them then, and fails, saying why."""
+    number): the search stage makes them then, and fails, saying why, in its own name."""
     try:
         return record_shards(renderer.portal, shard_pages())
-    except ValueError:
+    except Exception:  # whatever it is, the search stage meets it again and reports it
         return None
 
 

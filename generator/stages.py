@@ -56,7 +56,9 @@ def post_build_stages(cache: BuildCache | None = None) -> list[Stage]:
 # about 3 s of CPU at a rebuild, and one process less to fork (whose writes into the memory it
 # shares cost a page copy each: 100,000 of them) made the rebuild 0.6 s faster. The other stages
 # read what the pages made: `versions` writes into the notices' page folders, which pouring the
-# record pages clears of strays (recycling.py), and `search` reads every page.
+# record pages clears of strays (recycling.py), and `search` reads every page. A data stage must
+# never write into a record page's folder either: the folders are noted for the build after next
+# while the data stages may still run (BuildCache.note_record_folders, in `finish` below).
 DATA_STAGES = ("feeds", "changes", "calendars", "exports", "statistics")
 
 
@@ -122,7 +124,8 @@ def stages_around_pages(
             if cache is not None:
                 # While Pagefind runs (a rebuild's last second at 50,000 records): the version
                 # texts written, nothing writes in the record pages' folders any more.
-                cache.note_record_folders(site_dir)
+                with phase("swap"):  # where site.py notes them for a small portal
+                    cache.note_record_folders(site_dir)
             _run_step(search.name, indexing[0].finish)
             with phase("waiting for the data stages"):
                 measured += _results(data_phases, early)

@@ -28,7 +28,7 @@ from generator.errors import InvalidRecords, ToolFailed
 from generator.portal import Portal
 from generator.problems import Problem
 from generator.record_cache import RecordCache
-from generator.search_index import SHARD_PAGES_VARIABLE, SearchIndexing
+from generator.search_index import SHARD_PAGES_VARIABLE, SearchIndexing, record_shards
 from generator.site import build_site
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -274,16 +274,27 @@ def test_a_forked_rebuild_notes_its_record_folders_while_pagefind_runs_and_gives
         time.sleep(0.05)  # past the file system's clock tick
         (site_dir / "notices" / "gnas-2024-n01" / "versions").mkdir()
 
+    shards_given: list[dict[str, list[str]] | None] = []
+    make_indexing = SearchIndexing.__init__
+
+    def noted_indexing(indexing: SearchIndexing, portal: Portal, *arguments: Any) -> None:
+        shards_given.append(arguments[-1])
+        if arguments[-1] is not None:
+            assert arguments[-1] == record_shards(portal, 40)
+        make_indexing(indexing, portal, *arguments)
+
     monkeypatch.setattr(BuildCache, "note_record_folders", noted_folders)
     monkeypatch.setattr(SearchIndexing, "finish", noted_finish)
+    monkeypatch.setattr(SearchIndexing, "__init__", noted_indexing)
     monkeypatch.setattr(generator.revision_files, "write_version_files", versions_written_late)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build_site(example, today=TODAY, out=out, cache_folder=cache)
     result = build_site(example, today=date(2025, 10, 20), out=out, cache_folder=cache)
     assert events == ["folders", "runs waited for"] * 2
+    # The rebuild's search shards were made with its pages' facts, beside the engine (page_facts.py).
+    assert shards_given[0] is None and shards_given[1] is not None and len(shards_given[1]) >= 3
     assert result.cache is not None and "notices/gnas-2024-n01/" in result.cache.folders
     assert result.cache.folders == {url: (out / url).stat().st_mtime_ns for url in result.cache.pages}
-    # Its search shards were made with the facts, beside the engine (page_facts.py).
     split_in(1, monkeypatch)
     clean = build_site(example, today=date(2025, 10, 20), out=tmp_path / "clean", incremental=False).out
     assert_same_files(clean, out)
