@@ -1,4 +1,5 @@
-"""Python's cycle collector, kept out of the way of loading tens of thousands of records.
+"""Python's cycle collector, kept out of the way of loading tens of thousands of records, and
+of the build that follows.
 
 Reading a record creates thousands of small objects and no reference cycles. The collector
 runs every few hundred allocations and, every so often, scans the whole (growing) heap: at
@@ -7,9 +8,14 @@ runs every few hundred allocations and, every so often, scans the whole (growing
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -35,3 +41,17 @@ def loading_once() -> Iterator[None]:
     with collector_paused():
         yield
         gc.freeze()
+
+
+def paused_throughout(function: Callable[P, R]) -> Callable[P, R]:
+    """`function` with no cycle collection while it runs (a build: its cycles are collected once
+    it has returned, or when the process ends). At 50,000 records a rebuild made five full
+    collections here, 0.3 s on its critical path, of the objects made since the records were
+    loaded; without any, its memory peaked 0.1 GB higher (1.06 GB) in a build from nothing."""
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collector_paused():
+            return function(*args, **kwargs)
+
+    return paused

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.build_cache import BuildCache, default_cache_folder
 from generator.catalog import Catalog
 from generator.check import CheckResult, checking_portal
-from generator.collector import loading_once
+from generator.collector import loading_once, paused_throughout
 from generator.errors import InvalidRecords, StageFailed, ToolFailed
 from generator.mkdocs_plugin import hand_over
 from generator.portal import Portal, build_portal
@@ -109,6 +109,7 @@ def _derived_unless_broken(catalog: Catalog, today: date, frozen: bool) -> Porta
     return portal
 
 
+@paused_throughout
 def build_site(
     root: Path,
     *,

@@ -4,6 +4,7 @@ of records; here the example portal is made to fork by asking for two workers.""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -25,6 +26,7 @@ from generator.build_cache import BuildCache
 from generator.catalog import load_catalog
 from generator.check import check_portal
 from generator.errors import InvalidRecords, ToolFailed
+from generator.forked import forked_beside
 from generator.portal import Portal
 from generator.problems import Problem
 from generator.record_cache import RecordCache
@@ -198,6 +200,28 @@ def test_records_that_cannot_make_a_portal_fail_the_build_with_the_check(
         assert not (tmp_path / "site").exists()
     assert "nowhere" in reports[0] and "Traceback" not in reports[0]
     assert reports[1] == reports[0]
+
+
+def test_a_forked_process_and_a_build_leave_cycles_to_their_end(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cycle collection in a forked process (forked.py), nor in a build (collector.py): a
+    full collection there goes through everything made since the records were loaded. The
+    collector is running again once the build has returned."""
+    assert gc.isenabled()
+    with forked_beside(gc.isenabled) as (collecting,):
+        assert collecting() is False
+    seen: list[bool] = []
+    write_sitemap = generator.mkdocs_plugin.write_sitemap
+
+    def noted_sitemap(*arguments: Any) -> None:
+        seen.append(gc.isenabled())
+        write_sitemap(*arguments)
+
+    monkeypatch.setattr(generator.mkdocs_plugin, "write_sitemap", noted_sitemap)
+    build_site(example, today=TODAY, out=tmp_path / "site", incremental=False)
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_a_forked_build_gives_the_same_site(
