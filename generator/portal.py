@@ -3,13 +3,13 @@ feeds and exports to read. Built once from a valid catalogue; nothing here write
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from generator.build_cache import text_digest
 from generator.catalog import Catalog
 from generator.day_counting import UNIT_LABELS, UnknownWorkingDays
 from generator.derive import (
@@ -171,7 +171,7 @@ class Portal:
         known = self._shown.get(id(view))
         if known is None or known[0] is not view:
             text = key_text(as_shown(view), self.record_digests)
-            known = (view, hashlib.sha256(text.encode("utf-8")).hexdigest())
+            known = (view, text_digest(text))
             self._shown[id(view)] = known
         return known[1]
 
@@ -196,7 +196,7 @@ class Portal:
             stand_ins[id(view)] = (view, self.shown_digest(view))
         for unit in self.institutions.values():
             own = key_text((unit.record, unit.policy, unit.rule, unit.pilot_end), self.record_digests)
-            stand_ins[id(unit)] = (unit, hashlib.sha256(own.encode("utf-8")).hexdigest())
+            stand_ins[id(unit)] = (unit, text_digest(own))
         return stand_ins
 
     def status_counts(self) -> dict[Status, int]:
