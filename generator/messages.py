@@ -201,6 +201,16 @@ _define(
     "YAML cannot read this line: '{text}'. It is not a 'key: value' line. {fix_en}",
 )
 _define(
+    "markdown-lines-joined",
+    E,
+    "yaml",
+    "{field} 写了多行，但冒号后没有“|”：YAML 会把这些行连成一行，网页上的分段、列表和表格都会乱掉。"
+    "请把这一行写成“{field}: |”，正文从下一行开始，每行行首缩进两个空格。",
+    "{field} is written over several lines without '|' after the colon: YAML joins the lines into "
+    "one, and the page loses its paragraphs, lists and tables. Write '{field}: |' on this line, "
+    "and the text on the lines below it, each indented by two spaces.",
+)
+_define(
     "yaml-full-width-space",
     E,
     "yaml",
@@ -856,6 +866,14 @@ _define(
     "The team must name exactly one representative (role: lead); it names {count}. {fix_en}",
 )
 _define(
+    "percent-written-as-fraction",
+    E,
+    "achievement",
+    "{key} 写成了 {value}：这里写百分数（0 到 100），例如 70% 写 70，而不是 0.7。请改为 {key}: {percent}。",
+    "{key} is written {value}: it is a percentage (0 to 100), so 70% is written 70, not 0.7. "
+    "Write {key}: {percent}.",
+)
+_define(
     "ownership-share-below-floor",
     W,
     "achievement",
@@ -928,12 +946,22 @@ _define(
     "The {kind} number '{value}' is not well formed. Write it as {pattern_en}, e.g. {example}.",
 )
 _define(
+    "registration-number-full-width",
+    E,
+    "achievement",
+    "{kind_label}登记号“{value}”里有全角字符（中文输入法打出的数字、字母或点），按半角号码搜索会找不到。请改为：{suggestion}。",
+    "The {kind} number '{value}' has full-width characters (digits, letters or a dot typed with a "
+    "Chinese input method), and a search for the number would not find it. Write: {suggestion}.",
+)
+_define(
     "patent-check-digit",
     E,
     "achievement",
-    "专利申请号“{value}”的校验位应为 {expected}，而不是 {actual}。请核对专利证书上的号码（可能是 {suggestion}）。",
+    "专利申请号“{value}”的校验位应为 {expected}，而不是 {actual}：号码里有一位打错了。请对照专利证书逐位核对；"
+    "如果只是校验位错了，应写成 {suggestion}。",
     "The check digit of the patent application number '{value}' should be {expected}, not "
-    "{actual}. Check the number on the certificate (perhaps {suggestion}).",
+    "{actual}: a digit is mistyped. Compare each digit with the certificate; if only the check "
+    "digit is wrong, write {suggestion}.",
 )
 _define(
     "patent-kind-mismatch",

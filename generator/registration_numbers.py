@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PATENT = re.compile(r"^(?:ZL|CN)?\s*(?:(\d{4}) ?(\d) ?(\d{7})|(\d{2}) ?(\d) ?(\d{5}))\s*\.?\s*([\dXx])$")
+# ASCII digits only: Python's \d also takes full-width ones (２０２１), which a search for the
+# number typed in half-width would not find (the rules ask for it to be retyped).
+PATENT = re.compile(
+    r"^(?:ZL|CN)?\s*(?:(\d{4}) ?(\d) ?(\d{7})|(\d{2}) ?(\d) ?(\d{5}))\s*\.?\s*([\dXx])$", re.ASCII
+)
 PATENT_KINDS = {"invention_patent", "utility_model", "design_patent"}
 TYPE_DIGITS = {
     "1": ("invention_patent", "发明专利", "an invention patent"),
@@ -24,19 +28,19 @@ TYPE_DIGITS = {
 # kind: (pattern, how to write it in Chinese, and in English, an example)
 FORMATS = {
     "software_copyright": (
-        re.compile(r"^\d{4}SR\d{6,7}$"),
+        re.compile(r"^\d{4}SR\d{6,7}$", re.ASCII),
         "年份 + SR + 6 至 7 位数字",
         "year + SR + 6 or 7 digits",
         "2023SR0123456",
     ),
     "plant_variety": (
-        re.compile(r"^CNA\d{8,12}(?:\.[\dX])?$"),
+        re.compile(r"^CNA\d{8,12}(?:\.[\dX])?$", re.ASCII),
         "CNA + 8 至 12 位数字",
         "CNA + 8 to 12 digits",
         "CNA20201004567",
     ),
     "ic_layout": (
-        re.compile(r"^BS\.\d{8,9}[\dX]?$"),
+        re.compile(r"^BS\.\d{8,9}[\dX]?$", re.ASCII),
         "BS. + 8 至 9 位数字（可带校验位）",
         "BS. + 8 or 9 digits (a check digit may follow)",
         "BS.225012345",

@@ -97,11 +97,17 @@ def named_in_chinese(written: str, choices: list[str]) -> tuple[str, str] | None
 
 def _without_typo_echoes(problems: list[Problem]) -> list[Problem]:
     """`strat:` for `start:` is one mistake: the unknown key that suggests the missing field says
-    all there is to say, so the field-missing it causes is not reported as well."""
+    all there is to say, so the field-missing it causes is not reported as well. So do the lines
+    of a block that lost its indentation: its key, left empty, is not reported as well."""
     suggested = {
         (problem.field.rpartition(".")[0], problem.params["suggests"])
         for problem in problems
         if problem.code == "unknown-key" and problem.params.get("suggests")
+    }
+    emptied = {
+        _joined(problem.field.rpartition(".")[0], problem.params["belongs_to"])
+        for problem in problems
+        if problem.code == "unknown-key" and problem.params.get("belongs_to")
     }
     return [
         problem
@@ -110,7 +116,12 @@ def _without_typo_echoes(problems: list[Problem]) -> list[Problem]:
             problem.code == "field-missing"
             and (problem.field.rpartition(".")[0], problem.field.rpartition(".")[2]) in suggested
         )
+        and not (problem.code == "not-a-mapping" and problem.field in emptied)
     ]
+
+
+def _joined(parent: str, key: str) -> str:
+    return f"{parent}.{key}" if parent else key
 
 
 def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
@@ -146,8 +157,23 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         # A key written already is not the one meant: `price:` beside `pricing:` means price_yuan.
         present = _keys_at(source.data, loc[:-1])
         candidates = [name for name in known if name != key and name not in present]
-        close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
-        if re.search(r"[\u3400-\u9fff]", key):  # `联系人: 张老师` under an empty `body: |`
+        close = _close_key(key, candidates)
+        name, colon, rest = key.partition(":")
+        block = _empty_block_above(model, source, loc)
+        if block is not None:  # `deal:` left empty, its fields below it not indented
+            close = []
+            zh, en = (
+                f"这一行属于上面的 {block}：请在行首加两个空格，把它缩进到“{block}:”下面，与同组的各行对齐。",
+                f"This line belongs to {block} above it: indent it by two spaces, under '{block}:', in "
+                "line with the rest of that block.",
+            )
+        elif colon and name in known and rest:  # `{start:2025-09-29}`: one key, `start:2025-09-29`
+            close = [name]
+            zh, en = (
+                f"冒号后要加一个空格，YAML 才会把 {name} 读作字段名：请写成“{name}: {rest}”。",
+                f"Put a space after the colon, so that YAML reads {name} as a key: write '{name}: {rest}'.",
+            )
+        elif re.search(r"[\u3400-\u9fff]", key):  # `联系人: 张老师` under an empty `body: |`
             looks_like_text = hint("key-looks-like-text")
             zh, en = looks_like_text["fix"], looks_like_text["fix_en"]
         elif close:
@@ -164,7 +190,8 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         line, column = source.where_key(loc)
         return Problem(
             "unknown-key", source.path, line, column, field_path(loc),
-            {"key": key, "suggestion": zh, "suggestion_en": en, "suggests": close[0] if close else ""},
+            {"key": key, "suggestion": zh, "suggestion_en": en, "suggests": close[0] if close else "",
+             "belongs_to": block or ""},
         )  # fmt: skip
     if kind in {"literal_error", "enum"}:
         choices: list[str] = re.findall(r"'([^']*)'", str(context.get("expected", "")))
@@ -230,6 +257,29 @@ def _as_written(source: SourceFile, loc: FieldPath, value: Any) -> str:
         if text[:1] in ("[", "{") and len(text) <= 80:
             return text
     return show_value(value)
+
+
+def _close_key(key: str, candidates: list[str]) -> list[str]:
+    """The key meant by a misspelt one: one it begins (`price` for price_yuan), else a close one
+    (difflib's 0.6 took `email` for deal)."""
+    begun = [name for name in candidates if name.startswith(f"{key}_")]
+    return begun[:1] if len(begun) == 1 else difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
+
+
+def _empty_block_above(model: type[BaseModel], source: SourceFile, loc: FieldPath) -> str | None:
+    """The key left empty above an unknown key whose fields include it: the clerk's block of
+    fields that lost its indentation (`deal:` then `price_yuan: …` at the line's start)."""
+    parent = _value_at(source.data, loc[:-1])
+    if not isinstance(parent, dict):
+        return None
+    line = source.where_key(loc)[0]
+    above = [
+        (source.where_key((*loc[:-1], name))[0], name)
+        for name, value in parent.items()
+        if value is None and isinstance(name, str) and loc[-1] in _known_keys(model, (*loc[:-1], name))
+    ]
+    nearest = max((found for found in above if found[0] < line), default=None)
+    return nearest[1] if nearest is not None else None
 
 
 def _value_at(data: Any, loc: FieldPath) -> Any:

@@ -14,6 +14,7 @@ asks the first only for a file whose problems need lines.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -321,6 +322,9 @@ def _key_name(value: Any, written: str) -> str:
 
 
 _NO_KEY: Any = object()  # a mapping waiting for its next key, not for a value
+# The record's Markdown texts (a notice's body, an achievement's summary): written over several
+# lines without `|`, YAML joins the lines, and the page loses its paragraphs, lists and tables.
+MARKDOWN_KEYS = frozenset({"body", "summary"})
 _SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
@@ -383,6 +387,8 @@ def _data_only(text: str) -> dict[str, Any] | None:
             elif key is None:
                 container.append(value)
             elif key is not _NO_KEY:
+                if key in MARKDOWN_KEYS and len(stack) == 2 and _joined_lines(event, text):
+                    return None  # _Builder says how to write it
                 container[key] = value
                 key = _NO_KEY
             elif opens:  # a mapping or a list as a key
@@ -400,6 +406,29 @@ def _data_only(text: str) -> dict[str, Any] | None:
     finally:
         parser.dispose()
     return root if isinstance(root, dict) else None
+
+
+_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the parser counts lines by
+
+
+def _joined_lines(event: Any, text: str) -> bool:
+    """Whether YAML joined two lines of a value into one: a line break between two lines of text
+    reads as a space in a plain, quoted or folded (`>`) value; only a literal block (`|`) keeps
+    it. (A blank line between them is kept as a line break, as a tool writing YAML does it.)"""
+    start, end = event.start_mark, event.end_mark
+    if type(event) is not _SCALAR or event.style == "|" or start is None or end is None:
+        return False
+    last = end.line if end.column > 0 else end.line - 1
+    if last <= start.line:
+        return False
+    lines = _YAML_LINE_BREAK.split(text)[start.line : last + 1]
+    if event.style == ">":
+        lines = lines[1:]  # the line of `>` itself
+    for line, below in itertools.pairwise(lines):
+        escaped = event.style == '"' and line.rstrip().endswith("\\")  # `\` at a line's end: no space
+        if line.strip() and below.strip() and not escaped:
+            return True
+    return False
 
 
 def _location(mark: Any) -> Location:
@@ -616,6 +645,9 @@ class _Builder:
         self.source.key_positions[path] = frame.pending_key_at
         self._remember_written(path, value, event)
         frame.pending_key = None
+        if key in MARKDOWN_KEYS and not frame.path and _joined_lines(event, self.text):
+            line, column = frame.pending_key_at
+            self.source.problems.append(Problem("markdown-lines-joined", self.source.path, line, column, key))
         return path
 
     def _remember_written(self, path: FieldPath, value: Any, event: Any) -> None:

@@ -211,6 +211,30 @@ def test_a_wrong_patent_check_digit_suggests_the_right_number(portal: Path) -> N
     assert problem.params["suggestion"] == "ZL202110123456.7"
 
 
+def test_a_mistyped_type_digit_is_not_also_told_to_change_the_kind(portal: Path) -> None:
+    # ZL202110123456.7 with its fifth digit mistyped 2: the number is wrong, not the kind.
+    set_right(portal, "invention_patent", "ZL202120123456.7")
+    assert problem_keys(portal, TODAY) == {("patent-check-digit", ACHIEVEMENT, 7, "rights[0].number")}
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "half_width"),
+    [
+        ("invention_patent", "ZL２０２１１０１２３４５６.７", "ZL202110123456.7"),
+        ("invention_patent", "ZL202110123456．7", "ZL202110123456.7"),
+        ("software_copyright", "２０２３SR0123456", "2023SR0123456"),
+    ],
+)
+def test_a_number_in_full_width_characters_is_given_back_in_half_width(
+    portal: Path, kind: str, number: str, half_width: str
+) -> None:
+    # A search for the number as printed on the certificate would not find the full-width one.
+    set_right(portal, kind, number)
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("registration-number-full-width", ACHIEVEMENT, 7, "rights[0].number")
+    assert problem.params["suggestion"] == half_width
+
+
 def test_a_utility_model_number_under_an_invention_patent(portal: Path) -> None:
     set_right(portal, "invention_patent", "ZL202120123456.2")
     (problem,) = check_problems(portal, TODAY)
@@ -274,6 +298,31 @@ def test_shares_that_miss_100_by_a_rounding_name_the_share_to_write(portal: Path
     (problem,) = check_problems(portal, TODAY)
     assert problem.key() == ("shares-not-100", ACHIEVEMENT, 10, "team")
     assert problem.params["fix"] == "例如把 张三 的 share 改为 33.34。"
+
+
+def test_shares_written_as_fractions_are_told_to_be_percentages(portal: Path) -> None:
+    # 0.6 and 0.4 for 60% and 40%: "the shares add up to 1%" alone would not say what to write.
+    replace(portal, ACHIEVEMENT, "share: 60}", "share: 0.6}")
+    replace(portal, ACHIEVEMENT, "share: 40}", "share: 0.4}")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("shares-not-100", ACHIEVEMENT, 10, "team")
+    assert (
+        problem.params["fix"]
+        == "看起来写成了小数：share 写百分数，请把每个值乘以 100，例如 张三 的 share 写 60。"
+    )
+
+
+@pytest.mark.parametrize("written", ["0.7", "0.75"])
+def test_a_team_share_written_as_a_fraction_is_an_error_that_gives_the_percentage(
+    portal: Path, written: str
+) -> None:
+    # The site would say the team owns 0.7% of the achievement.
+    replace(portal, POLICY, "team_ownership_share_min: null", "team_ownership_share_min: 70")
+    replace(portal, ACHIEVEMENT, "team_share: 70", f"team_share: {written}")
+    (problem,) = check_problems(portal, TODAY)  # not also below the policy's floor
+    assert problem.key() == ("percent-written-as-fraction", ACHIEVEMENT, 15, "grant.team_share")
+    assert problem.is_error
+    assert problem.params["percent"] == f"{float(written) * 100:g}"
 
 
 def test_shares_written_with_three_places_get_a_fix_with_three_places(portal: Path) -> None:

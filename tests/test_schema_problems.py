@@ -428,6 +428,42 @@ def test_a_misspelt_key_suggests_the_right_key_and_is_one_problem(portal: Path) 
     assert "start" in problem.params["suggestion"] and "start" in problem.params["suggestion_en"]
 
 
+def test_a_key_without_a_space_after_its_colon_is_told_to_have_one(portal: Path) -> None:
+    # `{start:2024-03-04}` is one key, `start:2024-03-04`, with no value: not two unknown keys
+    # to delete and two fields missing, but one space to add in each.
+    replace(portal, NOTICE, "{start: 2024-03-04, end: 2024-03-18}", "{start:2024-03-04, end:2024-03-18}")
+    problems = check_problems(portal, TODAY)
+    assert [problem.key()[0] for problem in problems] == ["unknown-key", "unknown-key"]
+    assert [problem.params["suggests"] for problem in problems] == ["start", "end"]
+    assert "请写成“start: 2024-03-04”" in problems[0].params["suggestion"]
+    assert "write 'end: 2024-03-18'" in problems[1].params["suggestion_en"]
+
+
+def test_the_lines_of_a_block_that_lost_their_indentation_are_told_to_indent(portal: Path) -> None:
+    # `objections:` left empty, its fields at the line's start: each line is to be indented, not
+    # deleted, and the empty block is not reported as well.
+    replace(
+        portal,
+        NOTICE,
+        "objections: {department: 科技处, person: 王老师, phone: 0797-8888888, email: kjc@gnas.example.cn}",
+        "objections:\ndepartment: 科技处\nperson: 王老师\nphone: 0797-8888888\nemail: kjc@gnas.example.cn",
+    )
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [
+        ("unknown-key", NOTICE, line, key)
+        for line, key in enumerate(["department", "person", "phone", "email"], 8)
+    ]
+    assert all("属于上面的 objections" in problem.params["suggestion"] for problem in problems)
+    assert "indent it by two spaces, under 'objections:'" in problems[-1].params["suggestion_en"]
+
+
+def test_a_short_unknown_key_is_not_taken_for_a_different_short_one(portal: Path) -> None:
+    # difflib's 0.6 read `email` as deal; a key that begins a field (`price`) still names it.
+    append(portal, NOTICE, "email: kjc@gnas.example.cn\n")
+    (problem,) = check_problems(portal, TODAY)
+    assert (problem.code, problem.params["suggests"]) == ("unknown-key", "")
+
+
 def test_an_unknown_key_lists_the_keys_allowed_there(portal: Path) -> None:
     replace(portal, NOTICE, "outcome: {result", "outcome: {verdict")
     problems = {problem.key(): problem for problem in check_problems(portal, TODAY)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
 
@@ -41,11 +42,21 @@ def _team(loaded: Loaded[Achievement]) -> Iterator[Problem]:
 
 def _rounding_fix(team: Sequence[Member], total: float) -> dict[str, str]:
     """Shares that miss 100 by a rounding (33.33 three times): the one change that makes them add
-    up, on the lead's share (else the first member's)."""
-    missing = 100 - total
-    if not team or abs(missing) > 0.05:
+    up, on the lead's share (else the first member's). Shares written as fractions (0.5, 0.3,
+    0.2, adding up to 1): each times 100."""
+    if not team:
         return {"fix": "", "fix_en": ""}
     member = next((member for member in team if member.role == "lead"), team[0])
+    if abs(total - 1) <= 0.01 and len(team) > 1:
+        share = f"{round(member.share * 100, 6):g}"
+        return {
+            "fix": f"看起来写成了小数：share 写百分数，请把每个值乘以 100，例如 {member.name} 的 share 写 {share}。",
+            "fix_en": f" They look like fractions: write percentages, each value times 100 (for example, "
+            f"{member.name}'s share is {share}).",
+        }
+    missing = 100 - total
+    if abs(missing) > 0.05:
+        return {"fix": "", "fix_en": ""}
     share = f"{round(member.share + missing, 6):g}"  # as many places as the shares were written with
     return {
         "fix": f"例如把 {member.name} 的 share 改为 {share}。",
@@ -77,6 +88,14 @@ def _grant(catalog: Catalog, loaded: Loaded[Achievement]) -> Iterator[Problem]:
                 )
         if grant.team_share is None:
             yield loaded.problem("grant-team-share-missing", ("grant",))
+        elif 0 < grant.team_share < 1:  # 0.7 for 70%: the site would say 0.7%
+            yield loaded.problem(
+                "percent-written-as-fraction",
+                ("grant", "team_share"),
+                key="team_share",
+                value=f"{grant.team_share:g}",
+                percent=f"{round(grant.team_share * 100, 6):g}",
+            )
         elif policy is not None and policy.team_ownership_share_min is not None:
             floor = policy.team_ownership_share_min
             if grant.team_share < floor:
@@ -123,6 +142,17 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
     for index, right in enumerate(loaded.record.rights):
         where = ("rights", index, "number")
         number = right.number.strip()
+        half_width = unicodedata.normalize("NFKC", number)
+        if half_width != number and half_width.isascii():  # ZL２０２０… typed with a Chinese input method
+            yield loaded.problem(
+                "registration-number-full-width",
+                where,
+                value=number,
+                kind=right.kind,
+                kind_label=RIGHT_KINDS[right.kind],
+                suggestion=half_width,
+            )
+            continue
         if right.kind in PATENT_KINDS:
             patent = parse_patent(number)
             if patent is None:
@@ -147,6 +177,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                     actual=patent.check,
                     suggestion=patent.canonical(patent.expected_check),
                 )
+                continue  # a digit is mistyped somewhere: the type digit may be the one
             digit = patent.type_digit
             if digit in TYPE_DIGITS and TYPE_DIGITS[digit][0] != right.kind:
                 expected_kind, label, label_en = TYPE_DIGITS[digit]
