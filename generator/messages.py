@@ -189,9 +189,9 @@ _define(
     "yaml-key-colon",
     E,
     "yaml",
-    "字段名 {key} 后面应是英文冒号加一个空格，这里写成了“{written}”。请改为“{key}: ”再写值（中文输入法下的冒号“：”YAML 不认）。",
+    "字段名 {key} 后面应是英文冒号加一个空格，这里写成了“{written}”。请改为“{key}: ”再写值（{why}）。",
     "The key {key} must be followed by an ASCII colon and a space, but it is written '{written}'. "
-    "Write '{key}: ' before the value (a Chinese colon '：' is not a YAML colon).",
+    "Write '{key}: ' before the value ({why_en}).",
 )
 _define(
     "yaml-stray-line",
@@ -350,8 +350,9 @@ _define(
     "not-integer",
     E,
     "schema",
-    "{field} 应为整数，但写成了“{value}”。请只写阿拉伯数字，不加引号、小数点或单位。",
-    "{field} must be a whole number, not '{value}'. Write digits only, without quotes, decimals or units.",
+    "{field} 应为整数，但写成了“{value}”。请只写阿拉伯数字，不加引号、小数点或单位。{fix}",
+    "{field} must be a whole number, not '{value}'. Write digits only, without quotes, decimals or "
+    "units. {fix_en}",
 )
 _define(
     "number-out-of-range",
@@ -371,8 +372,8 @@ _define(
     "not-boolean",
     E,
     "schema",
-    "{field} 只能写 true 或 false，而不是“{value}”。",
-    "{field} must be true or false, not '{value}'.",
+    "{field} 只能写 true 或 false，而不是“{value}”。{fix}",
+    "{field} must be true or false, not '{value}'. {fix_en}",
 )
 _define(
     "not-a-list",
@@ -547,7 +548,7 @@ _define(
     E,
     "reference",
     "找不到单位“{value}”。请先在 institutions/ 下添加 {value}.yml，或使用已有单位编号：{known}。",
-    "There is no institution '{value}'. Add institutions/{value}.yml first, or use one of: {known}.",
+    "There is no institution '{value}'. Add institutions/{value}.yml first, or use one of: {known_en}.",
 )
 _define(
     "unknown-achievement",
@@ -615,9 +616,9 @@ _define(
     "notice-period-reversed",
     E,
     "notice",
-    "公示结束日期 {end} 早于开始日期 {start}。如果开始日期无误，请把 period.end 改为 {earliest_end} 或之后（{minimum} 个{unit}）。",
-    "The period ends ({end}) before it starts ({start}). If the start is right, set period.end to "
-    "{earliest_end} or later ({minimum} {unit_en}).",
+    "公示结束日期 {end} 早于开始日期 {start}。{fix}如果开始日期无误，请把 period.end 改为 {earliest_end} 或之后（{minimum} 个{unit}）。",
+    "The period ends ({end}) before it starts ({start}). {fix_en}If the start is right, set "
+    "period.end to {earliest_end} or later ({minimum} {unit_en}).",
 )
 _define(
     "notice-period-too-short",
@@ -771,7 +772,7 @@ _define(
     E,
     "notice",
     "{kind_label}列出了成果 {achievement}，但该成果还没有填写 grant（赋予什么、团队占多少），公示无法写明。请在 {path} 中加入一行，例如 grant: {example}。",
-    "A {kind_label} lists {achievement}, which has no grant yet (what is granted, and the team's "
+    "The notice lists {achievement}, which has no grant yet (what is granted, and the team's "
     "share), so the notice cannot say it. Add a line to {path}, such as grant: {example}.",
 )
 _define(
@@ -1249,6 +1250,12 @@ _define(
 # The fixes a message offers in one of several forms, chosen where the problem is found and put
 # into its `{suggestion}` or `{fix}` placeholder (hint()): their wording lives here too.
 HINTS: dict[str, tuple[str, str]] = {
+    "write-number": ("请改为 {number}。", "Write {number}."),
+    "write-flag": ("请改为 {flag}。", "Write {flag}."),
+    "period-swapped": (
+        "是不是把开始和结束写反了？那就写成 period: {{start: {start}, end: {end}}}。",
+        "Are the start and the end swapped? Then write period: {{start: {start}, end: {end}}}. ",
+    ),
     "full-width": (
         "这里用了全角字符，应写成 {value}。",
         "It is typed in full-width characters: write {value}. ",
@@ -1326,7 +1333,8 @@ def render(problem: Problem) -> tuple[str, str]:
     """The Chinese message and its English gloss for one problem."""
     message = CATALOGUE[problem.code]
     values = _Defaults({"field": problem.field or "（文件）", **problem.params})
-    return message.zh.format_map(values), message.en.format_map(values)
+    # A hint left empty, or one written to run on, must not leave a space at the line's end.
+    return message.zh.format_map(values).rstrip(), message.en.format_map(values).rstrip()
 
 
 class _Defaults(dict[str, str]):

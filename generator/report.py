@@ -29,7 +29,7 @@ def summary(problems: list[Problem], record_count: int) -> str:
     if errors:
         return (
             f"发现 {errors} 个错误、{warnings} 个警告，请按上面的提示修改后再提交。"
-            f" ({errors} error(s), {warnings} warning(s) in {record_count} valid record(s).)"
+            f" ({errors} error(s), {warnings} warning(s); {record_count} record(s) loaded.)"
         )
     if warnings:  # not "passed": with --strict the same report fails the check
         return (

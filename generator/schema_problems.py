@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.messages import CATALOGUE, hint
+from generator.messages import CATALOGUE, hint, no_hint
 from generator.models.common import MENDED, WrittenAs, show_value
 from generator.models.vocabulary import VOCABULARIES
 from generator.problems import Problem, field_path
@@ -66,6 +66,9 @@ _ALSO_WRITTEN = {
     "代表": "lead",
     "国企": "state_owned",
     "民企": "private",
+    "签订协议": "agreement_signed",
+    "签署协议": "agreement_signed",
+    "签订赋权协议": "agreement_signed",
 }
 _TEAM_ROLES = {"lead": "团队代表"}
 
@@ -173,6 +176,12 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
                 f"冒号后要加一个空格，YAML 才会把 {name} 读作字段名：请写成“{name}: {rest}”。",
                 f"Put a space after the colon, so that YAML reads {name} as a key: write '{name}: {rest}'.",
             )
+        elif (english := _field_named_in_chinese(model, loc, candidates)) is not None:  # `标题:`: title
+            close = [english]
+            zh, en = (
+                f"字段名要用英文：“{key}”应写成 {english}，即“{english}: ”再写值。",
+                f"Keys are written in English: write {english} for {key}, as '{english}: ' before the value.",
+            )
         elif re.search(r"[\u3400-\u9fff]", key):  # `联系人: 张老师` under an empty `body: |`
             looks_like_text = hint("key-looks-like-text")
             zh, en = looks_like_text["fix"], looks_like_text["fix_en"]
@@ -227,9 +236,9 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
     if kind == "too_short":
         return _at(source, "list-too-short", loc, {**params, "min": str(context.get("min_length", 1))})
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return _at(source, "not-integer", loc, params)
+        return _at(source, "not-integer", loc, {**params, **no_hint("fix")})
     if kind in {"bool_type", "bool_parsing"}:
-        return _at(source, "not-boolean", loc, params)
+        return _at(source, "not-boolean", loc, {**params, **no_hint("fix")})
     if kind in {"string_type"}:
         return _at(source, "not-text", loc, params)
     return _at(source, "value-invalid", loc, {**params, "detail": str(error.get("msg", ""))})
@@ -257,6 +266,24 @@ def _as_written(source: SourceFile, loc: FieldPath, value: Any) -> str:
         if text[:1] in ("[", "{") and len(text) <= 80:
             return text
     return show_value(value)
+
+
+# A field's Chinese name: its description up to the first punctuation (公示标题。→ 公示标题).
+_LABEL_END = re.compile(r"[，。（：、,(]")
+
+
+def _field_named_in_chinese(model: type[BaseModel], loc: FieldPath, candidates: list[str]) -> str | None:
+    """The field a key written in Chinese names: the one whose name holds it (标题 in 公示标题,
+    正文 in 公示正文), when only one does; None for a key that is not Chinese."""
+    key = str(loc[-1])
+    if len(key) < 2 or not re.fullmatch(r"[\u3400-\u9fff]+", key):
+        return None
+    named = [
+        name
+        for name in candidates
+        if key in _LABEL_END.split(_description(model, (*loc[:-1], name)), maxsplit=1)[0]
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def _close_key(key: str, candidates: list[str]) -> list[str]:

@@ -757,13 +757,17 @@ class _KeyColon:
     written: str
 
     def problem(self, path: str) -> Problem:
+        if "：" in self.written:
+            why = ("中文输入法下的冒号“：”YAML 不认", "a Chinese colon '：' is not a YAML colon")
+        else:
+            why = ("冒号后少了空格，YAML 就读不出字段名", "without the space YAML does not read a key")
         return Problem(
             "yaml-key-colon",
             path,
             self.line,
             self.column,
             self.key,
-            {"key": self.key, "written": self.written},
+            {"key": self.key, "written": self.written, "why": why[0], "why_en": why[1]},
         )
 
 

@@ -62,6 +62,14 @@ def test_a_period_that_ends_before_it_starts(portal: Path) -> None:
     (problem,) = check_problems(portal, TODAY)  # not also "closed without an outcome"
     assert problem.key() == ("notice-period-reversed", NOTICE, 5, "period.end")
     assert problem.params["earliest_end"] == "2024-03-18"
+    assert problem.params["fix"] == ""  # swapped, 2024-03-01 to 03-04 would be too short
+
+
+def test_a_start_and_end_written_the_wrong_way_round_are_told_to_be_swapped(portal: Path) -> None:
+    replace(portal, NOTICE, "{start: 2024-03-04, end: 2024-03-18}", "{start: 2024-03-18, end: 2024-03-04}")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.code == "notice-period-reversed"
+    assert "period: {start: 2024-03-04, end: 2024-03-18}" in problem.params["fix"]
 
 
 def test_a_period_into_a_year_without_a_holiday_schedule_says_it_is_no_mistake(portal: Path) -> None:

@@ -457,6 +457,15 @@ def test_the_lines_of_a_block_that_lost_their_indentation_are_told_to_indent(por
     assert "indent it by two spaces, under 'objections:'" in problems[-1].params["suggestion_en"]
 
 
+@pytest.mark.parametrize(("chinese", "key"), [("标题", "title"), ("公示期", "period"), ("正文", "body")])
+def test_a_key_written_in_chinese_is_told_its_english_name(portal: Path, chinese: str, key: str) -> None:
+    # One problem that names the key to write, not a missing field beside a line "of body text".
+    replace(portal, NOTICE, f"{key}:", f"{chinese}:")
+    (problem,) = check_problems(portal, TODAY)
+    assert (problem.code, problem.params["suggests"]) == ("unknown-key", key)
+    assert f"“{chinese}”应写成 {key}" in problem.params["suggestion"]
+
+
 def test_a_short_unknown_key_is_not_taken_for_a_different_short_one(portal: Path) -> None:
     # difflib's 0.6 read `email` as deal; a key that begins a field (`price`) still names it.
     append(portal, NOTICE, "email: kjc@gnas.example.cn\n")
@@ -609,6 +618,31 @@ def test_references_to_a_broken_record_are_not_reported_again(portal: Path) -> N
         ("value-not-allowed", ACHIEVEMENT, 9, "funding"),
         ("date-invalid", INSTITUTION, 4, "pilot_approved_on"),
     }
+
+
+def test_a_count_written_with_its_unit_gives_the_number_and_is_read_as_meant(portal: Path) -> None:
+    # `years: 8年` means 8: told to write 8, and checked as 8 in the same round (too short).
+    replace(
+        portal,
+        ACHIEVEMENT,
+        "  mode: ownership\n  team_share: 70\n",
+        "  mode: long_term_use\n  years: 8年\n  license: sole\n  starts_on: 2024-05-08\n",
+    )
+    problems = {problem.code: problem for problem in check_problems(portal, TODAY)}
+    # (The notice of this achievement grants ownership: that the modes differ is reported too.)
+    assert set(problems) == {"not-integer", "long-term-use-too-short", "notice-grant-mode-mismatch"}
+    assert problems["not-integer"].params["fix"] == "请改为 8。"
+
+
+@pytest.mark.parametrize(("written", "flag"), [("否", "false"), ("是", "true"), ("没有", "false")])
+def test_yes_or_no_in_chinese_for_a_flag_gives_the_word_to_write(
+    portal: Path, written: str, flag: str
+) -> None:
+    append(portal, ACHIEVEMENT, f"classified: {written}\n")
+    problems = {problem.code: problem for problem in check_problems(portal, TODAY)}
+    assert problems["not-boolean"].params["fix"] == f"请改为 {flag}。"
+    # Read as meant, `是` makes the achievement classified, which the rules then report.
+    assert ("achievement-classified" in problems) == (flag == "true")
 
 
 # --- money -------------------------------------------------------------------------------------------

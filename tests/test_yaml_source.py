@@ -423,7 +423,8 @@ def test_text_after_a_list_is_a_syntax_error_on_its_line() -> None:
 
 def test_the_key_colon_message_quotes_what_was_written() -> None:
     source = parse(NOTICE_TEXT.replace("title: 关于", "title：关于"))
-    assert source.problems[0].params == {"key": "title", "written": "title：关于赋权的公示"}
+    params = source.problems[0].params
+    assert (params["key"], params["written"]) == ("title", "title：关于赋权的公示")
 
 
 def test_a_tab_in_indentation() -> None:
@@ -432,6 +433,16 @@ def test_a_tab_in_indentation() -> None:
 
 def test_a_tab_between_key_and_value_is_allowed() -> None:
     assert parse("kind:\townership_grant\n").data == {"kind": "ownership_grant"}
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [("title：关于", "中文输入法下的冒号"), ("title:关于", "冒号后少了空格")],
+)
+def test_a_key_colon_message_blames_what_was_written(written: str, why: str) -> None:
+    # An ASCII colon without its space is not blamed on a Chinese colon.
+    (problem,) = parse(NOTICE_TEXT.replace("title: 关于", written)).problems
+    assert problem.code == "yaml-key-colon" and why in render(problem)[0]
 
 
 # --- Markdown texts whose lines YAML would join ---------------------------------------------------------

@@ -251,18 +251,41 @@ def _percent(value: Any) -> float:
     raise _fail("not-number", value)
 
 
+# A count written with its unit (`12年`, `12 年`): the clerk plainly meant the number.
+_COUNT_WITH_UNIT = re.compile(r"\s*([0-9]{1,9})\s*(?:年|个|项|人|天|日|次)?\s*", re.ASCII)
+# Yes and no as a clerk writes them in Chinese.
+_YES_NO = {
+    "是": True,
+    "有": True,
+    "对": True,
+    "否": False,
+    "不是": False,
+    "无": False,
+    "没有": False,
+    "不": False,
+}
+
+
 def _whole_number(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         if not COUNT_MIN <= value <= COUNT_MAX:
             raise _fail("number-out-of-range", value, min=COUNT_MIN, max=COUNT_MAX)
         return value
-    raise _fail("not-integer", value)
+    meant = _COUNT_WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+    if meant is not None and COUNT_MIN <= int(meant.group(1)) <= COUNT_MAX:
+        number = int(meant.group(1))
+        raise _fail("not-integer", value, **hint("write-number", number=number), **{MENDED: number})
+    raise _fail("not-integer", value, **no_hint("fix"))
 
 
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise _fail("not-boolean", value)
+    meant = _YES_NO.get(value.strip()) if isinstance(value, str) else None
+    if meant is not None:
+        written = "true" if meant else "false"
+        raise _fail("not-boolean", value, **hint("write-flag", flag=written), **{MENDED: meant})
+    raise _fail("not-boolean", value, **no_hint("fix"))
 
 
 # A web address: no spaces, and none of the full-width punctuation a copy from a sentence brings

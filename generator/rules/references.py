@@ -35,7 +35,11 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
         owner = loaded.record.institution
         if not catalog.known("institution", owner):
             yield loaded.problem(
-                "unknown-institution", ("institution",), value=owner, known="、".join(institutions)
+                "unknown-institution",
+                ("institution",),
+                value=owner,
+                known="、".join(institutions),
+                known_en=", ".join(institutions),
             )
     achievement_ids = sorted(catalog.achievements)
     for notice in catalog.notices.values():
