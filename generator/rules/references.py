@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from generator.catalog import Catalog, Loaded
 from generator.derive import GRANT_EVENTS, GRANT_NOTICE_KINDS, NOT_CARRIED_OUT
@@ -13,11 +14,17 @@ from generator.models.vocabulary import HISTORY_EVENTS, OUTCOME_RESULTS
 from generator.problems import Problem
 
 
-def _suggest(value: str, known: list[str]) -> tuple[str, str]:
+def _suggest(value: str, known: list[str], table: Mapping[str, Loaded[Any]]) -> tuple[str, str]:
+    """The record meant, with its title: ids are numbered in order, so the closest id may well be
+    another record (gnas-2025-010 for a deleted gnas-2025-008), and its title tells."""
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.7)
     if not close:
         return "", ""
-    return f"是不是 {close[0]}？", f"Did you mean {close[0]}?"
+    title = table[close[0]].record.title
+    return (
+        f"是不是 {close[0]}（{title}）？请核对名称，不要只看编号。",
+        f"Did you mean {close[0]} ({title})? Check the title, not only the number.",
+    )
 
 
 def check(catalog: Catalog, today: date) -> Iterator[Problem]:
@@ -48,7 +55,7 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
             found = catalog.achievements.get(achievement_id)
             if found is None:
                 if not catalog.known("achievement", achievement_id):
-                    zh, en = _suggest(achievement_id, achievement_ids)
+                    zh, en = _suggest(achievement_id, achievement_ids, catalog.achievements)
                     yield notice.problem(
                         "unknown-achievement",
                         ("achievements", index),
@@ -84,7 +91,7 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
             listed = catalog.notices.get(event.notice)
             if listed is None:
                 if not catalog.known("notice", event.notice):
-                    zh, en = _suggest(event.notice, notice_ids)
+                    zh, en = _suggest(event.notice, notice_ids, catalog.notices)
                     yield achievement.problem(
                         "unknown-notice",
                         ("history", index, "notice"),
