@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -268,6 +269,28 @@ def test_pages_holding_the_word_as_typed_come_before_those_found_by_its_pieces(
     assert units.index("gnit") > len(units) - units[::-1].index("gnas") - 1
 
 
+def test_a_persons_pages_come_before_those_that_hold_only_part_of_the_name(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    """陈思远 is not a word of the index: Pagefind ranked five pages holding only 陈 above the two
+    that name the person. Those that hold the name come first; the others are marked."""
+    holding = {
+        f"/{page.parent.relative_to(example_build.out).as_posix()}/"
+        for folder in ("notices", "achievements")
+        for page in (example_build.out / folder).glob("*/index.html")
+        if "陈思远" in page.read_text(encoding="utf-8")
+    }
+    page = _search_page(browser, site_url, "陈思远")
+    urls = [urlsplit(url).path for url in _result_urls(page)]
+    assert len(holding) == 2 and len(urls) > len(holding)
+    assert set(urls[: len(holding)]) == holding
+    marked = page.eval_on_selector_all(
+        ".portal-search-result", "els => els.map(e => !!e.querySelector('.portal-search-result__partial'))"
+    )
+    assert marked == [False] * len(holding) + [True] * (len(urls) - len(holding))
+    assert page.locator("#portal-search-status").inner_text().startswith(f"找到 {len(urls)} 条")
+
+
 def test_pagefind_cuts_a_query_at_spaces_and_chinese_punctuation_only(browser: Any, site_url: str) -> None:
     """The browser's segmenter cuts 赋权 into 赋/权, a word the index holds whole: on the search
     page Pagefind's word segmenter cuts where the query does (portal-words.js), and the
@@ -400,3 +423,17 @@ def test_sorting_by_date_says_it_lists_notices_only_and_keeps_the_order_in_the_a
         "document.getElementById('portal-search-status').textContent.includes('只列出公示')"
     )
     assert "按开始日期排序只列出公示" in status.inner_text()
+
+
+def test_sorting_by_date_lists_every_result_newest_first(browser: Any, site_url: str) -> None:
+    """Each segmentation's results come in date order; united, they are merged, not put one
+    list after the other (赋权 listed 2025-09-08 … 2024-03-11, then 2025-10-20 …)."""
+    page = _search_page(browser, site_url, "赋权&sort=date")
+    urls = _result_urls(page)
+    starts = page.eval_on_selector_all(
+        ".portal-search-result__facts",
+        "els => els.map(e => (e.textContent.match(/\\d{4}-\\d{2}-\\d{2}/) || [''])[0])",
+    )
+    assert len(urls) > 10 and all(starts) and len(starts) == len(urls)
+    assert starts == sorted(starts, reverse=True)
+    assert len(set(urls)) == len(urls)

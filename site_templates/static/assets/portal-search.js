@@ -35,10 +35,16 @@
   var FILTER_ORDER = ["类别", "单位", "公示类型", "状态", "年份", "地区", "成果类型", "赋权方式", "价格区间"];
   var PAGE_SIZE = 10;
   var MAX_VARIANTS = 24;
+  // The first results checked for the query as typed, and put first when they hold it: a cut or a
+  // word's beginning ranks pages above those that hold it (陈思远's two pages came 6th and 7th,
+  // after five that hold only 陈). Each is one small file more to fetch before the first page.
+  var CHECKED_FIRST = 20;
   var pagefind = null;
   var selected = {};
-  var shown = [];
+  var total = 0;
   var shownCount = 0;
+  var takeMore = null;  // gives the next results to show, with their data
+  var partial = {};  // the ids of results checked and found to hold only part of the query
   var generation = 0;
   var facetsLoaded = false;
   var searched = { query: "", options: {} };  // what the results on screen answer
@@ -189,26 +195,27 @@
   async function showMore(first) {
     var current = generation;
     setState("loading");
-    var batch = shown.slice(shownCount, shownCount + PAGE_SIZE);
-    shownCount += batch.length;
-    var data = await Promise.all(batch.map(function (result) { return result.data(); }));
+    var batch = await takeMore(PAGE_SIZE);
     if (current !== generation) return;  // a newer search shows its own
+    shownCount += batch.length;
     // Not for results in date order, whose first are not the best; nor below a record's own link.
-    if (first && !first.byDate && !first.named && !data.some(function (item) { return holdsQuery(item, first.query); })) {
-      statusLine.textContent = first.prefix + partlyFound(first.query, shown.length);
+    if (first && !first.byDate && !first.named && !first.anyHolds) {
+      statusLine.textContent = first.prefix + partlyFound(first.query, total);
     }
-    data.forEach(function (item) {
+    batch.forEach(function (entry) {
+      var item = entry.data;
       var meta = item.meta || {};
       var facts = [meta.kind, meta.institution, meta.period, liveStatus(meta.dates) || meta.status].filter(Boolean);
       var li = document.createElement("li");
       li.className = "portal-search-result";
       li.innerHTML =
         '<a class="portal-search-result__title" href="' + escapeHtml(item.url) + '">' + escapeHtml(meta.title || item.url) + "</a>" +
+        (partial[entry.result.id] ? '<span class="portal-search-result__partial">只含部分字词</span>' : "") +
         (facts.length ? '<div class="portal-search-result__facts">' + facts.map(escapeHtml).join(" · ") + "</div>" : "") +
         '<p class="portal-search-result__excerpt">' + safeExcerpt(item.excerpt || "") + "</p>";
       list.appendChild(li);
     });
-    moreButton.hidden = shownCount >= shown.length;
+    moreButton.hidden = shownCount >= total;
     setState("done");
   }
 
@@ -281,8 +288,72 @@
       });
     });
     var merged = order.map(function (id) { return byId[id]; });
-    merged.sort(function (a, b) { return a.tier - b.tier || (options.sort ? a.rank - b.rank : b.score - a.score); });
-    return { results: merged.map(function (entry) { return entry.result; }), facets: facets };
+    merged.sort(function (a, b) { return a.tier - b.tier || b.score - a.score; });
+    var tiers = searches.map(function (search) { return search ? search.results : []; });
+    return { results: merged.map(function (entry) { return entry.result; }), tiers: tiers, facets: facets };
+  }
+
+  // A result's data (its URL, title, metadata, and the excerpt of its own search's words),
+  // fetched once however often it is asked for.
+  var fetched = new WeakMap();
+  function dataOf(result) {
+    if (!fetched.has(result)) fetched.set(result, result.data());
+    return fetched.get(result);
+  }
+
+  // The results in Pagefind's order, but the first CHECKED_FIRST checked: those that hold the
+  // query as typed come first, the others after them, marked (`partial`) when some do.
+  async function holdersFirst(results, query) {
+    var checked = results.slice(0, CHECKED_FIRST);
+    var data = await Promise.all(checked.map(dataOf));
+    var holders = [];
+    var others = [];
+    checked.forEach(function (result, index) { (holdsQuery(data[index], query) ? holders : others).push(result); });
+    var marked = {};
+    if (holders.length) others.forEach(function (result) { marked[result.id] = true; });
+    return { results: holders.concat(others, results.slice(CHECKED_FIRST)), partial: marked, anyHolds: holders.length > 0 };
+  }
+
+  // The next `count` results of a list in this order.
+  function inOrder(results) {
+    var next = 0;
+    return async function (count) {
+      var batch = results.slice(next, next + count);
+      next += batch.length;
+      return Promise.all(batch.map(async function (result) { return { result: result, data: await dataOf(result) }; }));
+    };
+  }
+
+  // The start day a notice's result carries ("2025-09-15 至 2025-09-30"): Pagefind's sort key
+  // is not among the data it gives.
+  function startOf(data) { return String((data.meta || {}).period || "").slice(0, 10); }
+
+  // The next `count` results newest first, merged from each segmentation's results (each in
+  // Pagefind's date order): only the first of each list not shown yet is fetched, so a word on
+  // tens of thousands of pages costs a page's worth of files, not one for each.
+  function newestFirst(tiers) {
+    var seen = {};
+    var heads = tiers.map(function () { return 0; });
+    async function headOf(tier) {
+      var results = tiers[tier];
+      while (heads[tier] < results.length && seen[results[heads[tier]].id]) heads[tier]++;
+      if (heads[tier] >= results.length) return null;
+      var result = results[heads[tier]];
+      return { tier: tier, result: result, data: await dataOf(result) };
+    }
+    return async function (count) {
+      var out = [];
+      while (out.length < count) {
+        var candidates = (await Promise.all(tiers.map(function (_, tier) { return headOf(tier); }))).filter(Boolean);
+        if (!candidates.length) break;
+        candidates.sort(function (a, b) { return startOf(b.data).localeCompare(startOf(a.data)) || a.tier - b.tier; });
+        var best = candidates[0];
+        seen[best.result.id] = true;
+        heads[best.tier]++;
+        out.push({ result: best.result, data: best.data });
+      }
+      return out;
+    };
   }
 
   function searchOptions() {
@@ -364,23 +435,34 @@
     if (named) showRecordNamed(named);
     var id = idOf(query);
     var noSuchRecord = !named && id && RECORD_ID.test(id) ? "没有编号为“" + id + "”的公示或成果。" : "";
-    shown = found.results;
     shownCount = 0;
+    partial = {};
+    total = found.results.length;
+    var ordered = { results: found.results, partial: {}, anyHolds: true };
+    if (options.sort) takeMore = newestFirst(found.tiers);
+    else {
+      ordered = await holdersFirst(found.results, query);
+      if (current !== generation) return;
+      partial = ordered.partial;
+      takeMore = inOrder(ordered.results);
+    }
     if (withFacets) renderFilters(found.facets);
     else if (facetsLoaded) showFacets();  // the filter index came while this search ran
-    if (!shown.length && named) {
+    if (!total && named) {
       statusLine.textContent = "";
       setState("done");
       return;
     }
-    if (!shown.length) {
+    if (!total) {
       statusLine.textContent = noSuchRecord + "没有找到与“" + query + "”相关的内容。请换一个词，或只输入成果名称中的两三个字、专利号的数字部分；也可以取消左侧的筛选条件。";
       setState("done");
       return;
     }
-    statusLine.textContent = noSuchRecord + "找到 " + shown.length + " 条与“" + query + "”相关的结果" +
+    statusLine.textContent = noSuchRecord + "找到 " + total + " 条与“" + query + "”相关的结果" +
       (options.sort ? "（按开始日期排序只列出公示：成果、单位和政策的页面没有开始日期）" : "");
-    await showMore({ query: query, prefix: noSuchRecord, named: Boolean(named), byDate: Boolean(options.sort) });
+    await showMore({
+      query: query, prefix: noSuchRecord, named: Boolean(named), byDate: Boolean(options.sort), anyHolds: ordered.anyHolds,
+    });
   }
 
   moreButton.addEventListener("click", function () { showMore(null); });
