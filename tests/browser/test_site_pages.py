@@ -109,13 +109,30 @@ def test_badge_closes_in_the_browser_after_the_end_without_a_rebuild(
     page = _page(browser, moment=REFERENCE_MOMENT)
     page.goto(f"{site_url}notices/{view.id}/")
     badge = page.locator(".portal-notice__status [data-portal-status]")
-    over = page.locator(".portal-objections [data-portal-over]")  # the objection box's "it is over"
-    assert badge.inner_text() == "公示中" and over.is_hidden()
+    box = page.locator(".portal-objections")
+    over = box.locator("[data-portal-over]")  # the objection box's "it is over"
+    invite = box.locator("[data-portal-invite]")  # "object before …"
+    assert badge.inner_text() == "公示中" and over.is_hidden() and invite.is_visible()
     page.clock.set_fixed_time(after_end)  # two minutes past midnight after the last day
     page.reload()
     assert badge.inner_text() == "已截止"
     assert "portal-status--closed" in (badge.get_attribute("class") or "")
-    assert over.is_visible() and over.inner_text() == "公示期已结束。"
+    # No longer asked to object before a day gone by: told that objections are no longer received.
+    assert over.is_visible() and over.inner_text() == "公示期已结束，不再受理异议。"
+    assert invite.is_hidden() and "portal-objections--over" in (box.get_attribute("class") or "")
+
+
+def test_a_withdrawn_notice_says_objections_are_no_longer_received(
+    browser: Any, site_url: str, example_build: BuildResult
+) -> None:
+    """Its box said "object before 28 July" above "withdrawn": a reader took it as still open."""
+    view = next(view for view in example_build.portal.sorted_notices() if view.status == "withdrawn")
+    page = _page(browser, moment=REFERENCE_MOMENT)
+    page.goto(f"{site_url}notices/{view.id}/")
+    box = page.locator(".portal-objections")
+    assert box.locator("[data-portal-over]").inner_text() == "本公示已撤回，不再受理异议。"
+    assert box.locator("[data-portal-invite]").is_hidden()
+    assert "portal-objections--over" in (box.get_attribute("class") or "")
 
 
 def test_an_achievements_stage_follows_its_notice_in_the_browser_without_a_rebuild(

@@ -103,8 +103,15 @@
     });
     document.querySelectorAll("[data-portal-over]").forEach(function (element) {
       var status = statusOf(element, now);
-      element.hidden = status === "scheduled" || status === "open";
-      element.textContent = status === "withdrawn" ? "本公示已撤回。" : "公示期已结束。";
+      var receiving = status === "scheduled" || status === "open";
+      element.hidden = receiving;
+      element.textContent = status === "withdrawn" ? "本公示已撤回，不再受理异议。" : "公示期已结束，不再受理异议。";
+      var box = element.closest(".portal-objections");
+      if (box) box.classList.toggle("portal-objections--over", !receiving);
+    });
+    document.querySelectorAll("[data-portal-invite]").forEach(function (element) {
+      var status = statusOf(element, now);
+      element.hidden = !(status === "scheduled" || status === "open");
     });
     document.querySelectorAll("[data-portal-stage]").forEach(function (element) {
       element.textContent = STAGE_LABELS[statusOf(element, now)];
