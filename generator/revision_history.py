@@ -132,6 +132,25 @@ class RevisionHistory:
     def of(self, notice_id: str) -> NoticeHistory | None:
         return self.notices.get(notice_id)
 
+    def as_of(self, today: date) -> RevisionHistory:
+        """The history up to `today` (China Standard Time), as the site shows every page: a build
+        for a day gone by (the example, frozen on its reference date) does not list commits made
+        after it, which read as the notice published or rewritten after it closed. A notice left
+        with no commit (and no change in the working copy) has no history."""
+        notices = {}
+        for notice_id, history in self.notices.items():
+            kept = tuple(revision for revision in history.revisions if revision.authored.date() <= today)
+            if kept or history.uncommitted is not None:
+                first_kept = bool(kept) and kept[0] == history.first
+                notices[notice_id] = dataclasses.replace(
+                    history, revisions=kept, from_publication=history.from_publication and first_kept
+                )
+        achievements = {
+            achievement_id: tuple(day for day in days if day <= today)
+            for achievement_id, days in self.achievements_committed.items()
+        }
+        return dataclasses.replace(self, notices=notices, achievements_committed=achievements)
+
     def commit_url(self, commit: str) -> str | None:
         """The commit's page on the forge: GitHub, Gitee and GitLab all answer `<repo>/commit/<hash>`."""
         return f"{self.forge_url.rstrip('/')}/commit/{commit}" if self.forge_url else None
@@ -147,9 +166,11 @@ def field_labels(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def attach_revision_history(portal: Portal, root: Path, forge_url: str | None = None) -> Portal:
-    """The portal with the notices' revision history of the records in `root`, when git has one."""
+    """The portal with the notices' revision history of the records in `root`, when git has one,
+    as of the portal's day (`as_of`)."""
     with phase("revision history"):
-        return dataclasses.replace(portal, revisions=read_revision_history(root, forge_url))
+        history = read_revision_history(root, forge_url)
+        return dataclasses.replace(portal, revisions=history.as_of(portal.today) if history else None)
 
 
 def read_revision_history(root: Path, forge_url: str | None = None) -> RevisionHistory | None:

@@ -270,6 +270,28 @@ def test_the_built_page_lists_every_revision_and_links_each_version(
     assert "outcome" not in first and "（更正）" not in first
 
 
+def test_a_build_for_an_earlier_day_lists_only_the_commits_made_by_then(
+    history_repository: tuple[Path, list[str]],
+) -> None:
+    """Built for 2024-03-10, the outcome committed on 2024-03-19 is not yet made: listed, it read
+    as the notice changed after the day the site shows. For a day before any commit, the notice
+    has no history: its page no revision section, and no version is written."""
+    repository, (published, amended, concluded) = history_repository
+    history = read_revision_history(repository)
+    assert history is not None
+    early = history.as_of(date(2024, 3, 10)).of(NOTICE_ID)
+    assert early is not None and [revision.commit for revision in early.revisions] == [published, amended]
+    assert early.from_publication
+    assert history.as_of(date(2024, 3, 1)).of(NOTICE_ID) is None
+    # A commit after the day of the build (a layout change, dated 2024-03-25) is not on its page.
+    (repository / NOTICE).write_text(
+        (repository / NOTICE).read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    commit_all(repository, "格式", "2024-03-25T10:00:00+08:00")
+    page = notice_page(repository, read_revision_history(repository))
+    assert "2024年3月19日 16:45" in page and "2024年3月25日" not in page
+
+
 def test_commits_link_to_the_forge_when_the_site_names_its_repository(
     history_repository: tuple[Path, list[str]],
 ) -> None:
