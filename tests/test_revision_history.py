@@ -276,7 +276,7 @@ def test_a_build_for_an_earlier_day_lists_only_the_commits_made_by_then(
     """Built for 2024-03-10, the outcome committed on 2024-03-19 is not yet made: listed, it read
     as the notice changed after the day the site shows. For a day before any commit, the notice
     has no history: its page no revision section, and no version is written."""
-    repository, (published, amended, concluded) = history_repository
+    repository, (published, amended, _) = history_repository
     history = read_revision_history(repository)
     assert history is not None
     early = history.as_of(date(2024, 3, 10)).of(NOTICE_ID)
