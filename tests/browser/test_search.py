@@ -151,6 +151,18 @@ def test_the_portals_own_wording_on_every_notice_is_not_searched(
     )
 
 
+@pytest.mark.parametrize("term", ["赋权内容", "尚未批准赋权"])
+def test_the_portals_own_words_on_every_achievement_are_not_searched(
+    example_build: BuildResult, term: str
+) -> None:
+    """赋权 found every achievement by its heading 赋权内容, and those not granted by 尚未批准赋权."""
+    assert not any("/achievements/" in found for found in _pages_containing(example_build.out, term))
+    assert any(
+        term in path.read_text(encoding="utf-8")
+        for path in (example_build.out / "achievements").glob("*/index.html")
+    )
+
+
 class _BodyText(HTMLParser):
     """The text inside data-pagefind-body, as Pagefind sees it: without what data-pagefind-ignore marks."""
 
