@@ -108,10 +108,17 @@ def markdown_html(text: str) -> str:
         .replace("<h2>", "<h4>")
         .replace("</h2>", "</h4>")
     )
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
     )
+    # A clerk's table (the achievements of a notice, a reward's shares) in the portal's scrolling
+    # box: on a phone its first column wrapped every four characters and the last ones were out
+    # of sight, with nothing to say so (portal-tables.js). A tag the sanitiser let through has no
+    # attributes: `<table>` is one, a table written as text is escaped.
+    return clean.replace(
+        "<table>", '<div class="portal-table-wrap"><table class="portal-body-table">'
+    ).replace("</table>", "</table></div>")

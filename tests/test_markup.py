@@ -80,3 +80,13 @@ def test_a_rule_the_module_does_not_know_turns_the_shortcut_off() -> None:
         markdown.inlinepatterns.HtmlInlineProcessor(r"(%[a-z]+;)", changed), "entity", 80
     )
     assert markup._triggers(changed) is None
+
+
+def test_a_clerks_table_comes_in_the_portals_scrolling_box() -> None:
+    # On a phone its columns were squeezed and the last ones out of sight, with nothing saying so.
+    html = markup.markdown_html(
+        "| 序号 | 成果名称 |\n|---|---|\n| 1 | 一种方法 |\n\n写成文字的 <table> 不是表格。"
+    )
+    assert html.startswith('<div class="portal-table-wrap"><table class="portal-body-table">')
+    assert html.count("portal-table-wrap") == 1 and "</table></div>" in html
+    assert "&lt;table&gt;" in html  # the text stays text

@@ -122,6 +122,17 @@ def test_badge_closes_in_the_browser_after_the_end_without_a_rebuild(
     assert invite.is_hidden() and "portal-objections--over" in (box.get_attribute("class") or "")
 
 
+def test_a_table_in_a_notices_text_scrolls_on_a_phone_and_says_so(browser: Any, site_url: str) -> None:
+    """gnas-2025-n03's table of achievements wrapped its names every four characters at 390 px,
+    its last columns out of sight."""
+    page = _page(browser, width=390)
+    page.goto(f"{site_url}notices/gnas-2025-n03/")
+    box = page.locator(".portal-body .portal-table-wrap").first
+    assert "portal-table-wrap--scrolls" in (box.get_attribute("class") or "")
+    assert box.get_attribute("aria-label") == "表格（可左右滑动）"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the box scrolls, not the page
+
+
 def test_a_withdrawn_notice_says_objections_are_no_longer_received(
     browser: Any, site_url: str, example_build: BuildResult
 ) -> None:
