@@ -382,9 +382,15 @@ def test_a_search_whose_index_files_do_not_come_says_so(browser: Any, site_url: 
 def test_a_records_id_leads_straight_to_its_page(
     browser: Any, site_url: str, query: str, page_path: str
 ) -> None:
-    """Pagefind ranked gnas-2025-n03's own notice tenth among pages holding the id's pieces."""
-    urls = _result_urls(_search_page(browser, site_url, query))
+    """Pagefind ranked gnas-2025-n03's own notice tenth among pages holding the id's pieces.
+    Only the id's own folder is asked: each page missing was a 404 in the reader's console."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.goto(f"{site_url}search/?q={query}")
+    urls = _result_urls(page)
     assert urls[0].endswith(page_path) and len(urls) > 1
+    assert missing == []
 
 
 def test_an_id_of_no_record_leads_nowhere_and_says_so(browser: Any, site_url: str) -> None:
@@ -392,6 +398,16 @@ def test_an_id_of_no_record_leads_nowhere_and_says_so(browser: Any, site_url: st
     _result_urls(page)
     assert page.locator(".portal-search-result--record").count() == 0
     assert "没有编号为“gnas-2099-n99”的公示或成果" in page.locator("#portal-search-status").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("query", "page_path"), [("gnas", "institutions/gnas/"), ("hubei-2023", "policies/hubei-2023/")]
+)
+def test_an_institutions_or_a_policys_id_leads_to_its_page(
+    browser: Any, site_url: str, query: str, page_path: str
+) -> None:
+    urls = _result_urls(_search_page(browser, site_url, query))
+    assert urls and urls[0].endswith(page_path)
 
 
 def test_a_notices_status_in_the_results_is_as_of_now_not_as_of_the_build(

@@ -231,12 +231,21 @@
     return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) && id.indexOf("-") >= 0 ? id : null;
   }
 
+  // The folders an id may name a page in: a notice's and an achievement's ids say which, and a
+  // query of digits alone (a date, 2025-09-22) names none. Each page asked for and missing is a
+  // 404 in the reader's console (three for every notice's id, when all four were asked).
+  function foldersFor(id) {
+    if (/^[a-z0-9]+-[0-9]{4}-n[0-9]+$/.test(id)) return RECORD_FOLDERS.slice(0, 1);
+    if (/^[a-z0-9]+-[0-9]{4}-[0-9]+$/.test(id)) return RECORD_FOLDERS.slice(1, 2);
+    return /[a-z]/.test(id) ? RECORD_FOLDERS.slice(2) : [];
+  }
+
   async function recordNamed(query) {
     var id = idOf(query);
     if (!id) return null;
     var siteRoot = new URL(root.getAttribute("data-site-root"), window.location.href);
-    // All at once: each miss is a round trip, and every hyphenated query (a date) makes some.
-    var found = await Promise.all(RECORD_FOLDERS.map(async function (folder) {
+    // All at once: each miss is a round trip.
+    var found = await Promise.all(foldersFor(id).map(async function (folder) {
       var page = new URL(folder[0] + id + "/", siteRoot).href;
       try {
         var response = await fetch(page, { method: "HEAD" });
