@@ -161,12 +161,18 @@ def notice_summary(view: NoticeView) -> str:
         parts.append(f"拟交易价格：{yuan_short(record.deal.price_yuan)}")
     parts.append(f"状态：{LABELS['status'][view.status]}")
     for amendment in record.amendments:
-        parts.append(f"{chinese_date(amendment.date)}更正：{amendment.summary}")
+        parts.append(f"{chinese_date(amendment.date)}更正：{_clause(amendment.summary)}")
     if record.outcome is not None:
         parts.append(
             f"结果：{LABELS['outcomes'][record.outcome.result]}（{chinese_date(record.outcome.date)}）"
         )
     return "；".join(parts) + "。"
+
+
+def _clause(text: str) -> str:
+    """A clerk's sentence as one clause of a summary: without its own closing mark, which the
+    summary's 。 or ； doubled (更正第 1 项…笔误。；)."""
+    return text.strip().rstrip("。；;，,.！!").rstrip()
 
 
 def notice_entry(view: NoticeView, site_url: str) -> Entry:

@@ -31,7 +31,7 @@ deal:
   asset_evaluation: waived
 objections: {department: 科技处, phone: 0797-8888888}
 amendments:
-  - {date: 2024-03-08, summary: 更正受让方名称}
+  - {date: 2024-03-08, summary: 更正受让方名称。}
 """
 AMENDMENT = "  - {date: 2024-03-09, summary: 更正拟交易价格说明}\n"
 GRANTED_HISTORY = "  - {date: 2024-03-20, event: agreement_signed}\n"

@@ -101,6 +101,13 @@ def test_summary_gives_period_institution_and_price(sites: tuple[Path, Path, Pat
     assert "120万元" in deal.summary
 
 
+def test_a_clerks_sentence_in_a_summary_does_not_double_its_full_stop(sites: tuple[Path, Path, Path]) -> None:
+    # 更正受让方名称。 closed with the summary's ；: 。；
+    deal = parse(sites[0], "feeds/notices.xml").entries[0]
+    assert "更正：更正受让方名称；" in deal.summary or deal.summary.endswith("更正：更正受让方名称。")
+    assert "。；" not in deal.summary and "。。" not in deal.summary
+
+
 def test_channel_link_is_the_page_and_self_is_the_feed(sites: tuple[Path, Path, Path]) -> None:
     rss = parse(sites[0], "feeds/institutions/gnas.xml")
     assert rss.feed.link == f"{SITE_URL}institutions/gnas/"
