@@ -460,6 +460,15 @@ _define(
     "http://, without spaces or Chinese punctuation. {suggestion_en}",
 )
 _define(
+    "phone-invalid",
+    E,
+    "schema",
+    '{field} 的电话“{value}”不是电话号码。请写区号和号码，加英文引号，例如 phone: "0797-8888888"；部门或联系人写在 department、person。{suggestion}',
+    "The telephone '{value}' of {field} is not a number. Write the number with its area code, in "
+    'ASCII quotes, such as phone: "0797-8888888"; the department or the person go in department '
+    "and person. {suggestion_en}",
+)
+_define(
     "email-invalid",
     E,
     "schema",
@@ -1255,6 +1264,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "period-swapped": (
         "是不是把开始和结束写反了？那就写成 period: {{start: {start}, end: {end}}}。",
         "Are the start and the end swapped? Then write period: {{start: {start}, end: {end}}}. ",
+    ),
+    "chinese-quotes": (
+        "这里用了中文引号，YAML 不把它当作引号：请去掉，写成 {value}。",
+        "It is in Chinese quotes, which YAML does not read as quotes: remove them, and write {value}. ",
     ),
     "full-width": (
         "这里用了全角字符，应写成 {value}。",

@@ -144,6 +144,12 @@ class Corpus:
         self.urls += 1
         return URL_PAYLOADS[(self.urls - 1) % len(URL_PAYLOADS)]
 
+    def phone(self) -> str:
+        """A telephone number (it must have digits), then the corpus."""
+        value = "0797-8888888 " + self.text()
+        self.texts[-1] = value  # the value written, for the round-trip checks
+        return value
+
     def email(self) -> str:
         self.emails += 1
         return EMAIL_PAYLOADS[(self.emails - 1) % len(EMAIL_PAYLOADS)]
@@ -174,7 +180,7 @@ def hostile_records(corpus: Corpus) -> dict[str, dict[str, Any]]:
             "name": t(),
             "policy": "ganzhou-2023",
             "pilot_approved_on": date(2024, 2, 23),
-            "contact": {"department": t(), "phone": t(), "email": corpus.email(), "address": t()},
+            "contact": {"department": t(), "phone": corpus.phone(), "email": corpus.email(), "address": t()},
             "maintainers": ["@gnas-tto", t()],
             "website": corpus.url(),
             "notice_min_days": 20,
@@ -226,7 +232,7 @@ def hostile_records(corpus: Corpus) -> dict[str, dict[str, Any]]:
             "objections": {
                 "department": t(),
                 "person": t(),
-                "phone": t(),
+                "phone": corpus.phone(),
                 "email": corpus.email(),
                 "address": t(),
             },
@@ -270,7 +276,7 @@ def hostile_records(corpus: Corpus) -> dict[str, dict[str, Any]]:
                     {"name": t(), "yuan": 320000, "form": "equity", "leader": True, "approval": t()},
                 ],
             },
-            "objections": {"department": t(), "phone": t(), "email": corpus.email()},
+            "objections": {"department": t(), "phone": corpus.phone(), "email": corpus.email()},
             "outcome": {"result": "no_objection", "date": date(2024, 7, 29)},
         },
         # Open on TODAY, so the status script has a countdown to compute.
@@ -281,7 +287,7 @@ def hostile_records(corpus: Corpus) -> dict[str, dict[str, Any]]:
             "title": t(),
             "period": {"start": date(2024, 7, 29), "end": date(2024, 8, 23)},
             "achievements": ["gnas-2024-001"],
-            "objections": {"department": t(), "phone": t()},
+            "objections": {"department": t(), "phone": corpus.phone()},
         },
     }
 

@@ -645,6 +645,37 @@ def test_yes_or_no_in_chinese_for_a_flag_gives_the_word_to_write(
     assert ("achievement-classified" in problems) == (flag == "true")
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("纪检监察室", None),  # a department, not a number
+        ("“0797-8888888”", "中文引号"),
+        ("０７９７－８８８８８８８", "全角"),
+    ],
+)
+def test_a_telephone_must_be_a_number(portal: Path, written: str, hint: str | None) -> None:
+    replace(portal, NOTICE, "phone: 0797-8888888", f"phone: {written}")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("phone-invalid", NOTICE, 7, "objections.phone")
+    if hint is None:
+        assert problem.params["suggestion"] == ""
+    else:  # read as meant: written as 0797-8888888
+        assert hint in problem.params["suggestion"] and '"0797-8888888"' in problem.params["suggestion"]
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "written"), [("period.end", "end: 2024-03-18", "end: “2024-03-18”")]
+)
+def test_a_value_in_chinese_quotes_is_told_to_lose_them(
+    portal: Path, field: str, old: str, written: str
+) -> None:
+    # YAML does not read “ ” as quotes: they stay in the value, and it is no date.
+    replace(portal, NOTICE, old, written)
+    (problem,) = check_problems(portal, TODAY)
+    assert (problem.code, problem.field) == ("date-invalid", field)
+    assert problem.params["suggestion"] == "这里用了中文引号，YAML 不把它当作引号：请去掉，写成 2024-03-18。"
+
+
 # --- money -------------------------------------------------------------------------------------------
 
 

@@ -77,9 +77,14 @@ def _text(value: Any) -> str:
     raise _fail("not-text", value)
 
 
+# Quotes a Chinese input method types: YAML does not read them as quotes, they stay in the value.
+_CHINESE_QUOTES = "“”‘’「」『』"
+
+
 def _half_width(text: str) -> str:
-    """What a Chinese input method in full-width mode typed: ２０２４－０３－０４ is 2024-03-04."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """What a Chinese input method in full-width mode typed: ２０２４－０３－０４ is 2024-03-04, and
+    “2024-03-04” (in its quotes) too."""
+    return unicodedata.normalize("NFKC", text).strip().strip(_CHINESE_QUOTES).strip()
 
 
 def _slug(value: Any) -> str:
@@ -124,7 +129,7 @@ def _iso_date(value: Any) -> date:
         return day
     meant = _real_date(_half_width(value)) if isinstance(value, str) else None
     if meant is not None:
-        raise _fail("date-invalid", value, **_meant(meant.isoformat()), **{MENDED: meant.isoformat()})
+        raise _fail("date-invalid", value, **_meant(meant.isoformat(), value), **{MENDED: meant.isoformat()})
     parts = _date_parts(value)
     written = _date_written(parts)
     raise _fail(
@@ -177,13 +182,17 @@ def _clock_time(value: Any) -> str:
         return value.strip()
     meant = _half_width(value).replace("：", ":") if isinstance(value, str) else ""
     if CLOCK_TIME.fullmatch(meant):
-        raise _fail("time-invalid", value, **_meant(f'"{meant}"'), **{MENDED: meant})
+        raise _fail("time-invalid", value, **_meant(f'"{meant}"', value), **{MENDED: meant})
     raise _fail("time-invalid", value, **_meant(None))
 
 
-def _meant(written: str | None) -> dict[str, str]:
-    """The hint for a value typed with full-width characters: the same value in half-width."""
-    return hint("full-width", "suggestion", value=written) if written is not None else no_hint()
+def _meant(written: str | None, value: Any = None) -> dict[str, str]:
+    """The hint for a value typed with full-width characters (or in Chinese quotes): the same
+    value in half-width (without them)."""
+    if written is None:
+        return no_hint()
+    quoted = isinstance(value, str) and value.strip()[:1] in _CHINESE_QUOTES
+    return hint("chinese-quotes" if quoted else "full-width", "suggestion", value=written)
 
 
 _UNITS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
@@ -319,6 +328,22 @@ def _email(value: Any) -> str:
     )
 
 
+# A telephone number has digits: 0797-8888888, (0797) 8888888 转 8012, 12345.
+_PHONE_DIGITS = re.compile(r"[0-9]")
+_PHONE_MIN_DIGITS = 5
+
+
+def _phone(value: Any) -> str:
+    text = _text(value)  # a number YAML read (0797 as 797) is asked for in quotes
+    quoted = text.strip()[:1] in _CHINESE_QUOTES and text.strip()[-1:] in _CHINESE_QUOTES
+    if len(_PHONE_DIGITS.findall(text)) >= _PHONE_MIN_DIGITS and not quoted:
+        return text
+    meant = _half_width(text)  # ０７９７－８８８８８８８, or “0797-8888888” in its quotes
+    if len(_PHONE_DIGITS.findall(meant)) >= _PHONE_MIN_DIGITS:
+        raise _fail("phone-invalid", value, **_meant(f'"{meant}"', value), **{MENDED: meant})
+    raise _fail("phone-invalid", value, **no_hint())
+
+
 def _sha256(value: Any) -> str:
     if isinstance(value, str) and SHA256.match(value.strip().lower()):
         return value.strip().lower()
@@ -397,6 +422,12 @@ Email = Annotated[
     BeforeValidator(_email),
     WithJsonSchema({"type": "string", "format": "email"}),
     WrittenAs("an e-mail address"),
+]
+Phone = Annotated[
+    str,
+    BeforeValidator(_phone),
+    WithJsonSchema({"type": "string", "minLength": 5}),
+    WrittenAs('a telephone number in quotes, such as "0797-8888888"'),
 ]
 Sha256 = Annotated[
     str,

@@ -9,6 +9,7 @@ from pydantic import model_validator
 from generator.models.common import (
     Email,
     IsoDate,
+    Phone,
     Record,
     Slug,
     Text,
@@ -23,7 +24,7 @@ class Contact(Record):
     """单位联系方式：部门必填，电话和邮箱至少填一项。"""
 
     department: Text = described("负责部门，例如 成果转化处。")
-    phone: Text | None = described("联系电话，例如 0797-8888888（请加引号以免被当作数字）。", default=None)
+    phone: Phone | None = described("联系电话，例如 0797-8888888（请加引号以免被当作数字）。", default=None)
     email: Email | None = described("电子邮箱。", default=None)
     address: Text | None = described("通讯地址。", default=None)
 

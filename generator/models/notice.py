@@ -13,6 +13,7 @@ from generator.models.common import (
     Flag,
     IsoDate,
     Markdown,
+    Phone,
     Record,
     Sha256,
     Slug,
@@ -81,7 +82,7 @@ class Objections(Record):
 
     department: Text = described("受理部门。")
     person: Text | None = described("联系人（可选）。", default=None)
-    phone: Text | None = described("电话（请加引号）。", default=None)
+    phone: Phone | None = described("电话（请加引号）。", default=None)
     email: Email | None = described("电子邮箱。", default=None)
     address: Text | None = described("书面异议的邮寄或送达地址（可选）。", default=None)
 
