@@ -166,7 +166,7 @@ _define(
     "yaml-syntax",
     E,
     "yaml",
-    "YAML 格式有误：{detail}。出错的行是“{text}”。请检查冒号后是否有空格、缩进是否对齐、引号是否成对。",
+    "YAML 格式有误：{detail_zh}。出错的行是“{text}”。请检查冒号后是否有空格、缩进是否对齐、引号和括号是否成对。",
     "YAML syntax error: {detail}, in the line '{text}'. Check the space after each colon, the "
     "indentation and that quotes are paired.",
 )

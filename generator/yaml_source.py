@@ -719,11 +719,8 @@ class _Builder:
                 text_line = lines[line - 1] if 0 < line <= len(lines) else ""
         if code == "yaml-indentation":
             column = first_sign
-        self.source.problems.append(
-            Problem(
-                code, self.source.path, line, column, params={"detail": detail, "text": text_line.strip()}
-            )
-        )
+        params = {"detail": detail, "detail_zh": _detail_in_chinese(detail), "text": text_line.strip()}
+        self.source.problems.append(Problem(code, self.source.path, line, column, params=params))
 
     def _stray_line(self, lines: list[str], line: int, column: int) -> None:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -769,6 +766,28 @@ class _KeyColon:
             self.key,
             {"key": self.key, "written": self.written, "why": why[0], "why_en": why[1]},
         )
+
+
+# What the parser's messages say, for the clerk who reads Chinese (the English gloss keeps them).
+_PARSER_DETAILS = (
+    ("expected ',' or '}'", "花括号 { } 里两项之间少了英文逗号，或者没有用 } 收尾"),
+    ("expected ',' or ']'", "方括号 [ ] 里两项之间少了英文逗号，或者没有用 ] 收尾"),
+    ("unexpected end of stream", "文件结束时还有引号或括号没有闭合"),
+    ("could not find expected ':'", "这一行缺少“字段名: ”中的冒号"),
+    ("expected '-' indicator", "列表各项开头的“- ”没有上下对齐"),
+    ("expected key", "这一行的缩进与上下行不一致"),
+    ("expected <block end>", "这一行的缩进与上下行不一致"),
+    (
+        "unknown escape character",
+        "双引号里的反斜杠 \\ 后面跟了 YAML 不认识的字符：请改用单引号，或写成两个反斜杠",
+    ),
+    ("cannot start any token", "这个值以 YAML 的特殊符号（如 @、`、%）开头，请给整个值加英文引号"),
+    ("expected alphabetic or numeric character", "以 & 或 * 开头的值请加英文引号"),
+)
+
+
+def _detail_in_chinese(detail: str) -> str:
+    return next((chinese for english, chinese in _PARSER_DETAILS if english in detail), "YAML 读不懂这一行")
 
 
 def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | None:

@@ -445,6 +445,26 @@ def test_a_key_colon_message_blames_what_was_written(written: str, why: str) -> 
     assert problem.code == "yaml-key-colon" and why in render(problem)[0]
 
 
+@pytest.mark.parametrize(
+    ("written", "chinese"),
+    [
+        (
+            "period: {start: 2024-03-04, end: 2024-03-18\n",
+            "花括号 { } 里两项之间少了英文逗号，或者没有用 } 收尾",
+        ),
+        ("achievements: [a, b\n", "方括号 [ ] 里两项之间少了英文逗号，或者没有用 ] 收尾"),
+    ],
+)
+def test_a_syntax_error_is_explained_in_chinese_and_glossed_in_the_parsers_words(
+    written: str, chinese: str
+) -> None:
+    # It read "YAML 格式有误：did not find expected ',' or '}'": English inside the Chinese.
+    (problem,) = parse(f"id: x\n{written}title: t\n").problems
+    zh, en = render(problem)
+    assert problem.code == "yaml-syntax" and chinese in zh and "did not find" not in zh
+    assert "did not find expected" in en
+
+
 # --- Markdown texts whose lines YAML would join ---------------------------------------------------------
 
 
