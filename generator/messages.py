@@ -379,7 +379,7 @@ _define(
     "not-a-list",
     E,
     "schema",
-    "{field} 应为列表。即使只有一项，也请写成 [{value}] 或逐行以“- ”开头。",
+    "{field} 应为列表，用英文方括号：即使只有一项，也请写成 [{value}]，或逐行以“- ”开头。",
     "{field} must be a list. Even for one item write [{value}] or lines starting with '- '.",
 )
 _define(

@@ -228,6 +228,10 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
             },
         )
     if kind in {"list_type", "set_type"}:
+        # 【a, b】 or ［a］, typed with a Chinese input method: the brackets meant, not more of them.
+        written = params["value"].strip()
+        if written[:1] in "【［〔" and written[-1:] in "】］〕":
+            params = {**params, "value": written[1:-1].strip()}
         return _at(source, "not-a-list", loc, params)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return _at(source, "not-a-mapping", loc, params)

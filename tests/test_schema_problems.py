@@ -676,6 +676,16 @@ def test_a_value_in_chinese_quotes_is_told_to_lose_them(
     assert problem.params["suggestion"] == "这里用了中文引号，YAML 不把它当作引号：请去掉，写成 2024-03-18。"
 
 
+@pytest.mark.parametrize("written", ["【gnas-2024-001】", "［gnas-2024-001］"])
+def test_a_list_in_chinese_brackets_is_told_to_use_square_ones(portal: Path, written: str) -> None:
+    # It was told to write [【gnas-2024-001】]: the brackets were meant, only not these.
+    replace(portal, NOTICE, "achievements: [gnas-2024-001]", f"achievements: {written}")
+    problems = {problem.code: problem for problem in check_problems(portal, TODAY)}
+    assert render(problems["not-a-list"])[0].startswith(
+        "achievements 应为列表，用英文方括号：即使只有一项，也请写成 [gnas-2024-001]，"
+    )
+
+
 # --- money -------------------------------------------------------------------------------------------
 
 
