@@ -15,7 +15,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from generator.forked import each_forked, worker_count
+from generator.messages import hint
 from generator.models import RECORD_MODELS, Achievement, Institution, Notice, Policy
+from generator.models.common import SLUG
 from generator.notice_rule import NoticeRule, notice_rule
 from generator.paths import (
     RECORD_FOLDERS,
@@ -274,7 +276,14 @@ def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, diges
     record_id: str = getattr(record, "id")  # noqa: B009 - every record model has an id
     if record_id in table:
         other = table[record_id].source.path
-        catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other))
+        # A file copied from another and renamed, its id left as it was: the file's name says the id meant.
+        meant = record_file.stem if record_file.stem != record_id else ""
+        fix = (
+            hint("id-as-file-name", id=meant)
+            if meant and meant not in table and SLUG.fullmatch(meant)
+            else hint("id-choose-another")
+        )
+        catalog.problems.append(source.problem("duplicate-id", ("id",), id=record_id, other=other, **fix))
         return
     table[record_id] = Loaded(record, source, record_file.folders, digest)
     if any(problem.is_error for problem in problems):

@@ -540,8 +540,8 @@ _define(
     "duplicate-id",
     E,
     "layout",
-    "编号 {id} 已被 {other} 使用。每条记录的编号必须唯一：请换一个未使用的编号（并同时修改文件名）。",
-    "The id {id} is already used by {other}. Ids are unique: choose another (and rename the file).",
+    "编号 {id} 已被 {other} 使用。每条记录的编号必须唯一：{fix}",
+    "The id {id} is already used by {other}. Ids are unique: {fix_en}",
 )
 
 # --- references ---------------------------------------------------------------------------------
@@ -1259,6 +1259,11 @@ _define(
 # The fixes a message offers in one of several forms, chosen where the problem is found and put
 # into its `{suggestion}` or `{fix}` placeholder (hint()): their wording lives here too.
 HINTS: dict[str, tuple[str, str]] = {
+    "id-as-file-name": ("请把 id 改为 {id}，与文件名一致。", "write id: {id}, as the file is named."),
+    "id-choose-another": (
+        "请换一个未使用的编号（并同时修改文件名）。",
+        "choose another (and rename the file).",
+    ),
     "write-number": ("请改为 {number}。", "Write {number}."),
     "write-flag": ("请改为 {flag}。", "Write {flag}."),
     "period-swapped": (

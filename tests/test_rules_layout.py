@@ -198,9 +198,17 @@ def test_a_notice_in_the_folder_of_another_year(portal: Path) -> None:
 
 def test_two_records_with_one_id(portal: Path) -> None:
     write(portal, "notices/gnas/2024/gnas-2024-n02.yml", (portal / NOTICE).read_text(encoding="utf-8"))
-    assert problem_keys(portal, TODAY) == {
-        ("duplicate-id", "notices/gnas/2024/gnas-2024-n02.yml", 1, "id"),
-    }
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("duplicate-id", "notices/gnas/2024/gnas-2024-n02.yml", 1, "id")
+    # Copied and renamed, its id left: the file's name is the id meant.
+    assert problem.params["fix"] == "请把 id 改为 gnas-2024-n02，与文件名一致。"
+
+
+def test_two_files_of_one_name_and_id_are_told_to_choose_another(portal: Path) -> None:
+    write(portal, "notices/gnas/2025/gnas-2024-n01.yml", (portal / NOTICE).read_text(encoding="utf-8"))
+    problems = check_problems(portal, TODAY)
+    (duplicate,) = [problem for problem in problems if problem.code == "duplicate-id"]
+    assert duplicate.params["fix"] == "请换一个未使用的编号（并同时修改文件名）。"
 
 
 # --- references ------------------------------------------------------------------------------------------
