@@ -517,9 +517,8 @@ _define(
     "institution-not-folder",
     E,
     "layout",
-    "institution 写的是“{institution}”，但文件位于 {folder} 单位的文件夹中。请改为 institution: {folder}，或把文件移到 {institution} 的文件夹。",
-    "institution is '{institution}' but the file is in the folder of {folder}. Write "
-    "institution: {folder}, or move the file to the folder of {institution}.",
+    "institution 写的是“{institution}”，但文件位于 {folder} 单位的文件夹中。{fix}",
+    "institution is '{institution}' but the file is in the folder of {folder}. {fix_en}",
 )
 _define(
     "notice-year-folder",
@@ -556,8 +555,8 @@ _define(
     "unknown-institution",
     E,
     "reference",
-    "找不到单位“{value}”。请先在 institutions/ 下添加 {value}.yml，或使用已有单位编号：{known}。",
-    "There is no institution '{value}'. Add institutions/{value}.yml first, or use one of: {known_en}.",
+    "找不到单位“{value}”。{fix}请先在 institutions/ 下添加 {value}.yml，或使用已有单位编号：{known}。",
+    "There is no institution '{value}'. {fix_en}Add institutions/{value}.yml first, or use one of: {known_en}.",
 )
 _define(
     "unknown-achievement",
@@ -1259,6 +1258,15 @@ _define(
 # The fixes a message offers in one of several forms, chosen where the problem is found and put
 # into its `{suggestion}` or `{fix}` placeholder (hint()): their wording lives here too.
 HINTS: dict[str, tuple[str, str]] = {
+    "institution-or-move": (
+        "请改为 institution: {folder}，或把文件移到 {institution} 的文件夹。",
+        "Write institution: {folder}, or move the file to the folder of {institution}.",
+    ),
+    "institution-misspelt": (
+        "没有 {institution} 这个单位：请改为 institution: {folder}。",
+        "There is no unit {institution}: write institution: {folder}.",
+    ),
+    "did-you-mean": ("是不是 {value}？", "Did you mean {value}? "),
     "id-as-file-name": ("请把 id 改为 {id}，与文件名一致。", "write id: {id}, as the file is named."),
     "id-choose-another": (
         "请换一个未使用的编号（并同时修改文件名）。",

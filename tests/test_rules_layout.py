@@ -268,12 +268,19 @@ def test_an_unknown_policy(portal: Path) -> None:
     assert problems[0].params["known"] == "ganzhou-2023"
 
 
-def test_an_unknown_institution_is_one_mistake_not_three(portal: Path) -> None:
+def test_a_misspelt_institution_is_one_mistake_that_names_the_folders_unit(portal: Path) -> None:
+    # It was two, at odds: "move the file to gnax's folder" and "add institutions/gnax.yml first".
     replace(portal, NOTICE, "institution: gnas", "institution: gnax")
-    assert problem_keys(portal, TODAY) == {
-        ("institution-not-folder", NOTICE, 2, "institution"),
-        ("unknown-institution", NOTICE, 2, "institution"),
-    }
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("institution-not-folder", NOTICE, 2, "institution")
+    assert problem.params["fix"] == "没有 gnax 这个单位：请改为 institution: gnas。"
+
+
+def test_an_unknown_institution_in_a_folder_of_its_own_suggests_the_nearest(portal: Path) -> None:
+    move(portal, NOTICE, "notices/gans/2024/gnas-2024-n01.yml")
+    replace(portal, "notices/gans/2024/gnas-2024-n01.yml", "institution: gnas", "institution: gans")
+    problems = {problem.code: problem for problem in check_problems(portal, TODAY)}
+    assert problems["unknown-institution"].params["fix"] == "是不是 gnas？"
 
 
 def test_a_notice_listing_another_units_achievement(portal: Path) -> None:

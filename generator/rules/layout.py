@@ -27,11 +27,18 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
     for loaded in owned:
         folder = loaded.folders[0]
         if loaded.record.institution != folder:
+            # A unit that does not exist is a misspelling of the folder's, not a folder to move to.
+            known = catalog.known("institution", loaded.record.institution)
             yield loaded.problem(
                 "institution-not-folder",
                 ("institution",),
                 institution=loaded.record.institution,
                 folder=folder,
+                **hint(
+                    "institution-or-move" if known else "institution-misspelt",
+                    institution=loaded.record.institution,
+                    folder=folder,
+                ),
             )
     for notice in catalog.notices.values():
         start = notice.record.period.start

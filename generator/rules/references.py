@@ -9,6 +9,7 @@ from typing import Any
 
 from generator.catalog import Catalog, Loaded
 from generator.derive import GRANT_EVENTS, GRANT_NOTICE_KINDS, NOT_CARRIED_OUT
+from generator.messages import hint, no_hint
 from generator.models import Achievement, Notice
 from generator.models.vocabulary import HISTORY_EVENTS, OUTCOME_RESULTS
 from generator.problems import Problem
@@ -40,13 +41,18 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
     ]
     for loaded in owned:
         owner = loaded.record.institution
+        folder = loaded.folders[0]
+        if owner != folder and catalog.known("institution", folder):
+            continue  # a misspelling of the folder's unit: institution-not-folder names it (layout.py)
         if not catalog.known("institution", owner):
+            close = difflib.get_close_matches(owner, institutions, n=1, cutoff=0.6)
             yield loaded.problem(
                 "unknown-institution",
                 ("institution",),
                 value=owner,
                 known="、".join(institutions),
                 known_en=", ".join(institutions),
+                **(hint("did-you-mean", value=close[0]) if close else no_hint("fix")),
             )
     achievement_ids = sorted(catalog.achievements)
     for notice in catalog.notices.values():
