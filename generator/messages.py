@@ -1016,8 +1016,10 @@ _define(
     "reward-sum-mismatch",
     E,
     "money",
-    "获奖人金额合计 {sum} 元，与团队奖励总额 team_total_yuan {team_total} 元不一致。",
-    "The recipients add up to {sum} yuan, not the team total of {team_total} yuan.",
+    "获奖人金额合计 {sum} 元，比团队奖励总额 team_total_yuan {team_total} 元{direction} {difference} 元。"
+    "请核对各获奖人的 yuan；如果各人金额无误，请把 team_total_yuan 改为 {sum}。",
+    "The recipients add up to {sum} yuan, {difference} yuan {direction_en} the team total of "
+    "{team_total} yuan. Check each recipient's yuan; if they are right, write team_total_yuan: {sum}.",
 )
 _define(
     "reward-lead-share-too-low",

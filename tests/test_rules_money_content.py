@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.messages import render
 from tests.conftest import (
     ACHIEVEMENT,
     DEAL,
@@ -56,6 +57,11 @@ def test_recipients_that_do_not_add_up(reward_portal: Path) -> None:
     (problem,) = check_problems(reward_portal, TODAY)
     assert problem.key() == ("reward-sum-mismatch", REWARD, 10, "reward.recipients")
     assert (problem.params["sum"], problem.params["team_total"]) == ("780000", "800000")
+    # By how much, and what to write if the recipients' amounts are right.
+    assert render(problem)[0] == (
+        "获奖人金额合计 780000 元，比团队奖励总额 team_total_yuan 800000 元少 20,000 元。"
+        "请核对各获奖人的 yuan；如果各人金额无误，请把 team_total_yuan 改为 780000。"
+    )
 
 
 def test_main_contributors_below_half_the_reward(reward_portal: Path) -> None:

@@ -26,8 +26,15 @@ def _reward(catalog: Catalog, loaded: Loaded[Notice]) -> Iterator[Problem]:
         return
     total = sum(recipient.yuan for recipient in reward.recipients)
     if total != reward.team_total_yuan:
+        difference = reward.team_total_yuan - total
         yield loaded.problem(
-            "reward-sum-mismatch", ("reward", "recipients"), sum=total, team_total=reward.team_total_yuan
+            "reward-sum-mismatch",
+            ("reward", "recipients"),
+            sum=total,
+            team_total=reward.team_total_yuan,
+            difference=f"{abs(difference):,}",
+            direction="少" if difference > 0 else "多",
+            direction_en="short of" if difference > 0 else "over",
         )
     for index, recipient in enumerate(reward.recipients):
         if recipient.leader and recipient.form == "equity" and not recipient.approval:
