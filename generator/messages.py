@@ -1074,8 +1074,8 @@ _define(
     "attachment-missing",
     E,
     "content",
-    "找不到附件文件 {path}。请把文件上传到该位置，或更正 file 路径。",
-    "The attachment {path} does not exist. Upload it there or correct the file path.",
+    "找不到附件文件 {path}。{fix}请把文件上传到该位置，或更正 file 路径。",
+    "The attachment {path} does not exist. {fix_en}Upload it there or correct the file path.",
 )
 _define(
     "attachment-sha256-mismatch",
@@ -1260,6 +1260,15 @@ _define(
 # The fixes a message offers in one of several forms, chosen where the problem is found and put
 # into its `{suggestion}` or `{fix}` placeholder (hint()): their wording lives here too.
 HINTS: dict[str, tuple[str, str]] = {
+    "attachment-from-root": (
+        "路径从本单位的 notices/ 文件夹算起，不要写 notices/单位编号/：请写成 file: {file}。",
+        "The path starts from the unit's notices folder, without notices/<unit>/: write file: {file}. ",
+    ),
+    "attachment-case": (
+        "文件名的大小写不同（Windows 和苹果电脑不区分，网站的服务器区分）：请写成 file: {file}。",
+        "The file name differs in capitals (Windows and macOS ignore them, the site's server does not): "
+        "write file: {file}. ",
+    ),
     "institution-or-move": (
         "请改为 institution: {folder}，或把文件移到 {institution} 的文件夹。",
         "Write institution: {folder}, or move the file to the folder of {institution}.",

@@ -253,6 +253,22 @@ def test_a_missing_attachment(portal: Path) -> None:
     assert problem.params["path"] == "notices/gnas/attachments/a.pdf"
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("notices/gnas/attachments/a.pdf", "attachments/a.pdf"),  # from the repository's root
+        ("attachments/a.PDF", "attachments/a.pdf"),  # capitals Windows and macOS do not tell apart
+    ],
+)
+def test_a_missing_attachment_names_the_file_it_most_likely_meant(
+    portal: Path, written: str, meant: str
+) -> None:
+    write(portal, "notices/gnas/attachments/a.pdf", PDF)
+    attach(portal, written)
+    problems = {problem.code: problem for problem in check_problems(portal, TODAY)}
+    assert f"请写成 file: {meant}。" in problems["attachment-missing"].params["fix"]
+
+
 def test_an_attachment_replaced_after_publication(portal: Path) -> None:
     write(portal, "notices/gnas/attachments/a.pdf", b"%PDF-1.4 changed\n")
     attach(portal, "attachments/a.pdf")

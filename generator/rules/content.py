@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.catalog import Catalog, Loaded
+from generator.messages import hint, no_hint
 from generator.models import Notice
 from generator.paths import attachment_folder
 from generator.problems import Problem
@@ -149,6 +150,24 @@ def _within(
     return Problem(problem.code, problem.file, found[0], found[1], problem.field, problem.params)
 
 
+def _attachment_meant(folder: Path, relative: PurePosixPath, institution: str) -> dict[str, str]:
+    """The file a missing attachment's path most likely meant: written from the repository's root
+    (notices/gnas/attachments/x.pdf, which is from notices/gnas/ already), or in other capitals
+    (x.PDF for x.pdf: Windows and macOS do not tell them apart, the site's server does)."""
+    prefix = ("notices", institution)
+    if relative.parts[:2] == prefix and len(relative.parts) > 2:
+        within = PurePosixPath(*relative.parts[2:])
+        if folder.joinpath(*within.parts).is_file():
+            return hint("attachment-from-root", file=within.as_posix())
+    parent = folder.joinpath(*relative.parts[:-1])
+    if parent.is_dir():
+        wanted = relative.name.lower()
+        same = sorted(entry.name for entry in parent.iterdir() if entry.name.lower() == wanted)
+        if same:
+            return hint("attachment-case", file=(relative.parent / same[0]).as_posix())
+    return no_hint("fix")
+
+
 def _attachments(root: Path, loaded: Loaded[Notice]) -> Iterator[Problem]:
     if not loaded.record.attachments:  # most notices: no folder to make a Path for
         return
@@ -189,7 +208,9 @@ def _attachments(root: Path, loaded: Loaded[Notice]) -> Iterator[Problem]:
             )
             continue
         if not path.is_file():
-            yield loaded.problem("attachment-missing", where, path=shown)
+            yield loaded.problem(
+                "attachment-missing", where, path=shown, **_attachment_meant(folder, relative, institution)
+            )
             continue
         actual = file_sha256(path)
         if actual != attachment.sha256:
