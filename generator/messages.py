@@ -1310,6 +1310,11 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "id-example": ("例如 {id}。", "For example {id}."),
     "move-to": ("这个文件请移到 {target}。", " Move this file to {target}."),
+    "stray-continued": (
+        "它像是上一行 {key} 的后半部分：请把它接到上一行的末尾，{key} 写在一行里。",
+        "It looks like the rest of {key} on the line above: join it to the end of that line, so "
+        "that {key} is written on one line.",
+    ),
     "stray-item": (
         "上一行是列表的一项：如果这一行也是，请在前面加“- ”（减号和空格），与上一项对齐。",
         "The line above is an item of a list: if this one is too, start it with '- ' aligned with it.",

@@ -804,6 +804,8 @@ def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | N
 _BLOCK_HEADER = re.compile(r"^( *)(?:-\s+)?(?:[^#\s][^#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
 # The key of a line (of a block's header, say): `body: |` gives body.
 _BLOCK_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):")
+# A key and a text on its line, `title: 关于…`: not a block's header, a list or a mapping.
+_KEY_AND_TEXT = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):\s+[^\s\[{|>&*!#'\"]")
 # A value opened with a quote: `title: "…`, `- '…`.
 _QUOTED_START = re.compile(r"^\s*(?:-\s+)?(?:([A-Za-z_][A-Za-z0-9_]*):\s+)?([\"'])")
 _FULL_WIDTH_SPACE = "\u3000"
@@ -928,6 +930,10 @@ def _stray_hint(lines: list[str], number: int) -> dict[str, str]:
     above = next((text for text in reversed(lines[: number - 1]) if text.strip()), "")
     if above.lstrip().startswith("- ") and _indent(above) >= _indent(line):
         return hint("stray-item")
+    directly_above = lines[number - 2] if number >= 2 else ""
+    continued = _KEY_AND_TEXT.match(directly_above)
+    if continued is not None and not _BLOCK_HEADER.match(directly_above) and ":" not in line:
+        return hint("stray-continued", key=continued.group(1))  # a title broken over two lines
     header = _block_above(lines, number)
     key = _BLOCK_KEY.match(header) if header is not None else None
     return hint("stray-text", key=key.group(1)) if key is not None else hint("stray-any")

@@ -465,6 +465,16 @@ def test_a_syntax_error_is_explained_in_chinese_and_glossed_in_the_parsers_words
     assert "did not find expected" in en
 
 
+def test_a_title_broken_over_two_lines_is_told_to_be_joined() -> None:
+    # Its second half at the line's start: told to join it, not any of three guesses.
+    text = "id: x\ntitle: 关于“一种离子型稀土矿绿色高效提取方法”\n等 2 项成果赋权的公示\nkind: a\n"
+    (problem,) = parse(text).problems
+    assert (problem.code, problem.line) == ("yaml-stray-line", 3)
+    assert (
+        problem.params["fix"] == "它像是上一行 title 的后半部分：请把它接到上一行的末尾，title 写在一行里。"
+    )
+
+
 # --- Markdown texts whose lines YAML would join ---------------------------------------------------------
 
 
