@@ -629,6 +629,14 @@ _define(
     "period.end to {earliest_end} or later ({minimum} {unit_en}).",
 )
 _define(
+    "notice-period-long",
+    W,
+    "notice",
+    "公示期从 {start} 到 {end}，长达 {days} 天。公示期通常为十几天到一个月：请核对结束日期，特别是年份。",
+    "The period runs from {start} to {end}, {days} days. A period is usually two weeks to a "
+    "month: check the end, its year above all.",
+)
+_define(
     "notice-period-too-short",
     E,
     "notice",
@@ -841,6 +849,15 @@ _define(
     "the pilot continue; check the basis for a new grant.",
 )
 
+_define(
+    "title-too-long",
+    W,
+    "content",
+    "标题有 {length} 个字，超过 {limit} 个字：浏览器标签、订阅和搜索结果只显示开头。请只写成果名称和公示类型，细节写进正文。",
+    "The title has {length} characters, more than {limit}: a browser tab, a feed reader and the "
+    "search results show its beginning only. Name the achievement and the kind of notice; put "
+    "the details in the text.",
+)
 _define(
     "title-space-between-characters",
     W,

@@ -269,6 +269,13 @@ def test_a_missing_attachment_names_the_file_it_most_likely_meant(
     assert f"请写成 file: {meant}。" in problems["attachment-missing"].params["fix"]
 
 
+def test_a_title_past_a_hundred_characters_is_a_warning(portal: Path) -> None:
+    replace(portal, NOTICE, "title: 关于赣南科学院职务科技成果赋权的公示", "title: " + "关于" * 51)
+    (problem,) = check_problems(portal, TODAY)
+    assert (problem.key(), problem.is_error) == (("title-too-long", NOTICE, 4, "title"), False)
+    assert problem.params["length"] == "102"
+
+
 def test_an_attachment_replaced_after_publication(portal: Path) -> None:
     write(portal, "notices/gnas/attachments/a.pdf", b"%PDF-1.4 changed\n")
     attach(portal, "attachments/a.pdf")

@@ -72,6 +72,13 @@ def test_a_start_and_end_written_the_wrong_way_round_are_told_to_be_swapped(port
     assert "period: {start: 2024-03-04, end: 2024-03-18}" in problem.params["fix"]
 
 
+def test_a_period_of_decades_is_a_warning_to_check_the_year(portal: Path) -> None:
+    replace(portal, NOTICE, "end: 2024-03-18", "end: 2042-03-18")
+    problems = {problem.code: problem for problem in check_problems(portal, date(2024, 3, 10))}
+    assert problems["notice-period-long"].key() == ("notice-period-long", NOTICE, 5, "period.end")
+    assert not problems["notice-period-long"].is_error
+
+
 def test_a_period_into_a_year_without_a_holiday_schedule_says_it_is_no_mistake(portal: Path) -> None:
     from generator.day_counting import LAST_KNOWN_YEAR
 

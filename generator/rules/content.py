@@ -53,8 +53,14 @@ def check(catalog: Catalog, today: date) -> Iterator[Problem]:
 _SPACE_IN_CHINESE = re.compile(r"[\u3400-\u9fff（）《》“”，、：；]\s+[\u3400-\u9fff（）《》“”，、：；]")
 
 
+# Longer than this, a title is cut short in a browser's tab, a feed reader and the search results.
+TITLE_MAX_CHARACTERS = 100
+
+
 def _title_spaces(loaded: Loaded[Any]) -> Iterator[Problem]:
     title = loaded.record.title
+    if len(title) > TITLE_MAX_CHARACTERS:
+        yield loaded.problem("title-too-long", ("title",), length=len(title), limit=TITLE_MAX_CHARACTERS)
     found = _SPACE_IN_CHINESE.search(title)
     if found is not None:
         yield loaded.problem("title-space-between-characters", ("title",), text=found.group(0))

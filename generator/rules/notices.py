@@ -69,6 +69,10 @@ def _institution_not_weaker(catalog: Catalog, loaded: Loaded[Institution]) -> It
         )
 
 
+# A period longer than this is most likely a mistyped end (a warning: nothing forbids it).
+LONG_PERIOD_DAYS = 90
+
+
 def _period(loaded: Loaded[Notice], rule: NoticeRule) -> Iterator[Problem]:
     period = loaded.record.period
     unit, unit_en = UNIT_LABELS[rule.counting]
@@ -91,6 +95,11 @@ def _period(loaded: Loaded[Notice], rule: NoticeRule) -> Iterator[Problem]:
             ),
         )
         return
+    calendar_days = (period.end - period.start).days + 1
+    if calendar_days > LONG_PERIOD_DAYS:  # 2052 for 2025: a year mistyped, not a notice of decades
+        yield loaded.problem(
+            "notice-period-long", ("period", "end"), start=period.start, end=period.end, days=calendar_days
+        )
     days = rule.days(period.start, period.end)
     if days < rule.minimum_days:
         yield loaded.problem(
