@@ -109,6 +109,15 @@ def test_filtering_by_institution_keeps_only_that_institution(
     assert len(facts) == len(after) and all(name in text for text in facts)
 
 
+def test_the_search_page_reached_without_a_query_is_ready_to_type_in(browser: Any, site_url: str) -> None:
+    # From the header's search button on a phone: the box had to be tapped again.
+    page = _search_page(browser, site_url)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'portal-search-input'")
+    with_query = _search_page(browser, site_url, "稀土")
+    _wait_until_shown(with_query)
+    assert with_query.evaluate("document.activeElement.id") != "portal-search-input"
+
+
 def test_nonsense_shows_the_empty_result_message(browser: Any, site_url: str) -> None:
     page = _search_page(browser, site_url, "qzxwvk")
     assert _result_urls(page) == []

@@ -503,6 +503,9 @@
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
   if (params.get("sort") === "date") sortSelect.value = "date";
+  // Reached without a query (the header's search button): the box is ready to type in, and on a
+  // phone its keyboard comes up.
+  if (!input.value) input.focus();
 
   // A large portal's record pages are indexed in shards (pagefind/shards.json lists them, and is
   // empty for a small one): each is merged into the main index, and one search runs over all.
