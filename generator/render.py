@@ -294,6 +294,8 @@ class Renderer:
                 by_year=[(year, views, notices_folder(year) + "/") for year, views in years],
                 by_kind=[(kind, views, notices_folder(kind) + "/") for kind, views in kinds],
                 newest=newest[:INDEX_LIST_LIMIT],
+                open_archive=notices_folder("open") + "/",
+                scheduled_archive=notices_folder("scheduled") + "/",
             ),
             in_nav=True,
             hide=("toc",),

@@ -82,6 +82,14 @@ def test_the_home_page_links_the_rest_of_a_long_open_list(monkeypatch: pytest.Mo
     assert f"查看全部 {len(portal.open_notices())} 项正在公示的公示" in home.body_html
 
 
+def test_the_notices_page_links_the_lists_of_open_and_scheduled_notices(small_pages: dict[str, str]) -> None:
+    # Those lists were linked from no page (the home page links the open one only when it is long).
+    notices = small_pages["notices/"]
+    for status in ("open", "scheduled"):
+        assert f'href="../archive/notices/{status}/"' in notices
+        assert f"archive/notices/{status}/" in small_pages
+
+
 def test_an_institution_page_links_all_its_records_when_they_are_many(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
