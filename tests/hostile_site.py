@@ -120,6 +120,9 @@ def markdown_refused(text: str) -> bool:
     return any(True for _ in markdown_problems(text, loaded, ("body",)))
 
 
+PHONE = "0797-8888888"
+
+
 class Corpus:
     """Hands out the corpus, rotated one step further for every field that takes it."""
 
@@ -146,7 +149,7 @@ class Corpus:
 
     def phone(self) -> str:
         """A telephone number (it must have digits), then the corpus."""
-        value = "0797-8888888 " + self.text()
+        value = f"{PHONE} {self.text()}"
         self.texts[-1] = value  # the value written, for the round-trip checks
         return value
 
@@ -326,6 +329,8 @@ def _harmless(value: Any) -> Any:
         return {key: _harmless(item) if key not in KEEP else item for key, item in value.items()}
     if isinstance(value, list):
         return [_harmless(item) for item in value]
+    if isinstance(value, str) and value.startswith(PHONE + " ") and SEPARATOR in value:
+        return PHONE  # a telephone must stay a number
     if isinstance(value, str) and SEPARATOR in value:
         return "赣南科学院示例文字"
     if isinstance(value, str) and value in URL_PAYLOADS:
