@@ -404,7 +404,9 @@ class Renderer:
         )
         yield Page("about.md", "关于本站", self.render("pages/about.html.j2", "about.md"), True)
         # Out of the navigation: reached from a notice's revision history.
-        yield Page("versions.md", "公示的历史版本", self.render("pages/version.html.j2", "versions.md"), False)
+        yield Page(
+            "versions.md", "公示的历史版本", self.render("pages/version.html.j2", "versions.md"), False
+        )
         yield Page(
             "publish/index.md",
             "发布指南",
