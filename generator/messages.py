@@ -204,11 +204,12 @@ _define(
     "markdown-lines-joined",
     E,
     "yaml",
-    "{field} 写了多行，但冒号后没有“|”：YAML 会把这些行连成一行，网页上的分段、列表和表格都会乱掉。"
-    "请把这一行写成“{field}: |”，正文从下一行开始，每行行首缩进两个空格。",
+    "{field} 写了多行，但冒号后没有“|”：YAML 会把这些行连成一行，网页上的列表和表格会乱掉，汉字之间还会多出空格。"
+    "请把这一行写成“{field}: |”，正文从下一行开始{quotes}，每行行首缩进两个空格。",
     "{field} is written over several lines without '|' after the colon: YAML joins the lines into "
-    "one, and the page loses its paragraphs, lists and tables. Write '{field}: |' on this line, "
-    "and the text on the lines below it, each indented by two spaces.",
+    "one, and the page loses its lists and tables and gets spaces between Chinese characters. "
+    "Write '{field}: |' on this line, and the text on the lines below it{quotes_en}, each "
+    "indented by two spaces.",
 )
 _define(
     "yaml-full-width-space",
@@ -1327,6 +1328,10 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "id-example": ("例如 {id}。", "For example {id}."),
     "move-to": ("这个文件请移到 {target}。", " Move this file to {target}."),
+    "stray-key": (
+        "如果 {key} 是字段名，它后面少了英文冒号：请写成“{key}: ”再写值（冒号后一个空格）。",
+        "If {key} is a key, its colon is missing: write '{key}: ' before the value (a space after the colon).",
+    ),
     "stray-continued": (
         "它像是上一行 {key} 的后半部分：请把它接到上一行的末尾，{key} 写在一行里。",
         "It looks like the rest of {key} on the line above: join it to the end of that line, so "

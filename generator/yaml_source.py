@@ -408,16 +408,37 @@ def _data_only(text: str) -> dict[str, Any] | None:
     return root if isinstance(root, dict) else None
 
 
+# A line that starts a Markdown block of its own: a list's item, a table's row, a heading, a quote.
+_MARKDOWN_BLOCK = re.compile(r"\s*(?:[-*+]\s|[0-9]+[.)]\s|\||#|>)")
+# What a Chinese text is written in: a line break between two of these reads as a space.
+_CHINESE_CHARACTER = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’]")
 _YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the parser counts lines by
 
 
 def _joined_lines(event: Any, text: str) -> bool:
-    """Whether YAML joined two lines of a value into one: a line break between two lines of text
-    reads as a space in a plain, quoted or folded (`>`) value; only a literal block (`|`) keeps
-    it. (A blank line between them is kept as a line break, as a tool writing YAML does it.)"""
+    """Whether YAML joined two lines of a value into one and the text lost by it: a line break
+    between two lines of text reads as a space in a plain, quoted or folded (`>`) value (only a
+    literal block, `|`, keeps it), which ends a Markdown list, table or heading, and puts a space
+    between two Chinese characters. A tool writing YAML breaks long lines at spaces only, and
+    keeps a line break as a blank line: what it writes reads back as it was."""
     start, end = event.start_mark, event.end_mark
     if type(event) is not _SCALAR or event.style == "|" or start is None or end is None:
         return False
+    last = end.line if end.column > 0 else end.line - 1
+    if last <= start.line:
+        return False
+    lines = _YAML_LINE_BREAK.split(text)[start.line : last + 1]
+    if event.style == ">":
+        lines = lines[1:]  # the line of `>` itself
+    for line, below in itertools.pairwise(lines):
+        escaped = event.style == '"' and line.rstrip().endswith("\\")  # `\` at a line's end: no space
+        if not line.strip() or not below.strip() or escaped:
+            continue
+        if _MARKDOWN_BLOCK.match(below) or (
+            _CHINESE_CHARACTER.match(line.rstrip()[-1]) and _CHINESE_CHARACTER.match(below.lstrip()[0])
+        ):
+            return True
+    return False
     last = end.line if end.column > 0 else end.line - 1
     if last <= start.line:
         return False
@@ -647,7 +668,14 @@ class _Builder:
         frame.pending_key = None
         if key in MARKDOWN_KEYS and not frame.path and _joined_lines(event, self.text):
             line, column = frame.pending_key_at
-            self.source.problems.append(Problem("markdown-lines-joined", self.source.path, line, column, key))
+            quoted = event.style in ('"', "'")
+            quotes = {
+                "quotes": "，去掉两端的引号" if quoted else "",
+                "quotes_en": ", without its quotes" if quoted else "",
+            }
+            self.source.problems.append(
+                Problem("markdown-lines-joined", self.source.path, line, column, key, quotes)
+            )
         return path
 
     def _remember_written(self, path: FieldPath, value: Any, event: Any) -> None:
@@ -804,6 +832,8 @@ def _key_colon_mistake(lines: list[str], first: int, last: int) -> _KeyColon | N
 _BLOCK_HEADER = re.compile(r"^( *)(?:-\s+)?(?:[^#\s][^#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
 # The key of a line (of a block's header, say): `body: |` gives body.
 _BLOCK_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):")
+# A field's name and its value without the colon between them: `phone "0797-8888888"`.
+_KEY_WITHOUT_COLON = re.compile(r"^\s*(?:-\s+)?([a-z_][a-z0-9_]*)\s+\S")
 # A key and a text on its line, `title: 关于…`: not a block's header, a list or a mapping.
 _KEY_AND_TEXT = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):\s+[^\s\[{|>&*!#'\"]")
 # A value opened with a quote: `title: "…`, `- '…`.
@@ -925,18 +955,24 @@ def _text_left_unindented(lines: list[str], number: int) -> bool:
 def _stray_hint(lines: list[str], number: int) -> dict[str, str]:
     """What a line that YAML cannot read most likely is, from what is above it: the next item of
     a list (the line above is one), a paragraph of a block of text (a block's header is above),
-    or, not telling, each of the three."""
+    a key without its colon, the rest of the value on the line above (a title broken in two),
+    or, not telling, each of the first three."""
     line = lines[number - 1] if 0 < number <= len(lines) else ""
     above = next((text for text in reversed(lines[: number - 1]) if text.strip()), "")
     if above.lstrip().startswith("- ") and _indent(above) >= _indent(line):
         return hint("stray-item")
+    header = _block_above(lines, number)
+    key = _BLOCK_KEY.match(header) if header is not None else None
+    if key is not None:
+        return hint("stray-text", key=key.group(1))
+    key_without_colon = _KEY_WITHOUT_COLON.match(line)
+    if key_without_colon is not None:  # `phone "0797-…"`
+        return hint("stray-key", key=key_without_colon.group(1))
     directly_above = lines[number - 2] if number >= 2 else ""
     continued = _KEY_AND_TEXT.match(directly_above)
     if continued is not None and not _BLOCK_HEADER.match(directly_above) and ":" not in line:
         return hint("stray-continued", key=continued.group(1))  # a title broken over two lines
-    header = _block_above(lines, number)
-    key = _BLOCK_KEY.match(header) if header is not None else None
-    return hint("stray-text", key=key.group(1)) if key is not None else hint("stray-any")
+    return hint("stray-any")
 
 
 def _block_above(lines: list[str], number: int) -> str | None:

@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -465,6 +466,14 @@ def test_a_syntax_error_is_explained_in_chinese_and_glossed_in_the_parsers_words
     assert "did not find expected" in en
 
 
+def test_a_key_missing_its_colon_below_a_key_and_its_text_is_told_of_the_colon() -> None:
+    # Not told to be joined to the line above (person: 黄老师 or title: …).
+    text = 'id: x\nobjections:\n  person: 黄老师\n  phone "0797-8861235"\ntitle: t\n'
+    (problem,) = parse(text).problems
+    assert (problem.code, problem.line) == ("yaml-stray-line", 4)
+    assert problem.params["fix"].startswith("如果 phone 是字段名，它后面少了英文冒号")
+
+
 def test_a_title_broken_over_two_lines_is_told_to_be_joined() -> None:
     # Its second half at the line's start: told to join it, not any of three guesses.
     text = "id: x\ntitle: 关于“一种离子型稀土矿绿色高效提取方法”\n等 2 项成果赋权的公示\nkind: a\n"
@@ -501,6 +510,15 @@ def test_a_markdown_text_written_over_lines_without_a_bar_is_refused_at_its_key(
     same_reading(text)
 
 
+def test_what_a_tool_writes_reads_back_as_it_was_and_is_no_problem() -> None:
+    # yaml.safe_dump breaks long lines at spaces and keeps line breaks as blank lines, in quotes.
+    body = " ".join(["第一段 with words"] * 12) + "\n\n| 序号 | 名称 |\n|---|---|\n| 1 | 一种方法 |\n"
+    text = yaml.safe_dump({"id": "x", "body": body}, allow_unicode=True)
+    assert text.startswith("body: '") and "\n\n\n  | 序号" in text  # wrapped, in single quotes
+    assert parse(text).data == {"id": "x", "body": body}
+    assert parse(text).problems == []
+
+
 @pytest.mark.parametrize(
     "written",
     [
@@ -511,6 +529,7 @@ def test_a_markdown_text_written_over_lines_without_a_bar_is_refused_at_its_key(
         "amendments:\n  - summary: 更正第 2 项\n      专利号\n",  # not Markdown: a one-line note
         "summary: '第一段。\n\n\n  - 一项\n\n  - 二项\n\n  '\n",  # as PyYAML writes it: a blank line each
         'body: "第一行\\n\\\n  第二行"\n',  # a break escaped with `\`
+        "body: 本成果 see the\n  notice 全文\n",  # broken at a space: it reads back as written
     ],
 )
 def test_a_literal_block_a_one_line_text_and_other_fields_are_not(written: str) -> None:

@@ -412,7 +412,7 @@ def test_an_id_of_no_record_leads_nowhere_and_says_so(browser: Any, site_url: st
 @pytest.mark.parametrize(
     ("query", "page_path"), [("gnas", "institutions/gnas/"), ("hubei-2023", "policies/hubei-2023/")]
 )
-def test_an_institutions_or_a_policys_id_leads_to_its_page(
+def test_an_institutions_or_a_policys_id_finds_its_page_first(
     browser: Any, site_url: str, query: str, page_path: str
 ) -> None:
     urls = _result_urls(_search_page(browser, site_url, query))
@@ -460,6 +460,16 @@ def test_sorting_by_date_says_it_lists_notices_only_and_keeps_the_order_in_the_a
         "document.getElementById('portal-search-status').textContent.includes('只列出公示')"
     )
     assert "按开始日期排序只列出公示" in status.inner_text()
+
+
+def test_more_results_asked_for_twice_at_once_come_once_each(browser: Any, site_url: str) -> None:
+    """A double tap on 显示更多结果 took the same results twice, in date order, and skipped others."""
+    page = _search_page(browser, site_url, "赋权&sort=date")
+    _wait_until_shown(page)
+    page.locator("#portal-search-more").dblclick()
+    urls = _result_urls(page)
+    total = int(re.search(r"找到 (\d+) 条", page.locator("#portal-search-status").inner_text()).group(1))
+    assert len(urls) > 10 and len(set(urls)) == len(urls) == total
 
 
 def test_sorting_by_date_lists_every_result_newest_first(browser: Any, site_url: str) -> None:

@@ -45,6 +45,7 @@
   var shownCount = 0;
   var takeMore = null;  // gives the next results to show, with their data
   var partial = {};  // the ids of results checked and found to hold only part of the query
+  var partialQuery = null;  // the query later results are checked against, when some hold it
   var generation = 0;
   var facetsLoaded = false;
   var searched = { query: "", options: {} };  // what the results on screen answer
@@ -204,13 +205,14 @@
     }
     batch.forEach(function (entry) {
       var item = entry.data;
+      var isPartial = partial[entry.result.id] || (partialQuery !== null && !holdsQuery(item, partialQuery));
       var meta = item.meta || {};
       var facts = [meta.kind, meta.institution, meta.period, liveStatus(meta.dates) || meta.status].filter(Boolean);
       var li = document.createElement("li");
       li.className = "portal-search-result";
       li.innerHTML =
         '<a class="portal-search-result__title" href="' + escapeHtml(item.url) + '">' + escapeHtml(meta.title || item.url) + "</a>" +
-        (partial[entry.result.id] ? '<span class="portal-search-result__partial">只含部分字词</span>' : "") +
+        (isPartial ? '<span class="portal-search-result__partial">只含部分字词</span>' : "") +
         (facts.length ? '<div class="portal-search-result__facts">' + facts.map(escapeHtml).join(" · ") + "</div>" : "") +
         '<p class="portal-search-result__excerpt">' + safeExcerpt(item.excerpt || "") + "</p>";
       list.appendChild(li);
@@ -231,13 +233,15 @@
     return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) && id.indexOf("-") >= 0 ? id : null;
   }
 
-  // The folders an id may name a page in: a notice's and an achievement's ids say which, and a
-  // query of digits alone (a date, 2025-09-22) names none. Each page asked for and missing is a
-  // 404 in the reader's console (three for every notice's id, when all four were asked).
+  // The folders an id may name a page in: an id numbered as notices and achievements are
+  // (gnas-2025-n03, gnas-2025-003) is one of theirs, and a query of digits alone (a date,
+  // 2025-09-22) names none. Each page asked for and missing is a 404 in the reader's console
+  // (three for every notice's id, when all four folders were asked). Other ids, free as the
+  // records allow, are asked of all four.
   function foldersFor(id) {
     if (/^[a-z0-9]+-[0-9]{4}-n[0-9]+$/.test(id)) return RECORD_FOLDERS.slice(0, 1);
     if (/^[a-z0-9]+-[0-9]{4}-[0-9]+$/.test(id)) return RECORD_FOLDERS.slice(1, 2);
-    return /[a-z]/.test(id) ? RECORD_FOLDERS.slice(2) : [];
+    return /[a-z]/.test(id) ? RECORD_FOLDERS : [];
   }
 
   async function recordNamed(query) {
@@ -350,6 +354,13 @@
       var result = results[heads[tier]];
       return { tier: tier, result: result, data: await dataOf(result) };
     }
+    // The list a result was taken from is likely to give the next ones too: theirs are asked for
+    // at once, not one round trip after another (ten of them on a phone, for a page).
+    function prefetch(tier) {
+      tiers[tier].slice(heads[tier], heads[tier] + PAGE_SIZE).forEach(function (result) {
+        dataOf(result).catch(function () {});  // a file that fails fails its own page, when shown
+      });
+    }
     return async function (count) {
       var out = [];
       while (out.length < count) {
@@ -359,6 +370,7 @@
         var best = candidates[0];
         seen[best.result.id] = true;
         heads[best.tier]++;
+        prefetch(best.tier);
         out.push({ result: best.result, data: best.data });
       }
       return out;
@@ -446,6 +458,7 @@
     var noSuchRecord = !named && id && RECORD_ID.test(id) ? "没有编号为“" + id + "”的公示或成果。" : "";
     shownCount = 0;
     partial = {};
+    partialQuery = null;
     total = found.results.length;
     var ordered = { results: found.results, partial: {}, anyHolds: true };
     if (options.sort) takeMore = newestFirst(found.tiers);
@@ -453,6 +466,7 @@
       ordered = await holdersFirst(found.results, query);
       if (current !== generation) return;
       partial = ordered.partial;
+      partialQuery = ordered.anyHolds ? query : null;  // past the first checked, each page's are
       takeMore = inOrder(ordered.results);
     }
     if (withFacets) renderFilters(found.facets);
@@ -474,7 +488,12 @@
     });
   }
 
-  moreButton.addEventListener("click", function () { showMore(null); });
+  // Once at a time: two pages asked for at once took the same results (a double tap on a phone).
+  moreButton.addEventListener("click", function () {
+    if (moreButton.disabled) return;
+    moreButton.disabled = true;
+    showMore(null).finally(function () { moreButton.disabled = false; });
+  });
   // On a phone the facets fold behind one button, so the results come first on screen.
   filterToggle.addEventListener("click", function () {
     var open = filterPanel.classList.toggle("is-open");
