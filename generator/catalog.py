@@ -275,9 +275,20 @@ def _add(catalog: Catalog, record_file: RecordFile, parsed: Parsed | None, diges
     table = catalog.table(record_file.kind)
     record_id: str = getattr(record, "id")  # noqa: B009 - every record model has an id
     if record_id in table:
-        other = table[record_id].source.path
+        earlier = table[record_id]
+        earlier_stem = Path(earlier.source.path).stem
+        if earlier_stem != record_id and record_file.stem == record_id:
+            # The earlier file is the copy (it sorted first): it is told to take its name's id,
+            # not this one, which would break the published record and what refers to it.
+            table[record_id] = Loaded(record, source, record_file.folders, digest)
+            catalog.mended[record_file.kind].discard(record_id)
+            if any(problem.is_error for problem in problems):
+                catalog.mended[record_file.kind].add(record_id)
+            source, other, stem = earlier.source, source.path, earlier_stem
+        else:
+            other, stem = earlier.source.path, record_file.stem
         # A file copied from another and renamed, its id left as it was: the file's name says the id meant.
-        meant = record_file.stem if record_file.stem != record_id else ""
+        meant = stem if stem != record_id else ""
         fix = (
             hint("id-as-file-name", id=meant)
             if meant and meant not in table and SLUG.fullmatch(meant)

@@ -168,7 +168,7 @@ _define(
     "yaml",
     "YAML 格式有误：{detail_zh}。出错的行是“{text}”。请检查冒号后是否有空格、缩进是否对齐、引号和括号是否成对。",
     "YAML syntax error: {detail}, in the line '{text}'. Check the space after each colon, the "
-    "indentation and that quotes are paired.",
+    "indentation and that quotes and brackets are paired.",
 )
 _define(
     "yaml-tab",
@@ -468,6 +468,13 @@ _define(
     "The telephone '{value}' of {field} is not a number. Write the number with its area code, in "
     'ASCII quotes, such as phone: "0797-8888888"; the department or the person go in department '
     "and person. {suggestion_en}",
+)
+_define(
+    "phone-written",
+    E,
+    "schema",
+    "{field} 的电话“{value}”：{suggestion}",
+    "The telephone '{value}' of {field}: {suggestion_en}",
 )
 _define(
     "email-invalid",

@@ -231,7 +231,8 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
         # 【a, b】 or ［a］, typed with a Chinese input method: the brackets meant, not more of them.
         written = params["value"].strip()
         if written[:1] in "【［〔" and written[-1:] in "】］〕":
-            params = {**params, "value": written[1:-1].strip()}
+            items = [item.strip() for item in re.split(r"[，、,]", written[1:-1]) if item.strip()]
+            params = {**params, "value": ", ".join(items)}
         return _at(source, "not-a-list", loc, params)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return _at(source, "not-a-mapping", loc, params)

@@ -803,8 +803,8 @@ _PARSER_DETAILS = (
     ("unexpected end of stream", "文件结束时还有引号或括号没有闭合"),
     ("could not find expected ':'", "这一行缺少“字段名: ”中的冒号"),
     ("expected '-' indicator", "列表各项开头的“- ”没有上下对齐"),
-    ("expected key", "这一行的缩进与上下行不一致"),
-    ("expected <block end>", "这一行的缩进与上下行不一致"),
+    ("expected key", "这一行的缩进与上下行不一致，或者括号多了一个"),
+    ("expected <block end>", "这一行的缩进与上下行不一致，或者括号多了一个"),
     (
         "unknown escape character",
         "双引号里的反斜杠 \\ 后面跟了 YAML 不认识的字符：请改用单引号，或写成两个反斜杠",

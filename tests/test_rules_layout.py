@@ -204,6 +204,17 @@ def test_two_records_with_one_id(portal: Path) -> None:
     assert problem.params["fix"] == "请把 id 改为 gnas-2024-n02，与文件名一致。"
 
 
+def test_a_copy_that_sorts_before_its_original_is_the_one_told_to_change(portal: Path) -> None:
+    # gnas-2024-000.yml, a copy of gnas-2024-001.yml, is read first: the original was told to
+    # change its id, which would break the published record and the notices naming it.
+    copy = "achievements/gnas/gnas-2024-000.yml"
+    write(portal, copy, (portal / ACHIEVEMENT).read_text(encoding="utf-8"))
+    problems = check_problems(portal, TODAY)
+    assert [problem.key() for problem in problems] == [("duplicate-id", copy, 1, "id")]
+    assert problems[0].params["fix"] == "请把 id 改为 gnas-2024-000，与文件名一致。"
+    assert problems[0].params["other"] == ACHIEVEMENT
+
+
 def test_two_files_of_one_name_and_id_are_told_to_choose_another(portal: Path) -> None:
     write(portal, "notices/gnas/2025/gnas-2024-n01.yml", (portal / NOTICE).read_text(encoding="utf-8"))
     problems = check_problems(portal, TODAY)

@@ -171,10 +171,10 @@ CASES = [
         {("not-number", ACHIEVEMENT, 12, "team[1].share")},
     ),
     (
-        "yes for a flag",
+        "a word for a flag",  # yes and no are read as meant (test_yes_or_no…)
         ACHIEVEMENT,
         "incentive: grant_first",
-        "incentive: grant_first\nclassified: yes",
+        "incentive: grant_first\nclassified: maybe",
         {("not-boolean", ACHIEVEMENT, 17, "classified")},
     ),
     (
@@ -634,7 +634,10 @@ def test_a_count_written_with_its_unit_gives_the_number_and_is_read_as_meant(por
     assert problems["not-integer"].params["fix"] == "请改为 8。"
 
 
-@pytest.mark.parametrize(("written", "flag"), [("否", "false"), ("是", "true"), ("没有", "false")])
+@pytest.mark.parametrize(
+    ("written", "flag"),
+    [("否", "false"), ("是", "true"), ("没有", "false"), ("yes", "true"), ("Off", "false")],
+)
 def test_yes_or_no_in_chinese_for_a_flag_gives_the_word_to_write(
     portal: Path, written: str, flag: str
 ) -> None:
@@ -656,24 +659,35 @@ def test_yes_or_no_in_chinese_for_a_flag_gives_the_word_to_write(
 def test_a_telephone_must_be_a_number(portal: Path, written: str, hint: str | None) -> None:
     replace(portal, NOTICE, "phone: 0797-8888888", f"phone: {written}")
     (problem,) = check_problems(portal, TODAY)
-    assert problem.key() == ("phone-invalid", NOTICE, 7, "objections.phone")
     if hint is None:
+        assert problem.key() == ("phone-invalid", NOTICE, 7, "objections.phone")
         assert problem.params["suggestion"] == ""
-    else:  # read as meant: written as 0797-8888888
+    else:  # a number, only written otherwise: not told it is none, but what to write
+        assert problem.key() == ("phone-written", NOTICE, 7, "objections.phone")
         assert hint in problem.params["suggestion"] and '"0797-8888888"' in problem.params["suggestion"]
 
 
 @pytest.mark.parametrize(
-    ("field", "old", "written"), [("period.end", "end: 2024-03-18", "end: “2024-03-18”")]
+    ("code", "field", "old", "written", "meant"),
+    [
+        ("date-invalid", "period.end", "end: 2024-03-18", "end: “2024-03-18”", "2024-03-18"),
+        (
+            "email-invalid",
+            "objections.email",
+            "email: kjc@gnas.example.cn",
+            "email: “kjc@gnas.example.cn”",
+            "kjc@gnas.example.cn",
+        ),
+    ],
 )
 def test_a_value_in_chinese_quotes_is_told_to_lose_them(
-    portal: Path, field: str, old: str, written: str
+    portal: Path, code: str, field: str, old: str, written: str, meant: str
 ) -> None:
-    # YAML does not read “ ” as quotes: they stay in the value, and it is no date.
+    # YAML does not read “ ” as quotes: they stay in the value, and it is no date or address.
     replace(portal, NOTICE, old, written)
     (problem,) = check_problems(portal, TODAY)
-    assert (problem.code, problem.field) == ("date-invalid", field)
-    assert problem.params["suggestion"] == "这里用了中文引号，YAML 不把它当作引号：请去掉，写成 2024-03-18。"
+    assert (problem.code, problem.field) == (code, field)
+    assert problem.params["suggestion"] == f"这里用了中文引号，YAML 不把它当作引号：请去掉，写成 {meant}。"
 
 
 @pytest.mark.parametrize("written", ["【gnas-2024-001】", "［gnas-2024-001］"])

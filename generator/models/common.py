@@ -191,8 +191,11 @@ def _meant(written: str | None, value: Any = None) -> dict[str, str]:
     value in half-width (without them)."""
     if written is None:
         return no_hint()
-    quoted = isinstance(value, str) and value.strip()[:1] in _CHINESE_QUOTES
-    return hint("chinese-quotes" if quoted else "full-width", "suggestion", value=written)
+    return hint("chinese-quotes" if _in_chinese_quotes(value) else "full-width", "suggestion", value=written)
+
+
+def _in_chinese_quotes(value: Any) -> bool:
+    return isinstance(value, str) and value.strip()[:1] in _CHINESE_QUOTES
 
 
 _UNITS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
@@ -272,6 +275,9 @@ _YES_NO = {
     "无": False,
     "没有": False,
     "不": False,
+    # YAML 1.1's words for them, which YAML 1.2 (and this portal) reads as text.
+    **dict.fromkeys(("yes", "y", "on"), True),
+    **dict.fromkeys(("no", "n", "off"), False),
 }
 
 
@@ -290,7 +296,7 @@ def _whole_number(value: Any) -> int:
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    meant = _YES_NO.get(value.strip()) if isinstance(value, str) else None
+    meant = _YES_NO.get(value.strip().lower()) if isinstance(value, str) else None
     if meant is not None:
         written = "true" if meant else "false"
         raise _fail("not-boolean", value, **hint("write-flag", flag=written), **{MENDED: meant})
@@ -313,6 +319,8 @@ def _url(value: Any) -> str:
         return value.strip()
     candidate = _half_width(str(value)).rstrip(_TRAILING_PUNCTUATION) if isinstance(value, str) else ""
     fixed = candidate if _URL.match(candidate) else ""
+    if fixed and _in_chinese_quotes(value):
+        raise _fail("url-invalid", value, **_meant(fixed, value))
     raise _fail("url-invalid", value, **(hint("url-meant", "suggestion", url=fixed) if fixed else no_hint()))
 
 
@@ -323,6 +331,8 @@ def _email(value: Any) -> str:
     if isinstance(value, str):  # `mailto:` copied from a link, a full-width ＠, a comma after it
         candidate = _EMAIL_PREFIX.sub("", _half_width(value)).strip().rstrip(_TRAILING_PUNCTUATION)
     fixed = candidate if EMAIL.match(candidate) else ""
+    if fixed and _in_chinese_quotes(value):
+        raise _fail("email-invalid", value, **_meant(fixed, value))
     raise _fail(
         "email-invalid", value, **(hint("email-meant", "suggestion", email=fixed) if fixed else no_hint())
     )
@@ -340,7 +350,7 @@ def _phone(value: Any) -> str:
         return text
     meant = _half_width(text)  # ０７９７－８８８８８８８, or “0797-8888888” in its quotes
     if len(_PHONE_DIGITS.findall(meant)) >= _PHONE_MIN_DIGITS:
-        raise _fail("phone-invalid", value, **_meant(f'"{meant}"', value), **{MENDED: meant})
+        raise _fail("phone-written", value, **_meant(f'"{meant}"', value), **{MENDED: meant})
     raise _fail("phone-invalid", value, **no_hint())
 
 
