@@ -427,7 +427,7 @@ def _joined_lines(event: Any, text: str) -> bool:
     last = end.line if end.column > 0 else end.line - 1
     if last <= start.line:
         return False
-    lines = _YAML_LINE_BREAK.split(text)[start.line : last + 1]
+    lines = _YAML_LINE_BREAK.split(text[start.index : end.index])  # the value as written (index: characters)
     if event.style == ">":
         lines = lines[1:]  # the line of `>` itself
     for line, below in itertools.pairwise(lines):
@@ -437,17 +437,6 @@ def _joined_lines(event: Any, text: str) -> bool:
         if _MARKDOWN_BLOCK.match(below) or (
             _CHINESE_CHARACTER.match(line.rstrip()[-1]) and _CHINESE_CHARACTER.match(below.lstrip()[0])
         ):
-            return True
-    return False
-    last = end.line if end.column > 0 else end.line - 1
-    if last <= start.line:
-        return False
-    lines = _YAML_LINE_BREAK.split(text)[start.line : last + 1]
-    if event.style == ">":
-        lines = lines[1:]  # the line of `>` itself
-    for line, below in itertools.pairwise(lines):
-        escaped = event.style == '"' and line.rstrip().endswith("\\")  # `\` at a line's end: no space
-        if line.strip() and below.strip() and not escaped:
             return True
     return False
 
