@@ -108,7 +108,7 @@ def column_chart(chart: Chart, value_text: ValueText = str, *, width: int = 640,
     def y(value: int) -> float:
         return bottom - (bottom - top) * value / axis_max
 
-    parts = [_open(chart, width, height), _defs(chart), legend]
+    parts = [_open(chart, width, height, time_axis=True), _defs(chart), legend]
     for tick in ticks:
         parts.append(
             f'<line x1="{left}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="{GRID_COLOUR}"/>'
@@ -177,10 +177,13 @@ def bar_chart(chart: Chart, value_text: ValueText = str, *, width: int = 640, ro
     return "".join(parts)
 
 
-def _open(chart: Chart, width: int, height: int) -> str:
+def _open(chart: Chart, width: int, height: int, *, time_axis: bool = False) -> str:
+    """The drawing's opening tags. A chart of months or years (`time_axis`) is scrolled to its
+    newest end on a phone, where it is wider than the screen (portal-tables.js)."""
     labelled_by = f"{chart.id}-title {chart.id}-desc"
+    axis = ' data-axis="time"' if time_axis else ""
     return (
-        f'<svg xmlns="{SVG_NAMESPACE}" class="portal-chart__image" role="img" '
+        f'<svg xmlns="{SVG_NAMESPACE}" class="portal-chart__image" role="img"{axis} '
         f'aria-labelledby="{labelled_by}" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
         f'<title id="{chart.id}-title">{escape(chart.title)}</title>'
         f'<desc id="{chart.id}-desc">{escape(chart.description)}</desc>'

@@ -11,6 +11,14 @@
     document.querySelectorAll(".portal-table-wrap, .portal-chart__drawing").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("portal-table-wrap--scrolls", scrolls);
+      // A chart of months or years opens on its newest end, with the hint pointing back: on a
+      // phone the year's only deals (September) or this year's column were out of sight.
+      var newestFirst = scrolls && box.querySelector("svg[data-axis='time']") !== null;
+      box.classList.toggle("portal-table-wrap--from-end", newestFirst);
+      if (newestFirst && !box.hasAttribute("data-scrolled")) {
+        box.scrollLeft = box.scrollWidth;
+        box.setAttribute("data-scrolled", "");
+      }
       if (scrolls) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
