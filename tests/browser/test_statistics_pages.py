@@ -123,6 +123,8 @@ def test_a_table_wider_than_a_phone_says_it_scrolls_sideways(browser: Any, site_
     assert drawing.locator("svg").evaluate("svg => svg.getBoundingClientRect().width") >= 540
     # A chart of months or years opens on its newest end (September's deals were out of sight).
     months = phone.locator(".portal-chart__drawing:has(svg[data-axis='time'])").first
-    assert months.evaluate("box => box.scrollLeft + box.clientWidth >= box.scrollWidth - 1 && box.scrollLeft > 0")
+    assert months.evaluate(
+        "box => box.scrollLeft + box.clientWidth >= box.scrollWidth - 1 && box.scrollLeft > 0"
+    )
     assert "更早的数据在左侧" in months.evaluate("box => getComputedStyle(box, '::before').content")
     assert phone.outside_requests == [] and desktop.outside_requests == []
