@@ -8,6 +8,7 @@ needs: the nearest known key for a typo, the allowed values for a wrong choice.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import re
 import types
@@ -35,7 +36,8 @@ def validate_record(model: type[ModelT], source: SourceFile) -> tuple[ModelT | N
         # first: a message places the value and quotes it as written (`0797`, not 797).
         source.complete_positions()
         details = error.errors(include_url=False)
-        problems = _without_typo_echoes([_problem(model, source, detail) for detail in details])
+        problems = _paired([_problem(model, source, detail) for detail in details])
+        problems = _without_typo_echoes(problems)
         return _as_meant(model, source.data, details), problems
 
 
@@ -96,6 +98,39 @@ def named_in_chinese(written: str, choices: list[str]) -> tuple[str, str] | None
     if exact:
         return exact[0]
     return found[0] if len(found) == 1 else None
+
+
+def _paired(problems: list[Problem]) -> list[Problem]:
+    """One unknown key, suggesting nothing, beside the one field missing from the same mapping:
+    the key is that field's, misnamed (`{begin: …}` for start): it is told so, and the field's
+    absence is then an echo of it (_without_typo_echoes)."""
+    unknown: dict[str, list[Problem]] = {}
+    missing: dict[str, list[Problem]] = {}
+    for problem in problems:
+        parent = problem.field.rpartition(".")[0]
+        if (
+            problem.code == "unknown-key"
+            and not problem.params.get("suggests")
+            and not problem.params.get("belongs_to")
+        ):
+            unknown.setdefault(parent, []).append(problem)
+        elif problem.code == "field-missing":
+            missing.setdefault(parent, []).append(problem)
+    paired = {}
+    for parent, keys in unknown.items():
+        if len(keys) == 1 and len(missing.get(parent, [])) == 1:
+            field = missing[parent][0].field.rpartition(".")[2]
+            written = keys[0].params["key"]
+            paired[id(keys[0])] = dataclasses.replace(
+                keys[0],
+                params={
+                    **keys[0].params,
+                    "suggests": field,
+                    "suggestion": f"这里缺少 {field}：{written} 是不是就是 {field}？请改为 {field}。",
+                    "suggestion_en": f"{field} is missing here: is {written} meant as {field}? Write {field}.",
+                },
+            )
+    return [paired.get(id(problem), problem) for problem in problems]
 
 
 def _without_typo_echoes(problems: list[Problem]) -> list[Problem]:

@@ -475,10 +475,19 @@ def test_a_short_unknown_key_is_not_taken_for_a_different_short_one(portal: Path
 
 def test_an_unknown_key_lists_the_keys_allowed_there(portal: Path) -> None:
     replace(portal, NOTICE, "outcome: {result", "outcome: {verdict")
+    replace(portal, NOTICE, "date: 2024-03-19", "when: 2024-03-19")  # two unknown, two missing
     problems = {problem.key(): problem for problem in check_problems(portal, TODAY)}
     unknown = problems[("unknown-key", NOTICE, 10, "outcome.verdict")]
     assert "result" in unknown.params["suggestion"] and "date" in unknown.params["suggestion"]
     assert ("field-missing", NOTICE, 10, "outcome.result") in problems
+
+
+def test_the_one_unknown_key_beside_the_one_missing_field_is_taken_for_it(portal: Path) -> None:
+    # `{verdict: …}` where `result` is missing: one mistake, the key misnamed.
+    replace(portal, NOTICE, "outcome: {result", "outcome: {verdict")
+    (problem,) = check_problems(portal, TODAY)
+    assert problem.key() == ("unknown-key", NOTICE, 10, "outcome.verdict")
+    assert problem.params["suggestion"] == "这里缺少 result：verdict 是不是就是 result？请改为 result。"
 
 
 def test_a_wrong_choice_lists_the_choices_and_suggests_the_nearest(portal: Path) -> None:
