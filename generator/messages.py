@@ -8,6 +8,7 @@ Templates use `{name}` placeholders filled from a Problem's params; `{field}` is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -1405,7 +1406,20 @@ def render(problem: Problem) -> tuple[str, str]:
     message = CATALOGUE[problem.code]
     values = _Defaults({"field": problem.field or "（文件）", **problem.params})
     # A hint left empty, or one written to run on, must not leave a space at the line's end.
-    return message.zh.format_map(values).rstrip(), message.en.format_map(values).rstrip()
+    english = message.en.format_map(values).rstrip()
+    values["field"] = counted_from_one(problem.field) if problem.field else "（文件）"
+    return message.zh.format_map(values).rstrip(), english
+
+
+_ITEM = re.compile(r"\[(\d+)\](\.)?")
+
+
+def counted_from_one(field: str) -> str:
+    """A field's path as a clerk counts: team[2].share is team 第 3 项的 share (the report's
+    location line keeps the path as tools read it)."""
+    return _ITEM.sub(
+        lambda match: f" 第 {int(match.group(1)) + 1} 项" + ("的 " if match.group(2) else ""), field
+    )
 
 
 class _Defaults(dict[str, str]):

@@ -84,6 +84,15 @@ def test_the_field_placeholder_names_the_field_or_the_file() -> None:
     assert "（文件）" in render(Problem("text-empty", "x.yml"))[0]
 
 
+def test_a_clerk_reads_items_counted_from_one_and_tools_from_zero() -> None:
+    # team[1] is the second member: the Chinese says so; the English gloss keeps the path.
+    zh, en = render(Problem("text-empty", "x.yml", field="team[1].name"))
+    assert zh.startswith("team 第 2 项的 name") and "team[1].name" in en
+    assert render(Problem("text-empty", "x.yml", field="achievements[0]"))[0].startswith(
+        "achievements 第 1 项"
+    )
+
+
 def test_an_unknown_code_is_a_bug_not_a_record_problem() -> None:
     with pytest.raises(KeyError):
         Problem("no-such-code", "x.yml")
