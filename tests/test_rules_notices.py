@@ -65,6 +65,14 @@ def test_a_period_that_ends_before_it_starts(portal: Path) -> None:
     assert problem.params["fix"] == ""  # swapped, 2024-03-01 to 03-04 would be too short
 
 
+def test_a_reversed_period_ending_before_the_holiday_schedules_is_still_reversed(portal: Path) -> None:
+    # In working days, 2003 cannot be counted: the period is reported reversed, with no swap guessed.
+    append(portal, INSTITUTION, "day_counting: working\n")
+    replace(portal, NOTICE, "end: 2024-03-18", "end: 2003-03-18")
+    problems = {problem.code: problem for problem in check_problems(portal, TODAY)}
+    assert problems["notice-period-reversed"].params["fix"] == ""
+
+
 def test_a_start_and_end_written_the_wrong_way_round_are_told_to_be_swapped(portal: Path) -> None:
     replace(portal, NOTICE, "{start: 2024-03-04, end: 2024-03-18}", "{start: 2024-03-18, end: 2024-03-04}")
     (problem,) = check_problems(portal, TODAY)

@@ -345,7 +345,7 @@ _PHONE_MIN_DIGITS = 5
 
 def _phone(value: Any) -> str:
     text = _text(value)  # a number YAML read (0797 as 797) is asked for in quotes
-    quoted = text.strip()[:1] in _CHINESE_QUOTES and text.strip()[-1:] in _CHINESE_QUOTES
+    quoted = _in_chinese_quotes(text) and text.strip()[-1:] in _CHINESE_QUOTES
     if len(_PHONE_DIGITS.findall(text)) >= _PHONE_MIN_DIGITS and not quoted:
         return text
     meant = _half_width(text)  # ０７９７－８８８８８８８, or “0797-8888888” in its quotes

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from generator.catalog import Catalog, Loaded
 from generator.day_counting import FIRST_KNOWN_YEAR, LAST_KNOWN_YEAR, UNIT_LABELS, UnknownWorkingDays
 from generator.derive import NOT_CARRIED_OUT, OBJECTION_RESULTS, granted_on, pilot_end
-from generator.messages import hint
+from generator.messages import hint, no_hint
 from generator.models import Institution, Notice
 from generator.models.vocabulary import GRANT_MODES, NOTICE_KINDS, OUTCOME_RESULTS
 from generator.notice_rule import NoticeRule
@@ -78,7 +78,11 @@ def _period(loaded: Loaded[Notice], rule: NoticeRule) -> Iterator[Problem]:
     unit, unit_en = UNIT_LABELS[rule.counting]
     if period.end < period.start:
         # Swapped, the two days make a period long enough: the clerk wrote them the wrong way round.
-        swapped = rule.days(period.end, period.start) >= rule.minimum_days
+        # (An end in a year without a holiday schedule cannot be counted: no guess then.)
+        try:
+            swapped = rule.days(period.end, period.start) >= rule.minimum_days
+        except UnknownWorkingDays:
+            swapped = False
         yield loaded.problem(
             "notice-period-reversed",
             ("period", "end"),
@@ -88,11 +92,7 @@ def _period(loaded: Loaded[Notice], rule: NoticeRule) -> Iterator[Problem]:
             minimum=rule.minimum_days,
             unit=unit,
             unit_en=unit_en,
-            **(
-                hint("period-swapped", start=period.end, end=period.start)
-                if swapped
-                else {"fix": "", "fix_en": ""}
-            ),
+            **(hint("period-swapped", start=period.end, end=period.start) if swapped else no_hint("fix")),
         )
         return
     calendar_days = (period.end - period.start).days + 1
