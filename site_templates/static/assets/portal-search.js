@@ -44,8 +44,9 @@
   var total = 0;
   var shownCount = 0;
   var takeMore = null;  // gives the next results to show, with their data
-  var partial = {};  // the ids of results checked and found to hold only part of the query
-  var partialQuery = null;  // the query later results are checked against, when some hold it
+  // The query each result shown is checked against, when some hold it: those that hold only
+  // part of it are marked. Null when none does (the status line says so) or in date order.
+  var partialQuery = null;
   var generation = 0;
   var facetsLoaded = false;
   var searched = { query: "", options: {} };  // what the results on screen answer
@@ -205,7 +206,7 @@
     }
     batch.forEach(function (entry) {
       var item = entry.data;
-      var isPartial = partial[entry.result.id] || (partialQuery !== null && !holdsQuery(item, partialQuery));
+      var isPartial = partialQuery !== null && !holdsQuery(item, partialQuery);
       var meta = item.meta || {};
       var facts = [meta.kind, meta.institution, meta.period, liveStatus(meta.dates) || meta.status].filter(Boolean);
       var li = document.createElement("li");
@@ -288,9 +289,9 @@
     var facets = {};
     searches.forEach(function (search, tier) {
       if (!search) return;
-      search.results.forEach(function (result, index) {
+      search.results.forEach(function (result) {
         if (byId[result.id]) return;
-        byId[result.id] = { result: result, score: result.score, rank: index, tier: tier };
+        byId[result.id] = { result: result, score: result.score, tier: tier };
         order.push(result.id);
       });
       Object.keys(search.filters || {}).forEach(function (name) {
@@ -315,16 +316,14 @@
   }
 
   // The results in Pagefind's order, but the first CHECKED_FIRST checked: those that hold the
-  // query as typed come first, the others after them, marked (`partial`) when some do.
+  // query as typed come first, the others after them.
   async function holdersFirst(results, query) {
     var checked = results.slice(0, CHECKED_FIRST);
     var data = await Promise.all(checked.map(dataOf));
     var holders = [];
     var others = [];
     checked.forEach(function (result, index) { (holdsQuery(data[index], query) ? holders : others).push(result); });
-    var marked = {};
-    if (holders.length) others.forEach(function (result) { marked[result.id] = true; });
-    return { results: holders.concat(others, results.slice(CHECKED_FIRST)), partial: marked, anyHolds: holders.length > 0 };
+    return { results: holders.concat(others, results.slice(CHECKED_FIRST)), anyHolds: holders.length > 0 };
   }
 
   // The next `count` results of a list in this order.
@@ -457,16 +456,14 @@
     var id = idOf(query);
     var noSuchRecord = !named && id && RECORD_ID.test(id) ? "没有编号为“" + id + "”的公示或成果。" : "";
     shownCount = 0;
-    partial = {};
     partialQuery = null;
     total = found.results.length;
-    var ordered = { results: found.results, partial: {}, anyHolds: true };
+    var ordered = { results: found.results, anyHolds: true };
     if (options.sort) takeMore = newestFirst(found.tiers);
     else {
       ordered = await holdersFirst(found.results, query);
       if (current !== generation) return;
-      partial = ordered.partial;
-      partialQuery = ordered.anyHolds ? query : null;  // past the first checked, each page's are
+      partialQuery = ordered.anyHolds ? query : null;
       takeMore = inOrder(ordered.results);
     }
     if (withFacets) renderFilters(found.facets);
