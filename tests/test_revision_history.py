@@ -265,6 +265,8 @@ def test_the_built_page_lists_every_revision_and_links_each_version(
         link = f"versions/{commit[:12]}.txt"
         # Shown by the versions page, which reads the file as UTF-8 whatever the server says of it.
         assert f'href="../../versions/?file=notices/{NOTICE_ID}/{link}"' in page
+        # And the file itself, a link away without scripts.
+        assert f'href="../../notices/{NOTICE_ID}/{link}" type="text/plain" download' in page
         version = site / "notices" / NOTICE_ID / link
         assert version.read_bytes() == git(repository, "show", f"{commit}:{NOTICE}").encode() + b"\n"
     first = (site / "notices" / NOTICE_ID / f"versions/{published[:12]}.txt").read_text(encoding="utf-8")
