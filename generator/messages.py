@@ -269,9 +269,9 @@ _define(
     "yaml-indentation",
     E,
     "yaml",
-    "此行的缩进与上下文不一致：“{text}”。同一层的字段要用同样多的空格左对齐，下一层的字段比上一层多缩进两个空格。",
+    "此行的缩进与上下文不一致：“{text}”。同一层的字段要用同样多的空格左对齐，下一层的字段比上一层多缩进两个空格。{fix}",
     "This line is indented unlike its neighbours: '{text}'. Fields of one level start in the same "
-    "column; the fields under a key are indented two more spaces.",
+    "column; the fields under a key are indented two more spaces. {fix_en}",
 )
 _define(
     "yaml-duplicate-key",
@@ -1344,6 +1344,13 @@ HINTS: dict[str, tuple[str, str]] = {
         "它像是上一行 {key} 的后半部分：请把它接到上一行的末尾，{key} 写在一行里。",
         "It looks like the rest of {key} on the line above: join it to the end of that line, so "
         "that {key} is written on one line.",
+    ),
+    "outdented": (
+        "它看来和上面的 {sibling} 是同一组的字段：请在行首补 {spaces} 个空格，与 {sibling} 左对齐。"
+        "如果它的位置本来就对，那就是下一行“{next}”多缩进了，请让它与这一行左对齐。",
+        "It seems to be a field of the same group as {sibling} above: add {spaces} spaces before it, "
+        "to line it up with {sibling}. If it is where it belongs, the next line, '{next}', is indented "
+        "too far: line it up with this one.",
     ),
     "stray-item": (
         "上一行是列表的一项：如果这一行也是，请在前面加“- ”（减号和空格），与上一项对齐。",

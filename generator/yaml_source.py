@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from generator.messages import hint
+from generator.messages import hint, no_hint
 from generator.problems import Problem, field_path
 
 MAX_FILE_BYTES = 1_000_000
@@ -734,9 +734,17 @@ class _Builder:
             if context_at and ("quoted scalar" in context or "flow" in context):
                 line, column = context_at  # where the quote or bracket was opened
                 text_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        params = {"detail": detail, "detail_zh": _detail_in_chinese(detail), "text": text_line.strip()}
         if code == "yaml-indentation":
             column = first_sign
-        params = {"detail": detail, "detail_zh": _detail_in_chinese(detail), "text": text_line.strip()}
+            params.update(no_hint("fix"))
+            outdented = _outdented_above(lines, line)
+            if outdented is not None:  # the line above lost its indentation, not this one
+                next_line, (line, spaces, sibling) = text_line.strip(), outdented
+                text_line = lines[line - 1]
+                column = _indent(text_line) + 1
+                params["text"] = text_line.strip()
+                params.update(hint("outdented", spaces=spaces, sibling=sibling, next=next_line))
         self.source.problems.append(Problem(code, self.source.path, line, column, params=params))
 
     def _stray_line(self, lines: list[str], line: int, column: int) -> None:
@@ -971,6 +979,41 @@ def _block_above(lines: list[str], number: int) -> str | None:
     for text in reversed(lines[: number - 1]):
         if text.strip() and _indent(text) <= indent:
             return text if _BLOCK_HEADER.match(text) else None
+    return None
+
+
+def _outdented_above(lines: list[str], number: int) -> tuple[int, int, str] | None:
+    """When the parser stops at line `number` for its indentation, the line to change is often
+    the one above: a field of a group (`  person: 张老师` under `objections:`) that lost its
+    indentation ends the group there, and the group's next field looks indented too far. The
+    line above is that field when it is a `key: value` less indented than `number`, and the
+    field above it starts where `number` does. Gives the line, the spaces it lacks, and the key
+    it belongs beside."""
+    above = _previous_content_line(lines, number)
+    if above is None or _KEY_AND_TEXT.match(lines[above - 1]) is None:
+        return None
+    sibling_line = _previous_content_line(lines, above)
+    if sibling_line is None:
+        return None
+    indent, lost_at, sibling = _indent(lines[number - 1]), _indent(lines[above - 1]), lines[sibling_line - 1]
+    key = _BLOCK_KEY.match(sibling)
+    if (
+        key is None
+        or _BLOCK_KEY.match(lines[number - 1]) is None
+        or _indent(sibling) != indent
+        or lost_at >= indent
+        or sibling.lstrip().startswith("-")
+    ):
+        return None
+    return above, indent - lost_at, key.group(1)
+
+
+def _previous_content_line(lines: list[str], number: int) -> int | None:
+    """The number of the last line above `number` that is neither blank nor a comment."""
+    for above in range(number - 1, 0, -1):
+        text = lines[above - 1].strip()
+        if text and not text.startswith("#"):
+            return above
     return None
 
 

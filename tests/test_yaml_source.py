@@ -350,6 +350,11 @@ outcome: {result: no_objection, date: 2024-03-19}
         ("[gnas-2024-001]", "[gnas-2024-001", ("yaml-syntax", 6, 15, "")),
         ("kind: ownership_grant", "  kind: ownership_grant", ("yaml-indentation", 3, 3, "")),
         ("kind: ownership_grant", " kind: ownership_grant", ("yaml-indentation", 3, 2, "")),
+        (
+            "objections: {department: 科技处, phone: 0797-8888888}",
+            "objections:\n  department: 科技处\nperson: 张老师\n  phone: 0797-8888888",
+            ("yaml-indentation", 9, 1, ""),
+        ),
     ],
     ids=[
         "chinese colon",
@@ -370,6 +375,7 @@ outcome: {result: no_objection, date: 2024-03-19}
         "unclosed bracket",
         "indented too far",
         "indented by one",
+        "a group's field that lost its indentation",
     ],
 )
 def test_syntax_mistakes_point_at_the_line_to_change(
@@ -377,6 +383,33 @@ def test_syntax_mistakes_point_at_the_line_to_change(
 ) -> None:
     assert old in NOTICE_TEXT
     assert codes(parse(NOTICE_TEXT.replace(old, new, 1))) == [expected]
+
+
+def test_a_field_that_lost_its_indentation_is_told_how_many_spaces_it_lacks() -> None:
+    # The parser stops at phone, which is indented as it should be: person, above it, is not.
+    text = NOTICE_TEXT.replace(
+        "objections: {department: 科技处, phone: 0797-8888888}",
+        "objections:\n  department: 科技处\nperson: 张老师\n  phone: 0797-8888888",
+    )
+    (problem,) = parse(text).problems
+    chinese, english = render(problem)
+    assert (problem.line, problem.column) == (9, 1)
+    assert "“person: 张老师”" in chinese and "补 2 个空格，与 department 左对齐" in chinese
+    assert "add 2 spaces before it, to line it up with department" in english
+
+
+def test_a_line_indented_too_far_after_a_group_is_named_as_the_other_possibility() -> None:
+    # title is where it belongs and period is indented too far: the parser cannot tell this from
+    # a field of objections that lost its indentation, and neither can the message.
+    text = NOTICE_TEXT.replace(
+        "objections: {department: 科技处, phone: 0797-8888888}",
+        "objections:\n  department: 科技处\ntitle2: 关于\n  period2: {start: 2024-03-04}",
+    )
+    (problem,) = parse(text).problems
+    chinese, english = render(problem)
+    assert (problem.code, problem.line) == ("yaml-indentation", 9)
+    assert "那就是下一行“period2: {start: 2024-03-04}”多缩进了" in chinese
+    assert "the next line, 'period2: {start: 2024-03-04}', is indented too far" in english
 
 
 @pytest.mark.parametrize(
