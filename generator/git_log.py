@@ -38,7 +38,7 @@ class FileChange:
     """One file changed by one commit, as `git log --raw` reports it."""
 
     commit: str
-    authored: datetime  # zone-aware, in the author's own zone
+    committed: datetime  # zone-aware, in the committer's own zone
     status: str  # A (added), M (modified), D (deleted), R (renamed), T (type changed)
     path: str  # after the change, relative to the work tree's top
     old_path: str  # before the change: differs from `path` for a rename only
@@ -76,7 +76,7 @@ def file_changes(repository: Repository, folder: str) -> list[FileChange]:
         "--raw",
         "--no-abbrev",
         *_PLAIN_OUTPUT,
-        "--format=%x01%H %aI",
+        "--format=%x01%H %cI",
         repository.head,
         "--",
         f"{repository.prefix}{folder}/",
@@ -84,12 +84,12 @@ def file_changes(repository: Repository, folder: str) -> list[FileChange]:
     changes: list[FileChange] = []
     for block in output.split(_COMMIT_MARK)[1:]:
         header, _, raw = block.partition(b"\0")
-        commit, authored = header.decode("ascii").split()
-        changes.extend(_parse_raw(commit, datetime.fromisoformat(authored), raw))
+        commit, committed = header.decode("ascii").split()
+        changes.extend(_parse_raw(commit, datetime.fromisoformat(committed), raw))
     return changes
 
 
-def _parse_raw(commit: str, authored: datetime, raw: bytes) -> list[FileChange]:
+def _parse_raw(commit: str, committed: datetime, raw: bytes) -> list[FileChange]:
     """`:oldmode newmode oldblob newblob status\\0path\\0[newpath\\0]` entries of one commit."""
     fields = raw.lstrip(b"\n").split(b"\0")
     changes: list[FileChange] = []
@@ -105,7 +105,7 @@ def _parse_raw(commit: str, authored: datetime, raw: bytes) -> list[FileChange]:
         changes.append(
             FileChange(
                 commit=commit,
-                authored=authored,
+                committed=committed,
                 status=status[0],
                 path=paths[-1],
                 old_path=paths[0],

@@ -14,8 +14,10 @@ simply have no revision section: the build never fails for want of git.
 Which fields changed between two versions is decided by value, not by text (`field_diff`, which
 ends in `change_review.changed_fields`, the comparison `portal check-changes` makes): reordering
 keys, requoting or re-indenting is no change, and the site and the pull-request check agree on
-what is. A notice with a single version is never read at all. Dates are the commits' author
-dates, shown in China Standard Time.
+what is. A notice with a single version is never read at all. Dates are the commits' committer
+dates, shown in China Standard Time: the day a version reached the branch the site is built from
+when a pull request is squashed or rebased on merging, which the author date is not (it stays the
+day, by the clerk's own clock, the change was first written).
 
 Working-tree changes not yet committed are listed as "未提交的修改" (with the fields they change,
 but no date: the page must not depend on the build machine's clock or file times). They only
@@ -75,7 +77,7 @@ class Revision:
     """One committed version of a notice file."""
 
     commit: str
-    authored: datetime  # the commit's author date, in China Standard Time
+    committed: datetime  # the commit's committer date, in China Standard Time
     path: str  # the file, relative to the portal folder, at this commit
     blob: str
     changed: tuple[str, ...]  # top-level fields that differ from the version before; () for the first
@@ -87,7 +89,7 @@ class Revision:
     @property
     def when(self) -> str:
         """'2024年3月4日 09:30', China Standard Time."""
-        moment = self.authored
+        moment = self.committed
         return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
     @property
@@ -139,7 +141,7 @@ class RevisionHistory:
         with no commit (and no change in the working copy) has no history."""
         notices = {}
         for notice_id, history in self.notices.items():
-            kept = tuple(revision for revision in history.revisions if revision.authored.date() <= today)
+            kept = tuple(revision for revision in history.revisions if revision.committed.date() <= today)
             if kept or history.uncommitted is not None:
                 first_kept = bool(kept) and kept[0] == history.first
                 notices[notice_id] = dataclasses.replace(
@@ -204,7 +206,7 @@ def _achievements_committed(repository: Repository) -> dict[str, tuple[date, ...
         PurePosixPath(path).stem: tuple(
             sorted(
                 {
-                    change.authored.astimezone(CHINA).date()
+                    change.committed.astimezone(CHINA).date()
                     for change in changes
                     if not (change.status == "A" and change.commit in repository.shallow_commits)
                 }
@@ -303,7 +305,7 @@ def _revisions(
                 changed += (FILE_MOVED,)
         yield Revision(
             commit=change.commit,
-            authored=change.authored.astimezone(CHINA),
+            committed=change.committed.astimezone(CHINA),
             path=change.path.removeprefix(repository.prefix),
             blob=change.blob,
             changed=changed,

@@ -68,7 +68,7 @@ def record_page_days(portal: Portal) -> dict[str, date | None]:
             history = revisions.of(notice_id)
             # A first version on a shallow clone's boundary was committed before it, on a day unknown.
             known = (history.revisions if history.from_publication else history.later) if history else ()
-            committed = [revision.authored.date() for revision in known]
+            committed = [revision.committed.date() for revision in known]
             notice_days[notice_id] = _last([day, *committed], today)
     days = {f"notices/{notice_id}/": day for notice_id, day in notice_days.items()}
     files_committed = revisions.achievements_committed if revisions is not None else {}

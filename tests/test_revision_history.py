@@ -43,9 +43,9 @@ NEW_TITLE = "title: 关于赣南科学院职务科技成果赋权的公示（更
 AMENDMENT = "amendments:\n  - {date: 2024-03-08, summary: 更正公示标题}\n"
 
 
-def git(root: Path, *arguments: str, when: str | None = None) -> str:
-    """Run git in `root` as a fixed author, with fixed dates when given: the same history gives
-    the same commit hashes on every run."""
+def git(root: Path, *arguments: str, when: str | None = None, authored: str | None = None) -> str:
+    """Run git in `root` as a fixed author, with fixed dates when given (`authored`, when the
+    author's differs): the same history gives the same commit hashes on every run."""
     environment = {
         **os.environ,
         "GIT_AUTHOR_NAME": "测试",
@@ -56,7 +56,7 @@ def git(root: Path, *arguments: str, when: str | None = None) -> str:
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     if when is not None:
-        environment |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        environment |= {"GIT_AUTHOR_DATE": authored or when, "GIT_COMMITTER_DATE": when}
     completed = subprocess.run(
         ["git", *arguments], cwd=root, env=environment, capture_output=True, text=True, check=True
     )
@@ -136,10 +136,10 @@ def test_each_commit_is_a_revision_with_its_changed_fields(
     assert notice.uncommitted is None
 
 
-def test_author_dates_are_shown_in_china_standard_time(history_repository: tuple[Path, list[str]]) -> None:
+def test_commit_dates_are_shown_in_china_standard_time(history_repository: tuple[Path, list[str]]) -> None:
     repository, _ = history_repository
     revisions = notice_history(repository).revisions
-    assert [revision.authored for revision in revisions] == [
+    assert [revision.committed for revision in revisions] == [
         datetime(2024, 3, 4, 9, 30, tzinfo=CHINA),
         datetime(2024, 3, 8, 10, 0, tzinfo=CHINA),
         datetime(2024, 3, 19, 16, 45, tzinfo=CHINA),
@@ -293,6 +293,31 @@ def test_a_build_for_an_earlier_day_lists_only_the_commits_made_by_then(
     commit_all(repository, "格式", "2024-03-25T10:00:00+08:00")
     page = notice_page(repository, read_revision_history(repository))
     assert "2024年3月19日 16:45" in page and "2024年3月25日" not in page
+
+
+def test_a_version_is_dated_by_when_it_was_committed_not_by_its_authors_clock(
+    history_repository: tuple[Path, list[str]],
+) -> None:
+    """A clerk whose clock runs a day ahead writes a correction dated 2024-03-21; it is merged,
+    and committed, on 2024-03-20. The build for the 20th lists it, dated the 20th."""
+    repository, _ = history_repository
+    edit(repository, NOTICE, "note: 公示期内未收到异议。", "note: 公示期内未收到任何异议。")
+    git(repository, "add", "-A")
+    git(
+        repository,
+        "commit",
+        "--quiet",
+        "-m",
+        "更正结果说明",
+        when="2024-03-20T11:00:00+08:00",
+        authored="2024-03-21T11:00:00+08:00",
+    )
+    history = read_revision_history(repository)
+    assert history is not None
+    notice = history.as_of(date(2024, 3, 20)).of(NOTICE_ID)
+    assert notice is not None
+    assert notice.revisions[-1].when == "2024年3月20日 11:00"
+    assert notice.revisions[-1].changed == ("outcome",)
 
 
 def test_commits_link_to_the_forge_when_the_site_names_its_repository(
