@@ -17,6 +17,7 @@ from generator import ical
 from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.feeds import SITE_NAME, permalink
+from generator.formatting import objection_channel
 from generator.page_keys import RecordDigests, key_text
 from generator.portal import NoticeView, Portal
 from generator.render import LABELS
@@ -28,6 +29,7 @@ CALENDAR_FOLDER = "calendar"
 # notices stay on their pages and in data/.
 DAYS_KEPT = 365
 SITE_CALENDAR = f"{CALENDAR_FOLDER}/notices.ics"
+REFRESH_INTERVAL = "PT12H"  # see calendar_of_events
 
 
 def institution_calendar(institution_id: str) -> str:
@@ -50,9 +52,7 @@ def event_description(view: NoticeView, url: str) -> str:
         objecting = f"本公示已于 {record.outcome.date} 撤回，不再受理异议。"
     else:
         objecting = (
-            f"异议受理：{objections.department}"
-            + (f" {objections.phone}" if objections.phone else "")
-            + (f" {objections.email}" if objections.email else "")
+            f"异议受理：{objection_channel(objections.department, objections.phone, objections.email)}"
         )
     lines = [
         f"{LABELS['notice_kinds'][record.kind]}（{view.institution.name}）",
@@ -64,8 +64,11 @@ def event_description(view: NoticeView, url: str) -> str:
 
 
 def event_summary(view: NoticeView) -> str:
-    """The event's title: a withdrawn notice says so first, for the apps that ignore its STATUS."""
-    return f"{'已撤回' if view.status == 'withdrawn' else '公示'}：{view.record.title}"
+    """The event's title: a withdrawn notice says so first, for the apps that ignore its STATUS;
+    a period that closes before the end of its last day says when, as the all-day event cannot."""
+    period = view.record.period
+    closing = f"（{period.end.month}月{period.end.day}日 {period.end_time}截止）" if period.end_time else ""
+    return f"{'已撤回' if view.status == 'withdrawn' else '公示'}：{view.record.title}{closing}"
 
 
 def event_bytes(view: NoticeView, site_url: str) -> bytes:
@@ -100,6 +103,10 @@ def calendar_of_events(events: list[bytes], name: str, site_url: str) -> bytes:
         ("PRODID", ical.text(f"-//{site_host(site_url)}//notice-portal//ZH")),
         ("CALSCALE", "GREGORIAN"),
         ("X-WR-CALNAME", ical.text(" ".join(name.split()))),
+        # How often to fetch it again (RFC 7986, and Outlook's older name for it): an app left to
+        # itself may wait days, and a notice runs fifteen.
+        ("REFRESH-INTERVAL;VALUE=DURATION", REFRESH_INTERVAL),
+        ("X-PUBLISHED-TTL", REFRESH_INTERVAL),
         ("X-WR-TIMEZONE", "Asia/Shanghai"),
     ]
     return ical.component("VCALENDAR", properties, events)

@@ -20,7 +20,7 @@ from generator.build_cache import BuildCache, fragments_of
 from generator.clock import china_datetime
 from generator.derive import granted_on, last_change
 from generator.feed_splice import ATOM, RSS, EntryBytes, Format
-from generator.formatting import chinese_date, yuan_short
+from generator.formatting import chinese_date, objection_channel, yuan_short
 from generator.portal import AchievementView, NoticeView, Portal
 from generator.render import LABELS, page_url
 from generator.sitemap import url_set
@@ -152,14 +152,28 @@ def feed_catalogue(portal: Portal) -> list[Feed]:
 
 
 def notice_summary(view: NoticeView) -> str:
+    """What a subscriber needs without opening the page: what and whose, for a deal with whom
+    and for how much, and until when and where to object (a feed is read to object in time)."""
     record = view.record
     period = f"公示期 {chinese_date(record.period.start)}至{chinese_date(record.period.end)}"
     if record.period.end_time:
         period += f" {record.period.end_time}"
     parts = [LABELS["notice_kinds"][record.kind], period, f"发布单位：{view.institution.name}"]
     if record.deal is not None:
-        parts.append(f"拟交易价格：{yuan_short(record.deal.price_yuan)}")
+        deal = record.deal
+        parts.append(f"交易方式：{LABELS['deal_modes'][deal.mode]}")
+        parts.append(
+            f"交易对方：{deal.counterparty}（{LABELS['counterparty_types'][deal.counterparty_type]}）"
+        )
+        parts.append(f"拟交易价格：{yuan_short(deal.price_yuan)}")
     parts.append(f"状态：{LABELS['status'][view.status]}")
+    if view.status != "withdrawn":  # a withdrawn notice takes no more objections
+        closing = f"{chinese_date(record.period.end)} {record.period.end_time or '24:00'}（北京时间）"
+        objections = record.objections
+        parts.append(f"异议截止：{closing}")
+        parts.append(
+            f"异议受理：{objection_channel(objections.department, objections.phone, objections.email)}"
+        )
     for amendment in record.amendments:
         parts.append(f"{chinese_date(amendment.date)}更正：{_clause(amendment.summary)}")
     if record.outcome is not None:
@@ -242,10 +256,17 @@ def portal_fallback_date(portal: Portal) -> date:
 
 
 def feed_generator(
-    feed: Feed, entries: Sequence[Entry], site_url: str, fallback: date, feed_format: Format
+    feed: Feed,
+    entries: Sequence[Entry],
+    site_url: str,
+    fallback: date,
+    feed_format: Format,
+    left: date | None = None,
 ) -> FeedGenerator:
-    """feedgen's generator of one feed in one format, without its entries (feed_splice.py)."""
-    built = china_datetime(build_date(entries, fallback))
+    """feedgen's generator of one feed in one format, without its entries (feed_splice.py).
+    `left`: the last day an entry left the feed (a list of what holds today, see open_list_left),
+    which changed it as much as one joining."""
+    built = china_datetime(max(build_date(entries, fallback), left or date.min))
     self_link = (feed.rss, RSS_TYPE) if feed_format is RSS else (feed.atom, ATOM_TYPE)
     generator = FeedGenerator()
     generator.id(site_url_of(site_url, feed.atom))
@@ -259,6 +280,7 @@ def feed_generator(
     generator.author({"name": SITE_NAME})
     generator.language(LANGUAGE)
     generator.generator("notice-portal")
+    generator.docs("")  # feedgen's default <docs> names a page of another site, over plain http
     # feedgen takes the last link() as the RSS channel link: `self` first, the page last.
     generator.link(href=site_url_of(site_url, self_link[0]), rel="self", type=self_link[1])
     generator.link(href=site_url_of(site_url, feed.page), rel="alternate", type="text/html")
@@ -307,11 +329,13 @@ def render_feed(
     site_url: str,
     fallback: date,
     serialised: Mapping[str, tuple[bytes, bytes]],
+    left: date | None = None,
 ) -> tuple[bytes, bytes]:
     """The RSS 2.0 and Atom documents of one feed, entries in the given order."""
     documents = []
     for index, feed_format in enumerate((RSS, ATOM)):
-        envelope = feed_format.serialise(feed_generator(feed, entries, site_url, fallback, feed_format))
+        generator = feed_generator(feed, entries, site_url, fallback, feed_format, left)
+        envelope = feed_format.serialise(generator)
         documents.append(feed_format.splice(envelope, (serialised[entry.guid][index] for entry in entries)))
     return documents[0], documents[1]
 
@@ -355,6 +379,20 @@ def feed_entries(portal: Portal, site_url: str) -> dict[str, list[Entry]]:
     return by_feed
 
 
+def open_list_left(portal: Portal) -> date | None:
+    """The last day, up to today, a notice left the open notices: the day after its period, or
+    the day it was withdrawn before then. A subscriber's reader learns the list changed."""
+    days = []
+    for view in portal.started_notices():
+        record = view.record
+        left = record.period.end + timedelta(days=1)
+        if view.status == "withdrawn" and record.outcome is not None:
+            left = min(left, record.outcome.date)
+        if left <= portal.today and view.status != "open":
+            days.append(left)
+    return max(days, default=None)
+
+
 def _views_newest_first(views: Iterable[NoticeView], entries: dict[str, Entry]) -> list[NoticeView]:
     """The views in the order of their entries (newest_first)."""
     return sorted(views, key=lambda view: _newest(entries[view.id]), reverse=True)
@@ -373,8 +411,10 @@ def write_feeds(
     every = feed_entries(portal, site_url)
     entries = {feed.stem: every[feed.stem][: limit if feed.limited else None] for feed in catalogue}
     serialised = serialised_entries((entry for stem in entries.values() for entry in stem), cache)
+    left = {OPEN_NOTICES.stem: open_list_left(portal)}
     for feed in catalogue:
-        write_feed(site_dir, feed, render_feed(feed, entries[feed.stem], site_url, fallback, serialised))
+        documents = render_feed(feed, entries[feed.stem], site_url, fallback, serialised, left.get(feed.stem))
+        write_feed(site_dir, feed, documents)
     write_theme_sitemaps(site_dir, catalogue)
 
 

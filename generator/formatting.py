@@ -30,3 +30,13 @@ def chinese_date(day: date) -> str:
 
 def percent(value: float) -> str:
     return f"{value:g}%"
+
+
+def objection_channel(department: str, phone: str | None, email: str | None) -> str:
+    """Where objections go, in one line: '成果转化处，电话 0797-8861234，邮箱 tto@…'."""
+    parts = [department]
+    if phone:
+        parts.append(f"电话 {phone}")
+    if email:
+        parts.append(f"邮箱 {email}")
+    return "，".join(parts)

@@ -577,7 +577,10 @@ class Renderer:
                 institutions=institutions,
                 reports=reports.get(("policy", policy_id), []),
             )
-            yield Page(src, policy.title, html, hide=("navigation", "toc"))
+            from generator.feeds import policy_feed  # feeds imports this module
+
+            feeds = policy_feed(portal, policy_id).links()
+            yield Page(src, policy.title, html, hide=("navigation", "toc"), meta={"feeds": feeds})
 
     def assets(self) -> Iterator[Asset]:
         for notice_view in self.portal.notices.values():

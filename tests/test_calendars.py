@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,10 +37,22 @@ def test_one_all_day_event_per_notice(sites: tuple[Path, Path], relative: str) -
     assert str(first["URL"]) == f"{SITE_URL}notices/gnas-2024-n01/"
 
 
-def test_closing_time_is_in_the_description(sites: tuple[Path, Path]) -> None:
-    deal = events(sites[0], "calendar/notices.ics")["gnas-2024-n02@notice-portal.example.cn"]
+def test_closing_time_is_in_the_title_and_the_description(sites: tuple[Path, Path]) -> None:
+    # The all-day event fills the last day: the title says it closes at 17:00.
+    found = events(sites[0], "calendar/notices.ics")
+    deal = found["gnas-2024-n02@notice-portal.example.cn"]
     assert "17:00截止" in str(deal["DESCRIPTION"])
+    assert str(deal["SUMMARY"]).endswith("（3月20日 17:00截止）")
     assert deal.decoded("DTEND") == date(2024, 3, 21)
+    assert "截止" not in str(found["gnas-2024-n01@notice-portal.example.cn"]["SUMMARY"])  # closes at 24:00
+    assert "异议受理：科技处，电话 0797-8888888" in str(deal["DESCRIPTION"])
+
+
+def test_calendars_ask_to_be_fetched_twice_a_day(sites: tuple[Path, Path]) -> None:
+    calendar = Calendar.from_ical((sites[0] / "calendar/notices.ics").read_bytes())
+    assert calendar.decoded("REFRESH-INTERVAL") == timedelta(hours=12)
+    assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert str(calendar["X-PUBLISHED-TTL"]) == "PT12H"
 
 
 def test_dtstamp_comes_from_the_records(sites: tuple[Path, Path]) -> None:

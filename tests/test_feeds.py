@@ -60,6 +60,12 @@ def test_every_feed_parses(sites: tuple[Path, Path, Path], stem: str, extension:
     assert feed.feed.title.endswith("职务科技成果赋权公示平台")
 
 
+@pytest.mark.parametrize("stem", FEEDS)
+def test_an_rss_feed_names_no_other_site(sites: tuple[Path, Path, Path], stem: str) -> None:
+    feed = (sites[0] / f"{stem}.xml").read_text(encoding="utf-8")
+    assert "<docs>" not in feed and "rssboard" not in feed
+
+
 @pytest.mark.parametrize(
     ("stem", "expected"),
     [
@@ -94,11 +100,29 @@ def test_entry_dates_are_zoned_and_from_the_records(sites: tuple[Path, Path, Pat
     assert rss.feed.updated == "Tue, 19 Mar 2024 00:00:00 +0800"  # lastBuildDate: newest change
 
 
-def test_summary_gives_period_institution_and_price(sites: tuple[Path, Path, Path]) -> None:
+def test_the_open_notices_feed_is_dated_by_the_last_notice_to_leave_it(
+    sites: tuple[Path, Path, Path],
+) -> None:
+    # gnas-2024-n01 closed on 2024-03-18: from the 19th the list holds the deal alone, changed
+    # in its last amendment on the 8th. A reader learns the list changed.
+    atom = parse(sites[0], "feeds/open.atom")
+    assert [entry.id for entry in atom.entries] == [N02]
+    assert max(entry.updated for entry in atom.entries) == "2024-03-08T00:00:00+08:00"
+    assert atom.feed.updated == "2024-03-19T00:00:00+08:00"
+    assert parse(sites[0], "feeds/open.xml").feed.updated == "Tue, 19 Mar 2024 00:00:00 +0800"
+
+
+def test_summary_gives_period_institution_deal_and_how_to_object(sites: tuple[Path, Path, Path]) -> None:
     deal = parse(sites[0], "feeds/notices.xml").entries[0]
     assert "2024年3月5日至2024年3月20日 17:00" in deal.summary
     assert "赣南科学院" in deal.summary
-    assert "120万元" in deal.summary
+    assert (
+        "交易方式：转让；交易对方：+赣州某某新材料有限公司（民营企业）；拟交易价格：120万元" in deal.summary
+    )
+    # A subscriber objects from the feed: until when, and to whom.
+    assert "异议截止：2024年3月20日 17:00（北京时间）；异议受理：科技处，电话 0797-8888888" in deal.summary
+    grant = parse(sites[0], "feeds/notices.atom").entries[1]
+    assert "异议截止：2024年3月18日 24:00（北京时间）" in grant.summary
 
 
 def test_a_clerks_sentence_in_a_summary_does_not_double_its_full_stop(sites: tuple[Path, Path, Path]) -> None:
@@ -147,6 +171,12 @@ def test_pages_announce_the_feeds(sites: tuple[Path, Path, Path]) -> None:
     assert 'type="application/rss+xml" title="全部公示（RSS）" href="feeds/notices.xml"' in home
     institution = (sites[0] / "institutions" / "gnas" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../feeds/institutions/gnas.atom"' in institution
+    policy = (sites[0] / "policies" / "ganzhou-2023" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="赣州市人民政府办公室试点公示（Atom）"'
+        in policy
+    )
+    assert '<a href="../../feeds/policies/ganzhou-2023.xml" type="application/rss+xml">RSS</a>' in policy
     subscribe = (sites[0] / "subscribe" / "index.html").read_text(encoding="utf-8")
     for stem in FEEDS:
         assert f'href="../{stem}.xml"' in subscribe

@@ -303,6 +303,11 @@ def test_feeds_parse_and_give_the_text_as_written(hostile: tuple[BuildResult, Co
     assert _Html(policy_feed.feed.subtitle).tags == []
 
 
+def _closing(period: Any) -> str:
+    """What a calendar's title adds for a period that closes before midnight."""
+    return f"（{period.end.month}月{period.end.day}日 {period.end_time}截止）" if period.end_time else ""
+
+
 def test_calendars_keep_each_text_on_its_line(hostile: tuple[BuildResult, Corpus]) -> None:
     build, _ = hostile
     files = sorted((build.out / "calendar").rglob("*.ics"))
@@ -316,7 +321,10 @@ def test_calendars_keep_each_text_on_its_line(hostile: tuple[BuildResult, Corpus
         assert sum(1 for line in unfolded if line == b"BEGIN:VEVENT") == 4
         calendar = Calendar.from_ical(raw)
         events = calendar.walk("VEVENT")
-        titles = {words("公示：" + view.record.title) for view in build.portal.notices.values()}
+        titles = {
+            words("公示：" + view.record.title + _closing(view.record.period))
+            for view in build.portal.notices.values()
+        }
         assert {words(str(event["summary"])) for event in events} == titles
         for event in events:
             assert "<script>alert(1)</script>" in str(event["description"])

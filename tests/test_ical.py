@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from icalendar import Calendar, Event, Parameters, vText
+from icalendar import Calendar, Event, Parameters, vDuration, vText
 from icalendar.parser import Contentline
 
 from generator import ical
@@ -53,6 +53,8 @@ def reference_calendar(events: list[bytes], name: str, site_url: str) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", vText(" ".join(name.split())))
     calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(timedelta(hours=12)))
     envelope: bytes = calendar.to_ical()
     end = envelope.rindex(b"END:VCALENDAR")
     return envelope[:end] + b"".join(events) + envelope[end:]
