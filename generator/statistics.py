@@ -199,6 +199,14 @@ class YearFigures:
         return sum((Tally(1, _deal_price(view)) for view in self.deals()), Tally())
 
     @_once
+    def deal_concluded_total(self) -> Tally:
+        """The deals whose notice has concluded (已办结) by the report's day: the rest of the
+        total are still under notice, closed without a result yet, or still to come."""
+        return sum(
+            (Tally(1, _deal_price(view)) for view in self.deals() if view.status == "concluded"), Tally()
+        )
+
+    @_once
     def deals_by_mode(self) -> dict[str, Tally]:
         totals = dict.fromkeys(vocabulary.DEAL_MODES, Tally())
         for view in self.deals():

@@ -122,11 +122,12 @@ def _notices_description(report: Report) -> str:
     most = max(totals)
     busiest = [month for month in MONTHS if totals[month - 1] == most]
     # Months that tie are named together (up to three), not the first of them alone.
-    months = "、".join(f"{month} 月" for month in busiest) if len(busiest) <= 3 else f"{len(busiest)} 个月"
-    return (
-        f"{report.year}年共开始公示 {len(figures.notices)} 项：{kinds}。"
-        f"最多的是{months}（{'各 ' if len(busiest) > 1 else ''}{most} 项）。逐月数字见图旁的表格。"
-    )
+    if len(busiest) <= 3:
+        months = "、".join(f"{month} 月" for month in busiest)
+        peak = f"最多的是 {months}（{'各 ' if len(busiest) > 1 else ''}{most} 项）。"
+    else:
+        peak = f"有 {len(busiest)} 个月各 {most} 项，为全年最多。"
+    return f"{report.year}年共开始公示 {len(figures.notices)} 项：{kinds}。{peak}逐月数字见图旁的表格。"
 
 
 def _granted_description(report: Report) -> str:

@@ -208,6 +208,9 @@ def test_the_example_figures(example_reports: dict[tuple[str, str, int], Report]
     assert len(everyone_2024.notices) == 10 and len(everyone_2025.notices) == 24
     assert len(everyone_2024.objections()) == 3
     assert (everyone_2025.deal_total().count, everyone_2025.deal_total().yuan) == (9, 10_820_000)
+    # Of which concluded by 2025-09-22; the rest are open (2), closed awaiting a result (1), or to come (1).
+    concluded = everyone_2025.deal_concluded_total()
+    assert (concluded.count, concluded.yuan) == (5, 6_330_000)
     assert (everyone_2025.transfer_total().count, everyone_2025.transfer_total().yuan) == (11, 11_790_000)
     assert (everyone_2025.reward_total().count, everyone_2025.reward_total().yuan) == (3, 2_438_000)
     assert [
@@ -482,3 +485,20 @@ def test_a_group_of_units_has_the_figures_of_its_records_in_the_same_order(examp
     for scope in groups:
         merged, counted = figures.of(scope.institutions), figures_by_year(example, scope.institutions)
         assert list(merged.items()) == list(counted.items())  # the years in order too
+
+
+def test_a_reports_sentences_say_what_a_supervisor_reads_them_for(example: Portal) -> None:
+    """The overview separates deals concluded from deals proposed, a past year's report says how
+    many units were in the pilot that year and shows no figure of today, and months that tie for
+    the busiest are counted, not listed."""
+    pages = report_pages(example, 100)
+    text = {uri: re.sub(r"<[^>]+>", "", html) for uri, html in pages.items()}
+    (now,) = (page for uri, page in text.items() if uri == "statistics/2025/index.md")
+    (past,) = (page for uri, page in text.items() if uri == "statistics/2023/index.md")
+    (quiet,) = (page for uri, page in text.items() if uri == "statistics/2024/index.md")
+    assert "拟交易价格 1082万元，其中已办结 5 项 633万元" in now
+    assert "项长期使用权将到期" in now and "至 2026年9月21日" in now
+    assert "2023 年已获批试点的 1 个试点单位（本平台共 4 个）" in past
+    assert "项长期使用权将到期" not in past
+    assert "最多的是 9 月（10 项）" in now
+    assert "有 10 个月各 1 项，为全年最多" in quiet

@@ -128,3 +128,41 @@ def test_a_table_wider_than_a_phone_says_it_scrolls_sideways(browser: Any, site_
     )
     assert "更早的数据在左侧" in months.evaluate("box => getComputedStyle(box, '::before').content")
     assert phone.outside_requests == [] and desktop.outside_requests == []
+
+
+@pytest.mark.parametrize(
+    ("path", "table", "name"),
+    [
+        ("statistics/", "#year-2025 + .portal-table-wrap", "全部试点单位"),
+        ("statistics/2025/", "#units + .portal-table-wrap", "协议定价金额"),
+    ],
+)
+def test_on_a_phone_a_rows_name_stays_beside_its_figures(
+    browser: Any, site_url: str, path: str, table: str, name: str
+) -> None:
+    """Scrolled to its last column, a table still shows each row's name at its left edge: the
+    figures of 江汉科技大学 or of the 合计 column are read against the unit or measure they are of."""
+    phone = _page(browser, width=390)
+    phone.goto(site_url + path)
+    wrap = phone.locator(table)
+    assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")  # it does scroll on a phone
+    wrap.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    row_name = wrap.locator("tbody th[scope='row']", has_text=name).first
+    row_name.evaluate("th => window.scrollBy(0, th.getBoundingClientRect().top - 300)")  # the page only
+    box, cell = wrap.bounding_box(), row_name.bounding_box()
+    assert box is not None and cell is not None
+    assert box["x"] - 1 <= cell["x"] <= box["x"] + 1
+    # What is at the name's place is the name, not a figure scrolled under it.
+    at_name = phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th')?.textContent",
+        [cell["x"] + 10, cell["y"] + cell["height"] / 2],
+    )
+    assert at_name is not None and name in at_name
+    if path == "statistics/":  # 范围 is left out on a phone: the names say it
+        assert not wrap.locator("thead th", has_text="范围").is_visible()
+    else:  # the page's contents and its years are links a finger can hit
+        heights = phone.eval_on_selector_all(
+            ".portal-report__contents a, .portal-report__years a", "els => els.map(e => e.offsetHeight)"
+        )
+        assert len(heights) > 10 and min(heights) >= 32
+    assert phone.outside_requests == []

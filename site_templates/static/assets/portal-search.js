@@ -32,6 +32,7 @@
   var statusLine = document.getElementById("portal-search-status");
   var list = document.getElementById("portal-search-results");
   var moreButton = document.getElementById("portal-search-more");
+  var ARRIVING_MS = 600;  // longer than a double tap's two taps apart
   var FILTER_ORDER = ["类别", "单位", "公示类型", "状态", "年份", "地区", "成果类型", "赋权方式", "价格区间"];
   var PAGE_SIZE = 10;
   var MAX_VARIANTS = 24;
@@ -210,7 +211,7 @@
       var meta = item.meta || {};
       var facts = [meta.kind, meta.institution, meta.period, liveStatus(meta.dates) || meta.status].filter(Boolean);
       var li = document.createElement("li");
-      li.className = "portal-search-result";
+      li.className = "portal-search-result" + (first ? "" : " portal-search-result--arriving");
       li.innerHTML =
         '<a class="portal-search-result__title" href="' + escapeHtml(item.url) + '">' + escapeHtml(meta.title || item.url) + "</a>" +
         (isPartial ? '<span class="portal-search-result__partial">只含部分字词</span>' : "") +
@@ -219,6 +220,15 @@
       list.appendChild(li);
     });
     moreButton.hidden = shownCount >= total;
+    if (!first) {
+      // Results added by 显示更多结果 push the button down and take its place under the finger:
+      // the second tap of a double tap opened one. They take taps a moment later.
+      setTimeout(function () {
+        list.querySelectorAll(".portal-search-result--arriving").forEach(function (item) {
+          item.classList.remove("portal-search-result--arriving");
+        });
+      }, ARRIVING_MS);
+    }
     setState("done");
   }
 
