@@ -67,8 +67,10 @@ def event_summary(view: NoticeView) -> str:
     """The event's title: a withdrawn notice says so first, for the apps that ignore its STATUS;
     a period that closes before the end of its last day says when, as the all-day event cannot."""
     period = view.record.period
+    if view.status == "withdrawn":
+        return f"已撤回：{view.record.title}"
     closing = f"（{period.end.month}月{period.end.day}日 {period.end_time}截止）" if period.end_time else ""
-    return f"{'已撤回' if view.status == 'withdrawn' else '公示'}：{view.record.title}{closing}"
+    return f"公示：{view.record.title}{closing}"
 
 
 def event_bytes(view: NoticeView, site_url: str) -> bytes:

@@ -194,12 +194,18 @@ def notice_entry(view: NoticeView, site_url: str) -> Entry:
     return Entry(
         guid=link,
         link=link,
-        title=view.record.title,
+        title=entry_title(view.record.title, view.institution.name),
         summary=notice_summary(view),
         category=LABELS["notice_kinds"][view.record.kind],
         published=view.record.period.start,
         updated=notice_updated(view),
     )
+
+
+def entry_title(title: str, institution: str) -> str:
+    """A notice's title as a reader's list shows it, among other units' notices: with its unit
+    first, unless the title names it (关于“一种……”的公示 says nothing of who publishes it)."""
+    return title if institution in title else f"【{institution}】{title}"
 
 
 def notice_updated(view: NoticeView) -> date:

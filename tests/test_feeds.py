@@ -12,6 +12,7 @@ from generator.feed_splice import ATOM, RSS
 from generator.feeds import (
     describe_atom_entry,
     describe_rss_entry,
+    entry_title,
     feed_catalogue,
     feed_entries,
     feed_generator,
@@ -112,8 +113,16 @@ def test_the_open_notices_feed_is_dated_by_the_last_notice_to_leave_it(
     assert parse(sites[0], "feeds/open.xml").feed.updated == "Tue, 19 Mar 2024 00:00:00 +0800"
 
 
+def test_a_notices_title_names_its_unit_unless_it_does_already() -> None:
+    assert entry_title("关于“一种浸取方法”科技成果协议定价的公示", "赣南科学院") == (
+        "【赣南科学院】关于“一种浸取方法”科技成果协议定价的公示"
+    )
+    assert entry_title("赣南科学院关于科技成果赋权的公示", "赣南科学院") == "赣南科学院关于科技成果赋权的公示"
+
+
 def test_summary_gives_period_institution_deal_and_how_to_object(sites: tuple[Path, Path, Path]) -> None:
     deal = parse(sites[0], "feeds/notices.xml").entries[0]
+    assert deal.title == "=关于赣南科学院职务科技成果协议定价的公示"  # names its unit: no 【赣南科学院】
     assert "2024年3月5日至2024年3月20日 17:00" in deal.summary
     assert "赣南科学院" in deal.summary
     assert (
