@@ -1309,8 +1309,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "请换一个未使用的编号（并同时修改文件名）。",
         "choose another (and rename the file).",
     ),
-    "write-number": ("请改为 {number}。", "Write {number}."),
-    "write-flag": ("请改为 {flag}。", "Write {flag}."),
+    "write-value": ("请改为 {value}。", "Write {value}."),
     "period-swapped": (
         "是不是把开始和结束写反了？那就写成 period: {{start: {start}, end: {end}}}。",
         "Are the start and the end swapped? Then write period: {{start: {start}, end: {end}}}. ",

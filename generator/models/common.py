@@ -289,7 +289,7 @@ def _whole_number(value: Any) -> int:
     meant = _COUNT_WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     if meant is not None and COUNT_MIN <= int(meant.group(1)) <= COUNT_MAX:
         number = int(meant.group(1))
-        raise _fail("not-integer", value, **hint("write-number", number=number), **{MENDED: number})
+        raise _fail("not-integer", value, **hint("write-value", value=number), **{MENDED: number})
     raise _fail("not-integer", value, **no_hint("fix"))
 
 
@@ -299,7 +299,7 @@ def _flag(value: Any) -> bool:
     meant = _YES_NO.get(value.strip().lower()) if isinstance(value, str) else None
     if meant is not None:
         written = "true" if meant else "false"
-        raise _fail("not-boolean", value, **hint("write-flag", flag=written), **{MENDED: meant})
+        raise _fail("not-boolean", value, **hint("write-value", value=written), **{MENDED: meant})
     raise _fail("not-boolean", value, **no_hint("fix"))
 
 

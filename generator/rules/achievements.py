@@ -142,16 +142,10 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
     for index, right in enumerate(loaded.record.rights):
         where = ("rights", index, "number")
         number = right.number.strip()
+        written = {"value": number, "kind": right.kind, "kind_label": RIGHT_KINDS[right.kind]}
         half_width = unicodedata.normalize("NFKC", number)
         if half_width != number and half_width.isascii():  # ZL２０２０… typed with a Chinese input method
-            yield loaded.problem(
-                "registration-number-full-width",
-                where,
-                value=number,
-                kind=right.kind,
-                kind_label=RIGHT_KINDS[right.kind],
-                suggestion=half_width,
-            )
+            yield loaded.problem("registration-number-full-width", where, **written, suggestion=half_width)
             continue
         if right.kind in PATENT_KINDS:
             patent = parse_patent(number)
@@ -160,9 +154,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                 yield loaded.problem(
                     "registration-number-invalid",
                     where,
-                    value=number,
-                    kind=right.kind,
-                    kind_label=RIGHT_KINDS[right.kind],
+                    **written,
                     pattern=pattern,
                     pattern_en=pattern_en,
                     example=example,
@@ -198,9 +190,7 @@ def _registrations(loaded: Loaded[Achievement]) -> Iterator[Problem]:
                 yield loaded.problem(
                     "registration-number-invalid",
                     where,
-                    value=number,
-                    kind=right.kind,
-                    kind_label=RIGHT_KINDS[right.kind],
+                    **written,
                     pattern=pattern,
                     pattern_en=pattern_en,
                     example=example,
