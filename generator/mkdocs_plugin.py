@@ -164,10 +164,11 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 poured = pour_record_pages(
                     self.renderer, site_dir, POURED_FOLDERS, self.cache, self.record_facts
                 )
-                self.around_pages.records_written(self.record_facts().search_shards)
+                facts = self.record_facts()
+                self.around_pages.records_written(facts.search_shards)
                 by_shell = {shell_page(folder).url: urls for folder, urls in poured.items()}
                 by_shell |= pour_list_pages(site_dir, self.shell_poured_pages)
-                write_sitemap(site_dir, config.site_url or "", self.portal, by_shell)
+                write_sitemap(site_dir, config.site_url or "", self.portal, by_shell, facts.page_days)
             self.around_pages.finish()
 
     def on_build_error(self, *, error: Exception) -> None:

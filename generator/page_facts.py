@@ -21,20 +21,25 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator.build_cache import BuildCache, text_digest
 from generator.forked import forked_beside, or_here, worker_count
+from generator.portal import Portal
 from generator.recycling import real_folder_reached_directly, same_file
 from generator.render import Renderer, page_url
 from generator.search_index import record_shards, shard_pages
+from generator.sitemap import record_page_days
 
 # A record page's facts: the digest of what it shows (Renderer.record_page_inputs), whether its
 # published file is still the one its entry describes, and whether the spare holds that very
 # file in a folder as its build left it.
 PageFacts = tuple[str, bool, bool]
 Identity = tuple[int, int]  # a folder's device and inode
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ class RecordPageFacts:
     # The search shards the pages go in (search_index.record_shards), when found out here: made
     # after the pour, they held back the rebuild's one shard to index by a quarter of a second.
     search_shards: dict[str, list[str]] | None = None
+    # The day each record page last changed, for the sitemap (sitemap.record_page_days), when
+    # found out here: made in the build's own process, they took 1.4 s of a slow hour's rebuild.
+    page_days: dict[str, date | None] | None = None
 
     def adopted(self, site_dir: Path) -> set[str]:
         """The record folders of `site_dir` that are those the facts were found in: only there is
@@ -90,15 +98,21 @@ def _find(renderer: Renderer, cache: BuildCache, folders: Sequence[str]) -> Reco
         src_uri: _page_facts(renderer, cache, src_uri, spare if src_uri.split("/", 1)[0] in taken else None)
         for src_uri in renderer.record_page_uris()
     }
-    return RecordPageFacts(pages, taken, _search_shards(renderer))
+    return RecordPageFacts(
+        pages, taken, _or_none(_search_shards, renderer.portal), _or_none(record_page_days, renderer.portal)
+    )
 
 
-def _search_shards(renderer: Renderer) -> dict[str, list[str]] | None:
-    """The record pages' search shards; None when they cannot be made (a shard size that is not a
-    number): the search stage makes them then, and fails, saying why, in its own name."""
+def _search_shards(portal: Portal) -> dict[str, list[str]]:
+    return record_shards(portal, shard_pages())
+
+
+def _or_none(make: Callable[[Portal], T], portal: Portal) -> T | None:
+    """What `make` gives, or None when it cannot be made (a search shard size that is not a
+    number): the stage that needs it makes it then, and fails, saying why, in its own name."""
     try:
-        return record_shards(renderer.portal, shard_pages())
-    except Exception:  # whatever it is, the search stage meets it again and reports it
+        return make(portal)
+    except Exception:  # whatever it is, that stage meets it again and reports it
         return None
 
 

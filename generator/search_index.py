@@ -18,12 +18,14 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from string import ascii_lowercase
 
 from generator.build_cache import BuildCache, copy_tree, link_or_copy
 from generator.errors import StageFailed
-from generator.portal import Portal
+from generator.portal import NoticeView, Portal
 from generator.recycling import same_tree
 from generator.render import page_url
 from generator.scratch import Scratch
@@ -37,6 +39,9 @@ SHARD_MANIFEST = "shards.json"  # the shards the search page merges
 # Pagefind, at 2,500 about 5 s. On a phone over "fast 3G" the 50,000-record site's 23 shards
 # gave the first results for 稀土 after 7.5 s, against 7.0–7.1 s for 13 shards of 5,000.
 DEFAULT_SHARD_PAGES = 2500
+# A shard of notices that still move is indexed in parts (_notice_shards): a fifth of its pages each.
+UNSETTLED_PARTS = 5
+SETTLED_AFTER_DAYS = 30
 SHARD_PAGES_VARIABLE = "PORTAL_SEARCH_SHARD_PAGES"
 WORDS_SCRIPT = "assets/portal-words.js"  # the search page's word segmenter, in the page and the worker
 WORKER_SCRIPT = "pagefind-worker.js"
@@ -258,19 +263,42 @@ def shard_pages() -> int:
 def record_shards(portal: Portal, size: int) -> dict[str, list[str]]:
     """The record pages (site-relative paths) in shards of at most `size`, by name, or none when
     they fit in one. Pages that change together share a shard, so a rebuild indexes few shards
-    again (build_cache.py): notices by the year they start, in date order, so each day's moves
-    (notices opening, counting down, closing) fall in the newest shard of the year and a new
-    notice joins the last; achievements by institution (_achievement_shards)."""
+    again (build_cache.py): notices by the year they start, in date order (_notice_shards);
+    achievements by institution (_achievement_shards)."""
     if portal.record_count <= size:
         return {}
+    return _notice_shards(portal, size) | _achievement_shards(portal, size)
+
+
+def _notice_shards(portal: Portal, size: int) -> dict[str, list[str]]:
+    """A year's notices in date order, `size` to a shard, so that a new notice joins the last.
+    A shard whose notices are all settled (ended SETTLED_AFTER_DAYS before today) is indexed
+    whole; one that still moves is cut into parts of a fifth, in the same order: a notice
+    changes while it runs and in the weeks after (an amendment, its outcome, each day's status),
+    and a pull request or a night's statuses then index a fifth of a shard again, not the whole
+    (2,500 pages took 6.4 s of Pagefind on a slow hour, a rebuild's largest share). A shard that
+    settles is indexed whole once, in place of its parts."""
     shards: dict[str, list[str]] = {}
-    by_year: dict[int, list[str]] = defaultdict(list)
+    by_year: dict[int, list[NoticeView]] = defaultdict(list)
     for view in sorted(portal.notices.values(), key=lambda view: (view.record.period.start, view.id)):
-        by_year[view.record.period.start.year].append(_page_file(f"notices/{view.id}.md"))
-    for year, pages in sorted(by_year.items()):
-        for number, first in enumerate(range(0, len(pages), size), start=1):
-            shards[f"notices-{year}-{number}"] = sorted(pages[first : first + size])
-    return shards | _achievement_shards(portal, size)
+        by_year[view.record.period.start.year].append(view)
+    settled_by = portal.today - timedelta(days=SETTLED_AFTER_DAYS)
+    part = -(-size // UNSETTLED_PARTS)  # so that a shard makes at most UNSETTLED_PARTS
+    for year, views in sorted(by_year.items()):
+        for number, first in enumerate(range(0, len(views), size), start=1):
+            chunk = views[first : first + size]
+            if all(view.record.period.end <= settled_by for view in chunk):
+                shards[f"notices-{year}-{number}"] = _notice_pages(chunk)
+                continue
+            for index, start in enumerate(range(0, len(chunk), part)):
+                shards[f"notices-{year}-{number}{ascii_lowercase[index]}"] = _notice_pages(
+                    chunk[start : start + part]
+                )
+    return shards
+
+
+def _notice_pages(views: list[NoticeView]) -> list[str]:
+    return sorted(_page_file(f"notices/{view.id}.md") for view in views)
 
 
 def _achievement_shards(portal: Portal, size: int) -> dict[str, list[str]]:

@@ -81,17 +81,22 @@ def record_page_days(portal: Portal) -> dict[str, date | None]:
 
 
 def write_sitemap(
-    site_dir: Path, site_url: str, portal: Portal, poured: Mapping[str, Sequence[str]] | None = None
+    site_dir: Path,
+    site_url: str,
+    portal: Portal,
+    poured: Mapping[str, Sequence[str]] | None = None,
+    page_days: Mapping[str, date | None] | None = None,
 ) -> None:
     """Write the engine's sitemap again: each shell's URL (relative, a key of `poured`) replaced
     by those of the pages poured into it, each page dated (see above); split when it has more
     than MAX_URLS, sitemap.xml then listing the parts (a sitemap index). Without the site's
-    address the engine lists no page (a sitemap holds full addresses), and neither does this."""
+    address the engine lists no page (a sitemap holds full addresses), and neither does this.
+    `page_days`: record_page_days(portal), when made already (page_facts.py)."""
     sitemap = site_dir / SITEMAP
     if not site_url or not sitemap.is_file():
         return
     base = site_url.rstrip("/") + "/"
-    days = record_page_days(portal)
+    days = record_page_days(portal) if page_days is None else page_days
     poured = poured or {}
     urls: list[tuple[str, date | None]] = []
     for written in _LOC.findall(sitemap.read_text(encoding="utf-8")):

@@ -473,7 +473,7 @@ def test_a_third_build_takes_the_folders_of_the_site_two_builds_back(
         assert len(listed) > NOTICES
     # Taken: the record folder, and the one shard whose pages are unchanged and left untouched.
     assert (out / "achievements" / ACHIEVEMENT).stat().st_ino in folder_inodes
-    assert (out / "pagefind" / "shards" / "notices-2025-1").stat().st_ino in folder_inodes
+    assert (out / "pagefind" / "shards" / "notices-2025-1a").stat().st_ino in folder_inodes
     assert (out / "pagefind" / "shards" / altered_shard.name).stat().st_ino not in folder_inodes
     assert (out / "pagefind" / "shards" / "achievements-3").stat().st_ino not in folder_inodes
     assert not (out / "notices" / "removed-2024-n01").exists()
