@@ -26,6 +26,7 @@ from generator.derive import STAGE_LABELS
 from generator.field_reference import field_reference
 from generator.forked import forked_beside, worker_count
 from generator.formatting import chinese_date, percent, yuan_exact, yuan_short
+from generator.fragments import Fragments
 from generator.markup import markdown_html
 from generator.messages import CATALOGUE, GROUPS
 from generator.models import vocabulary
@@ -170,6 +171,7 @@ class Renderer:
         self.counts = portal.status_counts()  # once: every page shows them, and they count every notice
         # The archive pages' bodies, kept by what they show: a rebuild renders only those that changed.
         self.archive_bodies = fragments_of(cache, "archive-pages")
+        self.unit_bodies = fragments_of(cache, "unit-pages")  # the units' pages and their lists
         self.report_bodies = fragments_of(cache, "statistics-reports")  # likewise the reports'
 
     def render(self, template: str, src_uri: str, **context: Any) -> str:
@@ -199,12 +201,15 @@ class Renderer:
 
         reports(self.portal)  # computed once, before the lists' fork (the build computed them already)
         if worker_count(self.portal.record_count) == 1:
-            return [*self._lists(), *self._statistics()]
-        # The lists in a forked process, the reports here: a second process would have copied
-        # the pages of memory this one touches, and sent twelve megabytes of reports back.
+            return [*self._lists(), *self._units(), *self._statistics()]
+        # The lists in a forked process, the reports and the units' pages here: a second process
+        # would have copied the pages of memory this one touches, and sent twelve megabytes of
+        # reports back. With the units' pages in the lists' process, this one waited for it for
+        # a second of a rebuild at 50,000 records on a slow hour.
         with forked_beside(self._lists) as (lists,):
             statistics = self._statistics()
-            return [*lists(), *statistics]
+            units = self._units()
+            return [*lists(), *units, *statistics]
 
     def _statistics(self) -> list[Page]:
         from generator.statistics_pages import statistics_pages  # it imports this module
@@ -214,8 +219,13 @@ class Renderer:
         return pages
 
     def _lists(self) -> list[Page]:
-        pages = [*self.listing_pages(), *self.unit_pages()]
+        pages = list(self.listing_pages())
         self.archive_bodies.save()  # in the process that rendered them
+        return pages
+
+    def _units(self) -> list[Page]:
+        pages = list(self.unit_pages())
+        self.unit_bodies.save()  # in the process that rendered them: a store of their own
         return pages
 
     def _archive_body(self, src_uri: str, context: dict[str, Any]) -> bytes:
@@ -231,6 +241,7 @@ class Renderer:
         back: tuple[str, str] | None,
         *,
         in_nav: bool = False,
+        bodies: Fragments | None = None,
     ) -> Iterator[Page]:
         """A long list as numbered pages (archive.py); only a first page can be in the navigation.
         A page's body is kept by the text of what it shows: its place, its entries as a page
@@ -241,9 +252,8 @@ class Renderer:
                 (page.src_uri, self.site_url, replace(page, items=()), table, title, intro, back),
                 self.portal.record_digests,
             ) + "".join("\0" + self.portal.shown_digest(view) for view in page.items)
-            html = self.archive_bodies.get(inputs, partial(self._archive_body, page.src_uri, context)).decode(
-                "utf-8"
-            )
+            store = self.archive_bodies if bodies is None else bodies
+            html = store.get(inputs, partial(self._archive_body, page.src_uri, context)).decode("utf-8")
             first_in_nav = in_nav and page.number == 1
             yield Page(page.src_uri, title, html, first_in_nav, LIST_PAGE_HIDES, poured=not first_in_nav)
 
@@ -557,6 +567,7 @@ class Renderer:
                 f"{name}的公示",
                 "按开始日期从新到旧排列。",
                 back,
+                bodies=self.unit_bodies,
             )
             yield from self.archive(
                 institution_folder(institution_id, "achievements"),
@@ -565,6 +576,7 @@ class Renderer:
                 f"{name}的成果",
                 "本单位登记的职务科技成果。",
                 back,
+                bodies=self.unit_bodies,
             )
         for policy_id, policy in portal.policies.items():
             src = f"policies/{policy_id}.md"
@@ -609,7 +621,7 @@ class Renderer:
             notices=notices,
             achievements=achievements,
         )
-        return self.archive_bodies.get(inputs, lambda: template(**context).encode("utf-8")).decode("utf-8")
+        return self.unit_bodies.get(inputs, lambda: template(**context).encode("utf-8")).decode("utf-8")
 
     def assets(self) -> Iterator[Asset]:
         for notice_view in self.portal.notices.values():
