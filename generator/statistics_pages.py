@@ -17,7 +17,7 @@ from generator.charts import Chart, Series, ValueText, bar_chart, column_chart, 
 from generator.formatting import yuan_short
 from generator.models import vocabulary
 from generator.page_keys import key_text
-from generator.statistics import MONTHS, OUTCOME_COLUMNS, Report, reports, scopes
+from generator.statistics import MONTHS, OUTCOME_COLUMNS, Report, Scope, ScopeKind, reports, scopes
 from generator.statistics_exports import FIGURES, Figure, statistics_tables
 from generator.statistics_keys import report_text
 from generator.statistics_paths import (
@@ -27,8 +27,10 @@ from generator.statistics_paths import (
     STATISTICS_FOLDER,
     UNITS_CSV,
     folder_for,
+    kind_folder,
     report_folder,
     report_source,
+    scope_folder,
 )
 
 if TYPE_CHECKING:  # render imports this module while it renders
@@ -194,6 +196,7 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
         in_nav=True,
         hide=("toc",),
     )
+    yield from _scope_pages(renderer, all_scopes, by_key, years)
     # A report page's body is kept by the text of all it shows (statistics_keys.py): the report,
     # the reports it may link to, the policies it names. At 50,000 records the 155 report pages
     # took 1.3-2.5 s a build.
@@ -209,6 +212,53 @@ def statistics_pages(renderer: Renderer) -> Iterator[Page]:
         yield Page(source, report_title(report), html, hide=RECORD_PAGE_HIDES, poured=True)
 
 
+def _scope_pages(
+    renderer: Renderer,
+    all_scopes: list[Scope],
+    by_key: dict[tuple[ScopeKind, str, int], Report],
+    years: list[int],
+) -> Iterator[Page]:
+    """The pages above the policies' and the units' reports: statistics/policies/ lists every
+    policy with its years, statistics/policies/<id>/ one policy's years with their headline
+    figures; the same for the units."""
+    from generator.render import RECORD_PAGE_HIDES, Page
+
+    context = {"reports": by_key, "folder": report_folder, "scope_folder": scope_folder}
+    kinds: tuple[tuple[ScopeKind, str], ...] = (
+        ("policy", "各政策（地区）的年度统计"),
+        ("institution", "各试点单位的年度统计"),
+    )
+    for kind, title in kinds:
+        listed = [scope for scope in all_scopes if scope.kind == kind]
+        # Each one's years that have a report, newest first (a unit's begin with its pilot).
+        years_of = {
+            scope.key: [year for year in years if (kind, scope.key, year) in by_key] for scope in listed
+        }
+        source = f"{kind_folder(kind)}/index.md"
+        html = renderer.render(
+            "pages/statistics_scopes.html.j2",
+            source,
+            title=title,
+            scopes=listed,
+            years_of=years_of,
+            **context,
+        )
+        yield Page(source, title, html, hide=RECORD_PAGE_HIDES, poured=True)
+        for scope in listed:
+            source = f"{scope_folder(kind, scope.key)}/index.md"
+            scope_title = f"{scope.name} 年度统计"
+            html = renderer.render(
+                "pages/statistics_scopes.html.j2",
+                source,
+                title=scope_title,
+                scopes=[scope],
+                years_of=years_of,
+                parent=(kind_folder(kind) + "/", title),
+                **context,
+            )
+            yield Page(source, scope_title, html, hide=RECORD_PAGE_HIDES, poured=True)
+
+
 def _report_body(
     renderer: Renderer, report: Report, source: str, reported: frozenset[tuple[str, str, int]]
 ) -> bytes:
@@ -221,6 +271,7 @@ def _report_body(
         other_years=tuple(year for year, _ in report.deals_by_year),  # the scope's years
         folder_of=report_folder,
         folder_for=folder_for,
+        scope_folder=scope_folder,
         outcome_columns=OUTCOME_COLUMNS,
         report_csv=REPORT_CSV,
         granted_csv=GRANTED_CSV,

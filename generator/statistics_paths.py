@@ -5,6 +5,8 @@ them and cite them in their own reports, so a change here breaks links outside t
     statistics/<year>/                              every unit, for one year
     statistics/policies/<policy id>/<year>/         the units of one policy, side by side
     statistics/institutions/<institution id>/<year>/  one unit's yearly report
+    statistics/policies/, statistics/institutions/  each policy's or unit's reports, by year
+    statistics/policies/<policy id>/ (and a unit's)  one policy's or unit's reports, by year
     <each of those three>/report.csv, granted.csv   its figures and its list of granted achievements
     statistics/units.csv                            every unit and year, one row each
 
@@ -31,9 +33,18 @@ def report_folder(scope: Scope, year: int) -> str:
 def folder_for(kind: ScopeKind, key: str, year: int) -> str:
     if kind == "portal":
         return f"{STATISTICS_FOLDER}/{year}"
-    if kind == "policy":
-        return f"{STATISTICS_FOLDER}/policies/{key}/{year}"
-    return f"{STATISTICS_FOLDER}/institutions/{key}/{year}"
+    return f"{scope_folder(kind, key)}/{year}"
+
+
+def kind_folder(kind: ScopeKind) -> str:
+    """The folder of the policies' or the units' reports: each address above it is a page too,
+    so that a reader who cuts an address short lands on the years it holds, not on a 404."""
+    return f"{STATISTICS_FOLDER}/policies" if kind == "policy" else f"{STATISTICS_FOLDER}/institutions"
+
+
+def scope_folder(kind: ScopeKind, key: str) -> str:
+    """The folder of one policy's or one unit's reports."""
+    return f"{kind_folder(kind)}/{key}"
 
 
 def report_source(scope: Scope, year: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,11 @@ def test_only_the_index_is_in_the_navigation(pages: dict[str, Any]) -> None:
             for year in (2024, 2025)
         ),
         *(f"statistics/institutions/jhust/{year}/index.md" for year in (2023, 2024, 2025)),
+        # Above the reports: each policy's and each unit's years, and the lists of them.
+        "statistics/policies/index.md",
+        "statistics/institutions/index.md",
+        *(f"statistics/policies/{policy}/index.md" for policy in ("ganzhou-2023", "hubei-2023")),
+        *(f"statistics/institutions/{unit}/index.md" for unit in ("gnas", "gnit", "hbaat", "jhust")),
     }
     nav = yaml.safe_load(
         (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1].join(["nav:\n", ""])
@@ -205,9 +211,36 @@ def test_only_the_index_is_in_the_navigation(pages: dict[str, Any]) -> None:
 def test_the_index_links_every_report(pages: dict[str, Any]) -> None:
     index = pages["statistics/index.md"].body_html
     for uri in pages:
-        if uri.startswith("statistics/") and uri != "statistics/index.md":
+        if re.fullmatch(r"statistics/.+/[0-9]{4}/index\.md", uri):
             assert f'href="../{uri.removesuffix("index.md")}"' in index, uri
     assert 'href="../statistics/units.csv"' in index
+    assert 'href="../statistics/policies/"' in index and 'href="../statistics/institutions/"' in index
+
+
+def test_every_address_above_a_report_is_a_page_listing_its_years(pages: dict[str, Any]) -> None:
+    """statistics/institutions/gnas/ lists the unit's years with their headline figures; the
+    list above it each unit; a report links back to its unit's years (a reader who cuts an
+    address short lands on a page, not a 404)."""
+    units = pages["statistics/institutions/index.md"].body_html
+    here = "../../statistics/institutions/"  # links are relative to the page's folder
+    for unit in ("gnas", "gnit", "hbaat", "jhust"):
+        assert f'href="{here}{unit}/"' in units
+    assert f'href="{here}gnas/2024/"' in units and f'href="{here}gnas/2023/"' not in units
+    gnas = pages["statistics/institutions/gnas/index.md"]
+    assert gnas.title == "赣南科学院（示例） 年度统计"
+    years = re.findall(r'href="\.\./\.\./\.\./statistics/institutions/gnas/([0-9]{4})/"', gnas.body_html)
+    assert years == ["2025", "2024"]
+    assert 'href="../../../institutions/gnas/"' in gnas.body_html  # the unit's own page
+    assert 'href="../../../statistics/institutions/"' in gnas.body_html  # the list of units
+    granted = re.search(r'gnas/2024/">2024 年度</a></th><td class="portal-number">([0-9]+)<', gnas.body_html)
+    assert granted is not None and int(granted.group(1)) == 3  # gnas-2024-001 to -003
+    policies = pages["statistics/policies/index.md"].body_html
+    assert 'href="../../statistics/policies/hubei-2023/2023/"' in policies
+    assert 'href="../../statistics/policies/ganzhou-2023/"' in policies
+    hubei = pages["statistics/policies/hubei-2023/index.md"].body_html
+    assert re.findall(r'policies/hubei-2023/([0-9]{4})/"', hubei) == ["2025", "2024", "2023"]
+    report = pages["statistics/institutions/gnas/2024/index.md"].body_html
+    assert 'href="../../../../statistics/institutions/gnas/">赣南科学院（示例）</a>' in report
 
 
 def test_a_report_lists_its_granted_achievements_with_links(pages: dict[str, Any]) -> None:
