@@ -175,6 +175,15 @@ class Portal:
             self._shown[id(view)] = known
         return known[1]
 
+    def page_digest(self, view: NoticeView | AchievementView) -> str:
+        """The digest of what the view's own page shows of it (as_on_its_page): shown_digest but
+        for the days an open or scheduled notice counts, which its page does not give. At
+        50,000 records on a slow hour, the night's rebuild rendered 7,200 record pages again
+        when their keys held those days, for pages whose bytes had not changed."""
+        if isinstance(view, NoticeView) and view.status in ("open", "scheduled"):
+            return text_digest(key_text(as_on_its_page(view), self.record_digests))
+        return self.shown_digest(view)
+
     def digest_what_is_shown(self) -> None:
         """Make every view's shown_digest here, before the build forks the processes that ask
         for them (the lists, the record pages' facts, the data files): made once, not in each."""
@@ -204,6 +213,14 @@ class Portal:
         for notice in self.notices.values():
             counts[notice.status] += 1
         return counts
+
+
+def as_on_its_page(view: NoticeView | AchievementView) -> NoticeView | AchievementView:
+    """A view as its own page shows it: a notice's page gives the last or the first day in place
+    of the days counted (the countdown macro), so the days are not part of what it shows."""
+    if not isinstance(view, NoticeView):
+        return view
+    return replace(view, days_left=0, days_until_start=0)
 
 
 def as_shown(view: NoticeView | AchievementView) -> NoticeView | AchievementView:

@@ -498,7 +498,7 @@ class Renderer:
     def record_page_inputs(self, src_uri: str) -> str:
         """Everything a record page shows, as text: the same text renders the same page (the key
         of the build cache, build_cache.py). It names what the templates read: the record's view
-        (its record, institution, policy, status and the days it shows), its revision history, its
+        (its record, institution, policy and status: Portal.page_digest), its revision history, its
         attachments' sizes, the titles of the notices it links to, the site's address."""
         folder, record_id = _record_of(src_uri)
         common = (src_uri, self.site_url)
@@ -515,7 +515,7 @@ class Renderer:
                 self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice
             ]
             own = (common, linked)
-        return f"{self.portal.shown_digest(view)}\0{key_text(own, self.portal.record_digests)}"
+        return f"{self.portal.page_digest(view)}\0{key_text(own, self.portal.record_digests)}"
 
     def _attachments(self, view: NoticeView) -> list[dict[str, str]]:
         institution = view.record.institution

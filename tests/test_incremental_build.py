@@ -29,7 +29,6 @@ from generator.calendars import in_calendar
 from generator.errors import ToolFailed
 from generator.fragments import Fragments
 from generator.page_facts import record_page_facts
-from generator.portal import NoticeView
 from generator.recycling import spare_folder, take_spare
 from generator.render import RECORD_PAGE_FOLDERS, Renderer
 from generator.scratch import PLACE_VARIABLE, Scratch
@@ -264,28 +263,36 @@ def test_a_renamed_institution_gives_its_records_changes_again_and_a_clean_build
     assert_same_as_clean_build(portal, out)
 
 
-def test_the_next_day_renders_again_only_the_pages_whose_status_or_days_moved(
-    portal: Path, tmp_path: Path
-) -> None:
+def test_the_next_day_renders_again_only_the_pages_whose_status_moved(portal: Path, tmp_path: Path) -> None:
+    """A notice's page gives its last day (or first), not the days left: while its status holds
+    it is the same page from day to day, kept; the lists count the days."""
     out = tmp_path / "incremental" / "site"
     first = build(portal, out)
-    next_day = date(2025, 9, 23)
-    result = build(portal, out, next_day)
+    next_day = build(portal, out, date(2025, 9, 23))  # six notices still open, none moved
+    assert next_day.cache is not None and next_day.cache.reused_pages == NOTICES + ACHIEVEMENTS
+    view = next_day.portal.notices["gnit-2025-n05"]
+    assert first.portal.notices[view.id].status == view.status == "open"
+    end = view.record.period.end
+    page = (out / "notices" / view.id / "index.html").read_text(encoding="utf-8")
+    assert f"{end.year}年{end.month}月{end.day}日 {view.record.period.end_time or '24:00'} 截止" in page
+    assert "剩余" not in page
+    listed = (out / "index.html").read_text(encoding="utf-8")  # the home page counts the days
+    assert f"剩余 {view.days_left} 天" in listed
+    assert_same_as_clean_build(portal, out, date(2025, 9, 23))
+
+    later = date(2025, 9, 30)
+    result = build(portal, out, later)
     assert result.cache is not None
-
-    def shown(view: NoticeView) -> tuple[str, int | None, int | None]:
-        return (
-            view.status,
-            view.days_left if view.status == "open" else None,
-            view.days_until_start if view.status == "scheduled" else None,
-        )
-
-    moved = [
-        key for key, view in result.portal.notices.items() if shown(view) != shown(first.portal.notices[key])
+    before, after = next_day.portal, result.portal
+    moved = [key for key, view in after.notices.items() if view.status != before.notices[key].status]
+    labelled = [
+        key
+        for key, view in after.achievements.items()
+        if view.stage_label != before.achievements[key].stage_label
     ]
-    assert 0 < len(moved) < NOTICES
-    assert result.cache.reused_pages == NOTICES + ACHIEVEMENTS - len(moved)
-    assert_same_as_clean_build(portal, out, next_day)
+    assert len(moved) == 4
+    assert result.cache.reused_pages == NOTICES + ACHIEVEMENTS - len(moved) - len(labelled)
+    assert_same_as_clean_build(portal, out, later)
 
 
 def test_a_new_day_and_a_removed_record_give_a_clean_builds_bytes(portal: Path, tmp_path: Path) -> None:
