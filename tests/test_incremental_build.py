@@ -240,12 +240,14 @@ def test_a_changed_record_makes_again_only_the_statistics_reports_it_changed(
 
 
 def report_articles(site: Path) -> dict[str, str]:
-    """Each statistics report page's article (the shell around it shows the site's counts)."""
+    """Each yearly report page's article (the shell around it shows the site's counts); not the
+    pages that list a unit's or a policy's years, which are made at every build."""
     return {
         page.relative_to(site / "statistics").as_posix(): page.read_text(encoding="utf-8").split(
             "<article", 1
         )[1]
         for page in (site / "statistics").glob("*/**/index.html")
+        if page.parent.name.isdigit()
     }
 
 

@@ -52,7 +52,7 @@ def test_every_page_is_listed_once(site: Path) -> None:
         for path in site.rglob("index.html")
     }
     pages = {url.replace(SITE_URL + "/", SITE_URL) for url in pages}
-    assert text.count("<url>") == len(listed) == len(pages) == 132
+    assert text.count("<url>") == len(listed) == len(pages) == 140
     assert set(listed) == pages
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
     assert not (site / sitemap.PART_FOLDER).exists()
