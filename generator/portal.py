@@ -126,6 +126,7 @@ class Portal:
     record_digests: RecordDigests = field(default_factory=dict)
     # Each view's shown_digest, by its identity, the view held beside it (see there).
     _shown: dict[int, tuple[object, str]] = field(default_factory=dict, repr=False, compare=False)
+    _without_days: dict[int, tuple[object, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def record_count(self) -> int:
@@ -175,20 +176,27 @@ class Portal:
             self._shown[id(view)] = known
         return known[1]
 
-    def page_digest(self, view: NoticeView | AchievementView) -> str:
-        """The digest of what the view's own page shows of it (as_on_its_page): shown_digest but
-        for the days an open or scheduled notice counts, which its page does not give. At
-        50,000 records on a slow hour, the night's rebuild rendered 7,200 record pages again
-        when their keys held those days, for pages whose bytes had not changed."""
-        if isinstance(view, NoticeView) and view.status in ("open", "scheduled"):
-            return text_digest(key_text(as_on_its_page(view), self.record_digests))
-        return self.shown_digest(view)
+    def digest_without_days(self, view: NoticeView | AchievementView) -> str:
+        """shown_digest but for the days an open or scheduled notice counts (as_without_days):
+        what a notice's own page and the tables of notices show, which give its dates and its
+        status, not the days (only the home page's cards count them, and the status script). At
+        50,000 records a night's rebuild rendered 7,200 record pages again while their keys held
+        the days, for pages whose bytes had not changed. Made once a view, like shown_digest."""
+        if not (isinstance(view, NoticeView) and view.status in ("open", "scheduled")):
+            return self.shown_digest(view)
+        known = self._without_days.get(id(view))
+        if known is None or known[0] is not view:
+            known = (view, text_digest(key_text(as_without_days(view), self.record_digests)))
+            self._without_days[id(view)] = known
+        return known[1]
 
     def digest_what_is_shown(self) -> None:
-        """Make every view's shown_digest here, before the build forks the processes that ask
-        for them (the lists, the record pages' facts, the data files): made once, not in each."""
+        """Make every view's shown_digest (and an open or scheduled notice's digest_without_days)
+        here, before the build forks the processes that ask for them (the lists, the record
+        pages' facts, the data files): made once, not in each."""
         for notice in self.notices.values():
             self.shown_digest(notice)
+            self.digest_without_days(notice)
         for achievement in self.achievements.values():
             self.shown_digest(achievement)
 
@@ -215,9 +223,9 @@ class Portal:
         return counts
 
 
-def as_on_its_page(view: NoticeView | AchievementView) -> NoticeView | AchievementView:
-    """A view as its own page shows it: a notice's page gives the last or the first day in place
-    of the days counted (the countdown macro), so the days are not part of what it shows."""
+def as_without_days(view: NoticeView | AchievementView) -> NoticeView | AchievementView:
+    """A view as a notice's own page and the tables show it: they give its last or first day in
+    place of the days counted (the countdown macro), so the days are not part of what they show."""
     if not isinstance(view, NoticeView):
         return view
     return replace(view, days_left=0, days_until_start=0)

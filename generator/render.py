@@ -251,7 +251,7 @@ class Renderer:
             inputs = key_text(
                 (page.src_uri, self.site_url, replace(page, items=()), table, title, intro, back),
                 self.portal.record_digests,
-            ) + "".join("\0" + self.portal.shown_digest(view) for view in page.items)
+            ) + "".join("\0" + self.portal.digest_without_days(view) for view in page.items)
             store = self.archive_bodies if bodies is None else bodies
             html = store.get(inputs, partial(self._archive_body, page.src_uri, context)).decode("utf-8")
             first_in_nav = in_nav and page.number == 1
@@ -498,7 +498,7 @@ class Renderer:
     def record_page_inputs(self, src_uri: str) -> str:
         """Everything a record page shows, as text: the same text renders the same page (the key
         of the build cache, build_cache.py). It names what the templates read: the record's view
-        (its record, institution, policy and status: Portal.page_digest), its revision history, its
+        (its record, institution, policy and status: Portal.digest_without_days), its revision history, its
         attachments' sizes, the titles of the notices it links to, the site's address."""
         folder, record_id = _record_of(src_uri)
         common = (src_uri, self.site_url)
@@ -515,7 +515,7 @@ class Renderer:
                 self.notice_titles.get(event.notice) for event in achievement.record.history if event.notice
             ]
             own = (common, linked)
-        return f"{self.portal.page_digest(view)}\0{key_text(own, self.portal.record_digests)}"
+        return f"{self.portal.digest_without_days(view)}\0{key_text(own, self.portal.record_digests)}"
 
     def _attachments(self, view: NoticeView) -> list[dict[str, str]]:
         institution = view.record.institution
@@ -612,7 +612,7 @@ class Renderer:
             self.portal.record_digests,
         )
         shown: list[NoticeView | AchievementView] = [*notices, *achievements]
-        inputs += "".join("\0" + self.portal.shown_digest(item) for item in shown)
+        inputs += "".join("\0" + self.portal.digest_without_days(item) for item in shown)
         template = partial(
             self.render,
             "pages/institution.html.j2",

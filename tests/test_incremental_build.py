@@ -270,8 +270,14 @@ def test_the_next_day_renders_again_only_the_pages_whose_status_moved(portal: Pa
     it is the same page from day to day, kept; the lists count the days."""
     out = tmp_path / "incremental" / "site"
     first = build(portal, out)
+    assert first.cache is not None
+    stores = [out.parent / "cache" / FRAGMENT_FOLDER / name for name in ("archive-pages", "unit-pages")]
+    kept = [set(Fragments.open(store, first.cache.code).known) for store in stores]
     next_day = build(portal, out, date(2025, 9, 23))  # six notices still open, none moved
     assert next_day.cache is not None and next_day.cache.reused_pages == NOTICES + ACHIEVEMENTS
+    # The lists' and the units' bodies, whose tables give no days, are kept as they are.
+    assert [set(Fragments.open(store, first.cache.code).known) for store in stores] == kept
+    assert all(kept)
     view = next_day.portal.notices["gnit-2025-n05"]
     assert first.portal.notices[view.id].status == view.status == "open"
     end = view.record.period.end
