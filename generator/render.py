@@ -613,15 +613,9 @@ class Renderer:
         )
         shown: list[NoticeView | AchievementView] = [*notices, *achievements]
         inputs += "".join("\0" + self.portal.digest_without_days(item) for item in shown)
-        template = partial(
-            self.render,
-            "pages/institution.html.j2",
-            src_uri,
-            view=view,
-            notices=notices,
-            achievements=achievements,
-        )
-        return self.unit_bodies.get(inputs, lambda: template(**context).encode("utf-8")).decode("utf-8")
+        context |= {"view": view, "notices": notices, "achievements": achievements}
+        make = partial(self.render, "pages/institution.html.j2", src_uri, **context)
+        return self.unit_bodies.get(inputs, lambda: make().encode("utf-8")).decode("utf-8")
 
     def assets(self) -> Iterator[Asset]:
         for notice_view in self.portal.notices.values():
