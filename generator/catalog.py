@@ -171,6 +171,9 @@ def _read_all(files: list[RecordFile], cache: RecordCache | None) -> list[tuple[
             key = RecordCache.key(record_file.kind, record_file.display, digest)
             if cached:
                 source = cache.find(key, record_file.location)
+                if source is None:  # its bucket was damaged since the index was written
+                    source = _read_here(record_file)
+                    cache.keep(key, source)
             elif source is not None:
                 cache.keep(key, source)
         results.append((_validated(record_file.kind, source) if source is not None else None, digest))
@@ -203,6 +206,12 @@ def _read_part(part: list[RecordFile], cache: RecordCache | None, forked: bool) 
         else:
             readings.append((None, digest, False, source.data))
     return readings
+
+
+def _read_here(record_file: RecordFile) -> SourceFile:
+    """A file the cache was to have, read in this process, with its positions."""
+    raw = read_record_bytes(record_file.location, record_file.display)
+    return raw if isinstance(raw, SourceFile) else parse_record_bytes(raw, record_file.display)
 
 
 def _validated(kind: str, source: SourceFile) -> Parsed:

@@ -7,7 +7,9 @@ problems of its YAML, without the positions of its fields (read again from the f
 problem needs a line; kept from then on, see save). Only the schema and the rules run again:
 making the records from their data costs less than unpickling them would.
 Entries are kept in buckets by path, so one changed file rewrites one bucket, not the whole
-cache; a bucket written by other code is ignored.
+cache; a bucket written by other code is ignored. An index of the keys the buckets hold is read
+first: the processes that read the files need to know only which files the cache has, and this
+one unpickles the buckets (a second at 50,000 records) while they read and digest them.
 
 Entries are pickled, so the cache lives in the user's cache folder, never in the portal's
 repository (build_cache.py): a pull request must not be able to plant one.
@@ -31,6 +33,7 @@ from generator.yaml_source import FieldPath, Location, SourceFile, parse_record_
 FOLDER = "records"
 BUCKETS = 64
 FORMAT = 4
+INDEX = "index.pickle"
 
 Key = tuple[str, str, str]  # kind, path as displayed, SHA-256 of the bytes
 
@@ -41,33 +44,50 @@ class RecordCache:
     # Parsing depends on our Python code and the two libraries that read and validate YAML, not
     # on the templates or the site's libraries: editing a template keeps the records cached.
     code: str = field(default_factory=lambda: code_digest(("generator",), ("pyyaml", "pydantic")))
-    known: dict[int, dict[Key, Entry]] = field(default_factory=dict)  # by bucket, as read
+    index: set[Key] = field(default_factory=set)  # the keys of the buckets, as read
+    known: dict[int, dict[Key, Entry]] = field(default_factory=dict)  # by bucket, once read
     used: dict[int, dict[Key, Entry]] = field(default_factory=dict)  # by bucket, this run
     misses: int = 0
     # The sources given out without positions: those that had them read again are kept with them.
     handed_out: list[tuple[Key, SourceFile]] = field(default_factory=list)
+    buckets_read: bool = False
 
     @classmethod
     def open(cls, folder: Path) -> RecordCache:
+        """The cache's index; its buckets are read when a record is first asked for (find). Without
+        an index (a cache written by earlier code, or damaged), the buckets are read now."""
         cache = cls(folder / FOLDER)
+        index = read_pickled(cache.folder / INDEX, (FORMAT, cache.code))
+        if isinstance(index, set):
+            cache.index = index
+        else:
+            cache.read_buckets()
+            cache.index = {key for entries in cache.known.values() for key in entries}
+        return cache
+
+    def read_buckets(self) -> None:
+        if self.buckets_read:
+            return
+        self.buckets_read = True
         for bucket in range(BUCKETS):
             # An absent, damaged or foreign bucket is left out: its files are read again.
-            entries = read_pickled(cache.folder / f"{bucket:02d}.pickle", (FORMAT, cache.code))
+            entries = read_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code))
             if entries is not None:
-                cache.known[bucket] = entries
-        return cache
+                self.known[bucket] = entries
 
     @staticmethod
     def key(kind: str, display_path: str, digest: str) -> Key:
         return (kind, display_path, digest)
 
     def has(self, key: Key) -> bool:
-        return key in self.known.get(_bucket(key), {})
+        return key in self.index
 
     def find(self, key: Key, file: Path | str) -> SourceFile | None:
-        """What reading the file of `key` gave before, or None. A source from the cache comes
-        without positions and text (most records never need them, and they are most of the
-        bytes): it reads them again from `file` when first asked."""
+        """What reading the file of `key` gave before, or None (the index had it, its bucket
+        did not: damaged since). A source from the cache comes without positions and text (most
+        records never need them, and they are most of the bytes): it reads them again from
+        `file` when first asked."""
+        self.read_buckets()
         found = self.known.get(_bucket(key), {}).get(key)
         if found is None:
             return None
@@ -88,6 +108,7 @@ class RecordCache:
         """Rewrite the buckets whose entries changed: a file read afresh, or one gone, or a
         source whose positions a rule asked for (a record with a warning is asked again at every
         check: it is kept with them from now on, and not read twice)."""
+        self.read_buckets()
         changed = set()
         for key, source in self.handed_out:
             if source.text:
@@ -100,6 +121,11 @@ class RecordCache:
                 continue
             write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries
+        # Written after the buckets: a key in the index whose bucket lost it is read again (find).
+        index = {key for entries in self.used.values() for key in entries}
+        if index != self.index:
+            write_pickled(self.folder / INDEX, (FORMAT, self.code), index)
+            self.index = index
 
 
 # A source as the cache keeps it: its fields in a tuple, which unpickles several times faster

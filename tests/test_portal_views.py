@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 from pathlib import Path
 
-from generator.portal import Portal
+from generator.notice_rule import NoticeRule
+from generator.page_keys import key_text
+from generator.portal import Portal, as_shown, shown_text
 from generator.site import prepare
 from tests.conftest import ACHIEVEMENT, NOTICE, TODAY, replace
 
 OUTCOME = "outcome: {result: no_objection, date: 2024-03-19, note: 公示期内未收到异议。}\n"
-OPEN_DAY = date(2024, 3, 10)  # the minimal notice runs 2024-03-04 to 2024-03-18
+OPEN_DAY = date(2024, 3, 10)
+REPO = (
+    Path(__file__).resolve().parent.parent
+)  # the bundled example portal  # the minimal notice runs 2024-03-04 to 2024-03-18
 
 
 def _portal(root: Path, today: date) -> Portal:
@@ -101,3 +107,59 @@ def test_the_status_script_labels_a_noticed_stage_as_the_build_does() -> None:
     block = re.search(r"var STAGE_LABELS = \{(.*?)\};", script, re.DOTALL)
     assert block is not None
     assert dict(re.findall(r'(\w+): "([^"]+)"', block.group(1))) == NOTICED_LABELS
+
+
+def _variant(value: object, records: dict[type, list[object]]) -> object:
+    """Another value of a view's field: another record of its kind, another rule, another day."""
+    if type(value) in records:
+        return next(record for record in records[type(value)] if record is not value)
+    if isinstance(value, NoticeRule):
+        return dataclasses.replace(value, minimum_days=value.minimum_days + 5)
+    if isinstance(value, bool | None):
+        return "other"
+    if isinstance(value, int):
+        return value + 3
+    if isinstance(value, date):
+        return value + timedelta(days=1)
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, tuple):
+        return value[:-1] if value else (next(iter(records.values()))[0],)
+    raise AssertionError(f"no other value for {value!r}: say how it moves here")
+
+
+def test_every_field_of_a_view_moves_its_digest() -> None:
+    """shown_text writes a view field by field: a field added to a view and left out of it would
+    keep a page whose content moved. Each field changed alone changes the text (the bundled
+    example, on a day with notices open and to come)."""
+    built = _portal(REPO, date(2025, 10, 1))
+    notice = next(view for view in built.notices.values() if view.status == "open" and view.achievements)
+    scheduled = next(view for view in built.notices.values() if view.status == "scheduled")
+    achievement = next(view for view in built.achievements.values() if view.notices and view.noticed_by)
+    records: dict[type, list[object]] = {
+        type(notice.record): [view.record for view in built.notices.values()],
+        type(achievement.record): [view.record for view in built.achievements.values()],
+        type(notice.institution): [unit.record for unit in built.institutions.values()],
+        type(notice.policy): list(built.policies.values()),
+    }
+    for view in (notice, scheduled, achievement):
+        text = shown_text(view, built.record_digests)
+        assert text == shown_text(view, built.record_digests)
+        for item in dataclasses.fields(view):
+            if (view is notice and item.name == "days_until_start") or (
+                view is scheduled and item.name == "days_left"
+            ):
+                continue  # open, a notice shows the days it has left; to come, the days until it starts
+            changed = dataclasses.replace(view, **{item.name: _variant(getattr(view, item.name), records)})
+            assert shown_text(changed, built.record_digests) != text, item.name
+    fewer_days = dataclasses.replace(notice, days_left=notice.days_left + 1)
+    assert shown_text(fewer_days, built.record_digests, days=False) == shown_text(
+        notice, built.record_digests, days=False
+    )
+
+
+def test_a_view_with_a_record_the_catalogue_did_not_load_is_written_whole(portal: Path) -> None:
+    built = _portal(portal, TODAY)
+    notice = built.notices[Path(NOTICE).stem]
+    assert shown_text(notice, {}) == key_text(as_shown(notice), {})
+    assert shown_text(notice, built.record_digests) != shown_text(notice, {})

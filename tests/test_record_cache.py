@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.catalog import load_catalog
 from generator.check import check_portal
-from generator.record_cache import FOLDER, RecordCache
+from generator.record_cache import FOLDER, INDEX, RecordCache
 from tests.conftest import NOTICE, TODAY, replace, write
 
 
@@ -45,15 +45,20 @@ def test_a_damaged_cache_or_one_from_other_code_is_ignored(portal: Path, tmp_pat
     cache = tmp_path / "cache"
     replace(portal, NOTICE, "title:", "titel:")
     expected = problems(portal, cache)
-    buckets = sorted((cache / FOLDER).glob("*.pickle"))
-    assert buckets
+    buckets = sorted((cache / FOLDER).glob("[0-9]*.pickle"))
+    assert len(buckets) > 1
     buckets[0].write_bytes(b"not a pickle")
     with buckets[-1].open("wb") as stream:
         pickle.dump((1, "other code"), stream)
         pickle.dump({}, stream)
     reading = RecordCache.open(cache)
     load_catalog(portal, reading)
-    assert reading.misses >= 1
+    assert reading.misses >= 2  # the index still names their files: they are read again
+    assert problems(portal, cache) == expected
+    (cache / FOLDER / INDEX).write_bytes(b"not a pickle")
+    reading = RecordCache.open(cache)
+    load_catalog(portal, reading)
+    assert reading.misses == 0  # without an index, the buckets say what the cache holds
     assert problems(portal, cache) == expected
 
 
