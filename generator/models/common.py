@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -109,6 +110,9 @@ def _slug_hint(value: Any) -> dict[str, str]:
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# Remembered: a national portal's 50,000 records write 160,000 dates, most of them days that many
+# records share (0.3 s of every load, read afresh).
+@lru_cache(maxsize=8192)
 def _real_date(text: str) -> date | None:
     if not _ISO_DATE.fullmatch(text):
         return None
