@@ -13,10 +13,8 @@ from generator.site import prepare
 from tests.conftest import ACHIEVEMENT, NOTICE, TODAY, replace
 
 OUTCOME = "outcome: {result: no_objection, date: 2024-03-19, note: 公示期内未收到异议。}\n"
-OPEN_DAY = date(2024, 3, 10)
-REPO = (
-    Path(__file__).resolve().parent.parent
-)  # the bundled example portal  # the minimal notice runs 2024-03-04 to 2024-03-18
+OPEN_DAY = date(2024, 3, 10)  # the minimal notice runs 2024-03-04 to 2024-03-18
+REPO = Path(__file__).resolve().parent.parent  # the bundled example portal
 
 
 def _portal(root: Path, today: date) -> Portal:
@@ -113,7 +111,7 @@ def _variant(value: object, records: dict[type, list[object]]) -> object:
     """Another value of a view's field: another record of its kind, another rule, another day."""
     if type(value) in records:
         return next(record for record in records[type(value)] if record is not value)
-    if isinstance(value, NoticeRule):
+    if isinstance(value, NoticeRule):  # each of its own fields moves the text too (below)
         return dataclasses.replace(value, minimum_days=value.minimum_days + 5)
     if isinstance(value, bool | None):
         return "other"
@@ -152,6 +150,14 @@ def test_every_field_of_a_view_moves_its_digest() -> None:
                 continue  # open, a notice shows the days it has left; to come, the days until it starts
             changed = dataclasses.replace(view, **{item.name: _variant(getattr(view, item.name), records)})
             assert shown_text(changed, built.record_digests) != text, item.name
+    rule_text = shown_text(notice, built.record_digests)
+    for item in dataclasses.fields(NoticeRule):
+        value = getattr(notice.rule, item.name)
+        other = {"calendar": "working", "working": "calendar"}.get(value) or _variant(value, records)
+        rule = dataclasses.replace(notice.rule, **{item.name: other})
+        assert shown_text(dataclasses.replace(notice, rule=rule), built.record_digests) != rule_text, (
+            item.name
+        )
     fewer_days = dataclasses.replace(notice, days_left=notice.days_left + 1)
     assert shown_text(fewer_days, built.record_digests, days=False) == shown_text(
         notice, built.record_digests, days=False
