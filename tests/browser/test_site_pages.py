@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import urllib.request
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 from generator.clock import CHINA
 from generator.derive import notice_status
 from generator.site import BuildResult
+from tests.browser import favicon_ico
 from tests.browser.conftest import EXAMPLE_DATE, serious_violations
 
 pytestmark = pytest.mark.browser
@@ -309,3 +312,48 @@ def test_the_first_tab_goes_to_a_link_past_the_header(browser: Any, site_url: st
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "portal-content"
     page.close()
+
+
+@pytest.mark.parametrize("path", ["feeds/notices.xml", "feeds/open.atom", "data/portal.json"])
+def test_a_feed_or_data_file_opened_in_the_browser_asks_for_nothing_missing(
+    browser: Any, site_url: str, path: str
+) -> None:
+    """A feed or a data file has no page head to name the site's icon: the browser asks for
+    /favicon.ico, a 404 in the reader's console when the site has none."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(site_url + path)
+    page.wait_for_timeout(500)
+    assert errors == []
+
+
+def test_the_favicon_ico_is_the_favicon_svg(browser: Any, site_url: str) -> None:
+    """favicon.ico is favicon.svg drawn at 16, 32 and 48 pixels (tests/browser/favicon_ico.py
+    makes it again): each image, compared pixel by pixel in the browser with the SVG drawn now."""
+    served = urllib.request.urlopen(site_url + "favicon.ico").read()
+    assert served == favicon_ico.ICO.read_bytes()
+    images = favicon_ico.images_of(served)
+    assert [size for size, _ in images] == list(favicon_ico.SIZES)
+    page = browser.new_page()
+    for size, png in images:
+        fresh = favicon_ico.rasterised(browser, favicon_ico.SVG.read_bytes(), size)
+        difference = page.evaluate(
+            """async ([first, second, size]) => {
+                const pixels = async (png) => {
+                    const image = new Image();
+                    image.src = "data:image/png;base64," + png;
+                    await image.decode();
+                    const canvas = new OffscreenCanvas(size, size);
+                    const context = canvas.getContext("2d");
+                    context.drawImage(image, 0, 0);
+                    return context.getImageData(0, 0, size, size).data;
+                };
+                const [a, b] = [await pixels(first), await pixels(second)];
+                let total = 0;
+                for (let index = 0; index < a.length; index++) total += Math.abs(a[index] - b[index]);
+                return total / a.length;
+            }""",
+            [base64.b64encode(png).decode(), base64.b64encode(fresh).decode(), size],
+        )
+        assert difference < 4, f"{size} px differs from favicon.svg: run python -m tests.browser.favicon_ico"
