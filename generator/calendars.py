@@ -1,5 +1,6 @@
-"""iCalendar files of the notice periods: one all-day event per notice, for the whole site and per
-institution, so a reader's calendar shows when each notice opens and closes.
+"""iCalendar files of the notice periods: one all-day event per notice, for the whole site, per
+kind of notice, per policy and per institution (as the feeds are), so a reader's calendar shows
+when each notice opens and closes.
 
 DTEND of an all-day event is exclusive (the day after the last day). UIDs are `<notice id>@<host>`
 and DTSTAMP is the notice's last change: the same records give byte-identical files.
@@ -8,6 +9,7 @@ and DTSTAMP is the notice's last change: the same records give byte-identical fi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -34,6 +36,52 @@ REFRESH_INTERVAL = "PT12H"  # see calendar_of_events
 
 def institution_calendar(institution_id: str) -> str:
     return f"{CALENDAR_FOLDER}/institutions/{institution_id}.ics"
+
+
+def policy_calendar(policy_id: str) -> str:
+    return f"{CALENDAR_FOLDER}/policies/{policy_id}.ics"
+
+
+def kind_calendar(kind: str) -> str:
+    return f"{CALENDAR_FOLDER}/kinds/{kind}.ics"
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """One calendar the site offers: where it is, its name in a calendar app, its link's text
+    and group on the subscribe page (the feeds' groups), and its notices."""
+
+    path: str
+    name: str
+    title: str
+    group: str
+    notices: tuple[NoticeView, ...]
+
+
+def calendar_catalogue(portal: Portal) -> list[CalendarFile]:
+    """Every calendar, in the order of the subscribe page: the site's, each kind's, each
+    policy's (the notices of its units), each institution's. Empty ones too: a subscribed
+    address must not vanish while a kind or a unit has no notice to show."""
+    notices = tuple(portal.notices.values())
+    files = [CalendarFile(SITE_CALENDAR, f"公示期 - {SITE_NAME}", "全部公示的日历", "site", notices)]
+    for kind, label in LABELS["notice_kinds"].items():
+        own = tuple(view for view in notices if view.record.kind == kind)
+        files.append(CalendarFile(kind_calendar(kind), f"{label}期", f"{label}日历", "kinds", own))
+    for policy_id, policy in portal.policies.items():
+        own = tuple(view for view in notices if view.policy.id == policy_id)
+        place = policy.jurisdiction or policy.issuer
+        files.append(
+            CalendarFile(
+                policy_calendar(policy_id), f"{place}试点公示期", f"{place}试点公示日历", "policies", own
+            )
+        )
+    for institution_id, institution in portal.institutions.items():
+        name = institution.record.name
+        path = institution_calendar(institution_id)
+        files.append(
+            CalendarFile(path, f"{name}公示期", f"{name}公示日历", "institutions", institution.notices)
+        )
+    return files
 
 
 def site_host(site_url: str) -> str:
@@ -97,9 +145,10 @@ def event_bytes(view: NoticeView, site_url: str) -> bytes:
 
 
 def calendar_of_events(events: list[bytes], name: str, site_url: str) -> bytes:
-    """A calendar around events serialised already: each notice is in two calendars (the site's
-    and its institution's). X-WR-CALNAME is not a standard property, but calendar apps show it:
-    one line, escaped, so a name cannot end the line and start properties of its own."""
+    """A calendar around events serialised already: each notice is in four calendars (the
+    site's, its kind's, its policy's and its institution's). X-WR-CALNAME is not a standard
+    property, but calendar apps show it: one line, escaped, so a name cannot end the line and
+    start properties of its own."""
     properties = [
         ("VERSION", "2.0"),
         ("PRODID", ical.text(f"-//{site_host(site_url)}//notice-portal//ZH")),
@@ -139,13 +188,8 @@ def write_calendars(portal: Portal, site_dir: Path, site_url: str, cache: BuildC
         if in_calendar(view, portal.today)
     }
     fragments.save()
-    files = {SITE_CALENDAR: calendar_of_events(list(events.values()), f"公示期 - {SITE_NAME}", site_url)}
-    for institution_id, institution in portal.institutions.items():
-        own = [events[view.id] for view in _in_order(institution.notices) if view.id in events]
-        files[institution_calendar(institution_id)] = calendar_of_events(
-            own, f"{institution.record.name}公示期", site_url
-        )
-    for relative, content in files.items():
-        path = site_dir / relative
+    for calendar in calendar_catalogue(portal):
+        own = [events[view.id] for view in _in_order(calendar.notices) if view.id in events]
+        path = site_dir / calendar.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        path.write_bytes(calendar_of_events(own, calendar.name, site_url))

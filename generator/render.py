@@ -434,7 +434,7 @@ class Renderer:
             self.render("pages/codes.html.j2", "publish/codes.md", code_groups=groups),
             True,
         )
-        from generator.calendars import SITE_CALENDAR, institution_calendar
+        from generator.calendars import calendar_catalogue
         from generator.exports import LICENCE_URL, PORTAL_JSON, SCHEMA_FOLDER, tables
         from generator.feeds import FEED_ENTRY_LIMIT, feed_catalogue
 
@@ -446,10 +446,7 @@ class Renderer:
                 "subscribe.md",
                 feeds=feed_catalogue(portal),
                 feed_entry_limit=FEED_ENTRY_LIMIT,
-                site_calendar=SITE_CALENDAR,
-                institution_calendars=[
-                    (view, institution_calendar(view.id)) for view in portal.institutions.values()
-                ],
+                calendars=calendar_catalogue(portal),
             ),
             True,
             ("toc",),

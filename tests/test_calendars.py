@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Event
 
+from generator.render import LABELS
 from tests.open_data_site import SITE_URL, build, make_records, output_files
 
 
@@ -24,7 +25,10 @@ def events(site: Path, relative: str) -> dict[str, Event]:
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
 
-@pytest.mark.parametrize("relative", ["calendar/notices.ics", "calendar/institutions/gnas.ics"])
+@pytest.mark.parametrize(
+    "relative",
+    ["calendar/notices.ics", "calendar/institutions/gnas.ics", "calendar/policies/ganzhou-2023.ics"],
+)
 def test_one_all_day_event_per_notice(sites: tuple[Path, Path], relative: str) -> None:
     found = events(sites[0], relative)
     assert sorted(found) == [
@@ -65,8 +69,39 @@ def test_dtstamp_comes_from_the_records(sites: tuple[Path, Path]) -> None:
 def test_two_builds_give_identical_calendars(sites: tuple[Path, Path]) -> None:
     one = {k: v for k, v in output_files(sites[0]).items() if k.startswith("calendar/")}
     two = {k: v for k, v in output_files(sites[1]).items() if k.startswith("calendar/")}
-    assert sorted(one) == ["calendar/institutions/gnas.ics", "calendar/notices.ics"]
+    assert sorted(one) == [
+        "calendar/institutions/gnas.ics",
+        *(f"calendar/kinds/{kind}.ics" for kind in sorted(LABELS["notice_kinds"])),
+        "calendar/notices.ics",
+        "calendar/policies/ganzhou-2023.ics",
+    ]
     assert one == two
+
+
+def test_each_kind_has_a_calendar_of_its_notices_and_an_empty_one_stays(sites: tuple[Path, Path]) -> None:
+    """As the feeds by kind: a subscriber follows 协议定价 alone. A kind with no notice keeps its
+    (empty) calendar, so a subscribed address does not vanish."""
+    by_kind = {
+        kind: sorted(events(sites[0], f"calendar/kinds/{kind}.ics")) for kind in LABELS["notice_kinds"]
+    }
+    assert by_kind == {
+        "ownership_grant": ["gnas-2024-n01@notice-portal.example.cn"],
+        "long_term_use_grant": [],
+        "negotiated_price": ["gnas-2024-n02@notice-portal.example.cn"],
+        "reward": [],
+    }
+    calendar = Calendar.from_ical((sites[0] / "calendar/kinds/negotiated_price.ics").read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "协议定价公示期"
+
+
+def test_the_subscribe_page_and_the_policy_page_link_the_calendars(sites: tuple[Path, Path]) -> None:
+    subscribe = (sites[0] / "subscribe/index.html").read_text(encoding="utf-8")
+    for relative in output_files(sites[0]):
+        if relative.startswith("calendar/"):
+            assert f'{relative}" type="text/calendar"' in subscribe, relative
+    assert ">协议定价公示日历</a>" in subscribe
+    policy = (sites[0] / "policies/ganzhou-2023/index.html").read_text(encoding="utf-8")
+    assert 'calendar/policies/ganzhou-2023.ics" type="text/calendar">公示期日历</a>' in policy
 
 
 @pytest.mark.parametrize(
@@ -83,7 +118,11 @@ def test_calendars_keep_a_year_of_ended_notices(tmp_path: Path, today: date, kep
 
     portal = prepare(make_records(tmp_path / "records"), today, strict=False, frozen=False)[0]
     write_calendars(portal, tmp_path / "site", SITE_URL)
-    for relative in ("calendar/notices.ics", "calendar/institutions/gnas.ics"):
+    for relative in (
+        "calendar/notices.ics",
+        "calendar/institutions/gnas.ics",
+        "calendar/policies/ganzhou-2023.ics",
+    ):
         assert sorted(events(tmp_path / "site", relative)) == [
             f"{notice}@notice-portal.example.cn" for notice in kept
         ]
