@@ -64,16 +64,19 @@ def calendar_catalogue(portal: Portal) -> list[CalendarFile]:
     address must not vanish while a kind or a unit has no notice to show."""
     notices = tuple(portal.notices.values())
     files = [CalendarFile(SITE_CALENDAR, f"公示期 - {SITE_NAME}", "全部公示的日历", "site", notices)]
+    by_kind: dict[str, list[NoticeView]] = {kind: [] for kind in LABELS["notice_kinds"]}
+    for view in notices:
+        by_kind[view.record.kind].append(view)
     for kind, label in LABELS["notice_kinds"].items():
-        own = tuple(view for view in notices if view.record.kind == kind)
-        files.append(CalendarFile(kind_calendar(kind), f"{label}期", f"{label}日历", "kinds", own))
-    for policy_id, policy in portal.policies.items():
-        own = tuple(view for view in notices if view.policy.id == policy_id)
-        place = policy.jurisdiction or policy.issuer
         files.append(
-            CalendarFile(
-                policy_calendar(policy_id), f"{place}试点公示期", f"{place}试点公示日历", "policies", own
-            )
+            CalendarFile(kind_calendar(kind), f"{label}期", f"{label}日历", "kinds", tuple(by_kind[kind]))
+        )
+    for policy_id, policy in portal.policies.items():
+        units = portal.institutions_by_policy.get(policy_id, ())
+        own = tuple(view for unit in units for view in unit.notices)
+        path = policy_calendar(policy_id)
+        files.append(
+            CalendarFile(path, f"{policy.place}试点公示期", f"{policy.place}试点公示日历", "policies", own)
         )
     for institution_id, institution in portal.institutions.items():
         name = institution.record.name

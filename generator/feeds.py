@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -122,7 +122,7 @@ def kind_feed(kind: str) -> Feed:
 
 def policy_feed(portal: Portal, policy_id: str) -> Feed:
     policy = portal.policies[policy_id]
-    name = policy.jurisdiction or policy.issuer
+    name = policy.place
     return Feed(
         f"{FEED_FOLDER}/policies/{policy_id}",
         f"{name}试点公示",
@@ -423,22 +423,9 @@ def kept_notice_entry(portal: Portal, view: NoticeView, site_url: str, fragments
         return notice_entry(view, site_url)
     kept = fragments.get(
         f"{portal.shown_digest(view)}\0{site_url}",
-        lambda: pickle.dumps(astuple_of(notice_entry(view, site_url)), protocol=pickle.HIGHEST_PROTOCOL),
+        lambda: pickle.dumps(astuple(notice_entry(view, site_url)), protocol=pickle.HIGHEST_PROTOCOL),
     )
     return Entry(*pickle.loads(kept))
-
-
-def astuple_of(entry: Entry) -> tuple[str, str, str, str, str, date, date]:
-    """An entry's fields in order, as kept (a tuple unpickles faster than the dataclass)."""
-    return (
-        entry.guid,
-        entry.link,
-        entry.title,
-        entry.summary,
-        entry.category,
-        entry.published,
-        entry.updated,
-    )
 
 
 def granted_entries(portal: Portal, site_url: str, limit: int | None) -> list[Entry]:

@@ -428,7 +428,7 @@ def scopes(portal: Portal) -> list[Scope]:
     items = [Scope("portal", "all", "全部试点单位", everyone)]
     for policy_id, institutions in portal.institutions_by_policy.items():
         policy = portal.policies[policy_id]
-        items.append(Scope("policy", policy_id, policy.jurisdiction or policy.issuer, institutions))
+        items.append(Scope("policy", policy_id, policy.place, institutions))
     items += [Scope("institution", view.id, view.record.name, (view,)) for view in everyone]
     return items
 

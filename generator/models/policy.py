@@ -36,6 +36,11 @@ class Policy(Record):
     )
     pilot_years: WholeNumber = described("试点期限（年），自单位获批之日起计算。")
 
+    @property
+    def place(self) -> str:
+        """What a reader knows the policy by in a list: where it applies, else who issued it."""
+        return self.jurisdiction or self.issuer
+
     @field_validator("reward_share_range")
     @classmethod
     def _range_ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
