@@ -6,7 +6,7 @@ with nothing written yet to delete.)"""
 import signal
 from types import FrameType
 
-from generator.cli import main
+from generator.cli import run
 
 
 def _stop(signal_number: int, frame: FrameType | None) -> None:
@@ -15,4 +15,4 @@ def _stop(signal_number: int, frame: FrameType | None) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop)
-    raise SystemExit(main())
+    run()

@@ -9,6 +9,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -47,6 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         sys.stderr.write("portal: 内部错误，请把以上信息报告给维护者。(internal error: please report it)\n")
         return EXIT_TOOL
+
+
+def run() -> NoReturn:
+    """`portal` as a program: main, then the process ends without freeing what the command
+    built. A build's portal is a million objects at 50,000 records, and Python's own exit
+    spent 0.7-1.4 s taking them apart one by one, after the site was in place. What is written
+    is written: each file is closed once written, and the streams are flushed here."""
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody is reading any more
+            stream.flush()
+    os._exit(code)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -315,4 +331,4 @@ def _new(arguments: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -115,12 +115,18 @@ class RecordCache:
                 self.used[_bucket(key)][key] = _entry(source)
                 changed.add(_bucket(key))
         self.handed_out.clear()
+        written = False
         for bucket in range(BUCKETS):
             entries = self.used.get(bucket, {})
             if bucket not in changed and entries.keys() == self.known.get(bucket, {}).keys():
                 continue
             write_pickled(self.folder / f"{bucket:02d}.pickle", (FORMAT, self.code), entries)
             self.known[bucket] = entries
+            written = True
+        if not written and not self.misses:
+            # Every file was found in the index and no bucket moved: the index stands. Making it
+            # again to compare (50,000 keys) cost 0.2 s of a rebuild where nothing changed.
+            return
         # Written after the buckets: a key in the index whose bucket lost it is read again (find).
         index = {key for entries in self.used.values() for key in entries}
         if index != self.index:

@@ -5,6 +5,7 @@ the text, GitHub and JSON reports; warnings and --strict."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -39,6 +40,9 @@ def run_check(root: Path, *options: str, script: bool = False) -> subprocess.Com
         encoding="utf-8",
         timeout=60,
         check=False,
+        # Buffered, as a clerk's terminal piped to a file or a CI log is: the command ends without
+        # Python's exit (cli.run), and must still write out all it said.
+        env={name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"},
     )
 
 

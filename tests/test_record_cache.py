@@ -62,6 +62,36 @@ def test_a_damaged_cache_or_one_from_other_code_is_ignored(portal: Path, tmp_pat
     assert problems(portal, cache) == expected
 
 
+def test_an_index_that_lost_a_key_is_written_again(portal: Path, tmp_path: Path) -> None:
+    """A save cut short between its buckets and its index leaves a file the buckets hold and the
+    index does not name: read afresh once, then named again (a save where nothing moved keeps
+    the index as it is)."""
+    cache = tmp_path / "cache"
+    check_portal(portal, TODAY, cache)
+    index_file = cache / FOLDER / INDEX
+    fmt, index = _pickled(index_file)
+    lost = next(key for key in index if key[1] == NOTICE)
+    with index_file.open("wb") as stream:
+        pickle.dump(fmt, stream)
+        pickle.dump(index - {lost}, stream)
+    reading = RecordCache.open(cache)
+    load_catalog(portal, reading)
+    assert reading.misses == 1
+    reading.save()
+    assert _pickled(index_file)[1] == index
+    again = RecordCache.open(cache)
+    load_catalog(portal, again)
+    assert again.misses == 0
+    written = index_file.stat().st_mtime_ns
+    again.save()
+    assert index_file.stat().st_mtime_ns == written
+
+
+def _pickled(file: Path) -> tuple[object, set[tuple[str, str, str]]]:
+    with file.open("rb") as stream:
+        return pickle.load(stream), pickle.load(stream)
+
+
 def test_a_rule_finds_its_line_in_a_record_taken_from_the_cache(portal: Path, tmp_path: Path) -> None:
     """Positions are not kept in the cache: the file is read again when a problem needs its line."""
     replace(portal, NOTICE, "end: 2024-03-18", "end: 2024-03-08")  # shorter than the 15 days required
