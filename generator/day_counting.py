@@ -42,14 +42,35 @@ def _is_workday(day: date) -> bool:
 
 
 def count_days(start: date, end: date, counting: DayCounting) -> int:
-    """Days from start to end, both included."""
+    """Days from start to end, both included. A period reaching outside the known years raises
+    UnknownWorkingDays for its first day there, as counting it day by day would."""
     if end < start:
         return 0
     if counting == "calendar":
         return (end - start).days + 1
-    return sum(
-        1 for offset in range((end - start).days + 1) if is_working_day(start + timedelta(days=offset))
-    )
+    if start.year < FIRST_KNOWN_YEAR:
+        raise UnknownWorkingDays(start)
+    if end.year > LAST_KNOWN_YEAR:
+        raise UnknownWorkingDays(max(start, date(LAST_KNOWN_YEAR + 1, 1, 1)))
+    before = _working_days_before()
+    return before[(end - _FIRST_DAY).days + 1] - before[(start - _FIRST_DAY).days]
+
+
+_FIRST_DAY = date(FIRST_KNOWN_YEAR, 1, 1)
+
+
+@cache
+def _working_days_before() -> list[int]:
+    """For each day of the known years, counted from their first, how many working days come
+    before it (one more entry, for the day after the last): a period's working days are two
+    look-ups. Counted day by day, the 5,000 working-day notices of a national portal took 0.25 s
+    of its statuses at every build, and as long again in the rules."""
+    counts = [0]
+    day = _FIRST_DAY
+    while day.year <= LAST_KNOWN_YEAR:
+        counts.append(counts[-1] + _is_workday(day))
+        day += timedelta(days=1)
+    return counts
 
 
 def earliest_end(start: date, minimum: int, counting: DayCounting) -> date:

@@ -319,8 +319,10 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
     achievements_raw = {key: loaded.record for key, loaded in sorted(catalog.achievements.items())}
     notices_raw = {key: loaded.record for key, loaded in sorted(catalog.notices.items())}
 
+    # Each achievement's notices by their start (in id order on the same day): the notices sorted
+    # once, a stable sort, rather than each achievement's list (28,000 sorts at 50,000 records).
     notices_by_achievement: dict[str, list[Notice]] = defaultdict(list)
-    for notice in notices_raw.values():
+    for notice in sorted(notices_raw.values(), key=lambda notice: notice.period.start):
         for achievement_id in notice.achievements:
             notices_by_achievement[achievement_id].append(notice)
 
@@ -348,9 +350,7 @@ def build_portal(catalog: Catalog, today: date, *, frozen: bool = False) -> Port
 
     achievement_views = {}
     for achievement_id, achievement in achievements_raw.items():
-        naming = tuple(
-            sorted(notices_by_achievement.get(achievement_id, []), key=lambda notice: notice.period.start)
-        )
+        naming = tuple(notices_by_achievement.get(achievement_id, ()))
         stage = achievement_stage(achievement, naming)
         noticed = noticed_by(achievement, naming, stage)
         known = noticed if noticed in notice_views else None

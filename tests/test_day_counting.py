@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -89,6 +90,28 @@ def test_counting_into_an_unknown_year_is_an_error_too() -> None:
     with pytest.raises(UnknownWorkingDays) as raised:
         earliest_end(date(LAST_KNOWN_YEAR, 12, 21), 15, "working")
     assert raised.value.day == date(LAST_KNOWN_YEAR + 1, 1, 1)
+    with pytest.raises(UnknownWorkingDays) as raised:
+        count_days(date(LAST_KNOWN_YEAR, 12, 21), date(LAST_KNOWN_YEAR + 1, 1, 4), "working")
+    assert raised.value.day == date(LAST_KNOWN_YEAR + 1, 1, 1)
+    with pytest.raises(UnknownWorkingDays) as raised:
+        count_days(date(FIRST_KNOWN_YEAR - 1, 12, 21), date(FIRST_KNOWN_YEAR, 1, 4), "working")
+    assert raised.value.day == date(FIRST_KNOWN_YEAR - 1, 12, 21)
+
+
+def test_working_days_counted_at_once_are_those_counted_one_by_one() -> None:
+    """count_days looks periods up in a table of the known years: the same number as counting
+    each day, from the first day of the known years to the last, whatever the period."""
+    first, last = date(FIRST_KNOWN_YEAR, 1, 1), date(LAST_KNOWN_YEAR, 12, 31)
+    rng = random.Random(8)
+    periods = [(first, first), (last, last), (first, last), (first, first + timedelta(days=40))]
+    for _ in range(400):
+        start = first + timedelta(days=rng.randrange((last - first).days + 1))
+        periods.append((start, min(last, start + timedelta(days=rng.randrange(60)))))
+    for start, end in periods:
+        one_by_one = sum(
+            is_working_day(start + timedelta(days=offset)) for offset in range((end - start).days + 1)
+        )
+        assert count_days(start, end, "working") == one_by_one, (start, end)
 
 
 def test_the_known_years() -> None:
