@@ -58,6 +58,17 @@ class CalendarFile:
     notices: tuple[NoticeView, ...]
 
 
+def subscription_link(url: str) -> str | None:
+    """The webcal:// address of the calendar at `url`: on an iPhone, an iPad or a Mac, opening
+    it subscribes the calendar app to it (opening the https address imports the notices of that
+    day once, and nothing after). None for a site without an address of its own (no site_url):
+    a calendar app needs the whole of it."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url.removeprefix(scheme)
+    return None
+
+
 def calendar_catalogue(portal: Portal) -> list[CalendarFile]:
     """Every calendar, in the order of the subscribe page: the site's, each kind's, each
     policy's (the notices of its units), each institution's. Empty ones too: a subscribed

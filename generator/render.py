@@ -434,7 +434,7 @@ class Renderer:
             self.render("pages/codes.html.j2", "publish/codes.md", code_groups=groups),
             True,
         )
-        from generator.calendars import calendar_catalogue
+        from generator.calendars import calendar_catalogue, subscription_link
         from generator.exports import LICENCE_URL, PORTAL_JSON, SCHEMA_FOLDER, tables
         from generator.feeds import FEED_ENTRY_LIMIT, feed_catalogue
 
@@ -447,6 +447,7 @@ class Renderer:
                 feeds=feed_catalogue(portal),
                 feed_entry_limit=FEED_ENTRY_LIMIT,
                 calendars=calendar_catalogue(portal),
+                subscription_link=subscription_link,
             ),
             True,
             ("toc",),

@@ -99,6 +99,8 @@ def test_the_subscribe_page_and_the_policy_page_link_the_calendars(sites: tuple[
     for relative in output_files(sites[0]):
         if relative.startswith("calendar/"):
             assert f'{relative}" type="text/calendar"' in subscribe, relative
+            # The one-tap subscription of Apple's calendars, at the site's own address.
+            assert f'href="webcal://notice-portal.example.cn/{relative}"' in subscribe, relative
     assert ">协议定价公示日历</a>" in subscribe
     policy = (sites[0] / "policies/ganzhou-2023/index.html").read_text(encoding="utf-8")
     assert 'calendar/policies/ganzhou-2023.ics" type="text/calendar">公示期日历</a>' in policy
@@ -126,3 +128,23 @@ def test_calendars_keep_a_year_of_ended_notices(tmp_path: Path, today: date, kep
         assert sorted(events(tmp_path / "site", relative)) == [
             f"{notice}@notice-portal.example.cn" for notice in kept
         ]
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        (
+            "https://notice-portal.example.cn/calendar/notices.ics",
+            "webcal://notice-portal.example.cn/calendar/notices.ics",
+        ),
+        (
+            "http://127.0.0.1:8000/calendar/kinds/negotiated_price.ics",
+            "webcal://127.0.0.1:8000/calendar/kinds/negotiated_price.ics",
+        ),
+        ("/calendar/notices.ics", None),  # a site without site_url: no address an app could open
+    ],
+)
+def test_a_calendar_is_subscribed_through_webcal_at_the_site_s_address(url: str, link: str | None) -> None:
+    from generator.calendars import subscription_link
+
+    assert subscription_link(url) == link
