@@ -19,9 +19,12 @@ _ESCAPE_STARTS = b"\\^"  # a fold never leaves one of these last on a line (an e
 def text(value: str) -> str:
     """A TEXT value, escaped as RFC 5545 section 3.3.11 says. Line ends become \\n, whichever
     they were, and so does a written \\N, as icalendar has it; the order of the replacements keeps
-    each from escaping another's work."""
+    each from escaping another's work. A value's leading U+FEFF (a byte-order mark pasted in,
+    invisible) is dropped, as icalendar drops it: it reads its own output back as UTF-8 with a
+    signature."""
     return (
-        value.replace("\\N", "\n")
+        value.removeprefix("\ufeff")
+        .replace("\\N", "\n")
         .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")

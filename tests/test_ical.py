@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import hypothesis
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,6 +122,9 @@ TRICKY = st.text(
 
 
 @given(TRICKY)
+@hypothesis.example("\ufeff")  # a leading byte-order mark: icalendar drops it
+@hypothesis.example("\ufeff\ufeff公示")  # the first only
+@hypothesis.example("公\ufeff示")  # inside a value it stays
 def test_a_text_line_is_what_icalendar_writes(value: str) -> None:
     expected = Contentline.from_parts("DESCRIPTION", Parameters(), vText(value)).to_ical() + b"\r\n"
     assert ical.folded(f"DESCRIPTION:{ical.text(value)}") == expected
