@@ -101,6 +101,7 @@ def _child(command: str, portal: Path, site: Path) -> None:
     from datetime import date, timedelta
 
     from generator.check import check_portal
+    from generator.cli import end_process
     from generator.collector import loading_once
     from generator.site import build_site
     from generator.timing import peak_rss_mb, recording
@@ -135,8 +136,7 @@ def _child(command: str, portal: Path, site: Path) -> None:
     print(
         json.dumps({"command": command, "records": records, "phases": phases, "total": total, "cache": cache})
     )
-    sys.stdout.flush()
-    os._exit(0)  # as `portal` ends, without freeing what it built (generator/cli.py, run)
+    end_process(0)  # as `portal` ends, without freeing what it built
 
 
 def cache_folder(site: Path) -> Path:

@@ -539,8 +539,12 @@ class Renderer:
             reports[report.scope.kind, report.scope.key].append(
                 (report.year, report_folder(report.scope, report.year) + "/")
             )
+        from generator.calendars import institution_calendar, policy_calendar
+        from generator.feeds import institution_feed, policy_feed  # feeds imports this module
+
         for institution_id, institution_view in portal.institutions.items():
             src = f"institutions/{institution_id}.md"
+            feed = institution_feed(portal, institution_id)
             html = self._unit_page(
                 src,
                 view=institution_view,
@@ -549,10 +553,10 @@ class Renderer:
                 achievements=institution_view.achievements[:INDEX_LIST_LIMIT],
                 notices_archive=institution_folder(institution_id, "notices") + "/",
                 achievements_archive=institution_folder(institution_id, "achievements") + "/",
+                feed=feed,
+                calendar=institution_calendar(institution_id),
             )
-            from generator.feeds import institution_feed  # feeds imports this module
-
-            feeds = institution_feed(portal, institution_id).links()
+            feeds = feed.links()
             yield Page(
                 src, institution_view.record.name, html, hide=("navigation", "toc"), meta={"feeds": feeds}
             )
@@ -579,16 +583,17 @@ class Renderer:
         for policy_id, policy in portal.policies.items():
             src = f"policies/{policy_id}.md"
             institutions = portal.institutions_by_policy.get(policy_id, ())
+            feed = policy_feed(portal, policy_id)
             html = self.render(
                 "pages/policy.html.j2",
                 src,
                 view=policy,
                 institutions=institutions,
                 reports=reports.get(("policy", policy_id), []),
+                feed=feed,
+                calendar=policy_calendar(policy_id),
             )
-            from generator.feeds import policy_feed  # feeds imports this module
-
-            feeds = policy_feed(portal, policy_id).links()
+            feeds = feed.links()
             yield Page(src, policy.title, html, hide=("navigation", "toc"), meta={"feeds": feeds})
 
     def _unit_page(
