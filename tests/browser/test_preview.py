@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ class Preview:
         self.port = _free_port()
         self.address = f"http://127.0.0.1:{self.port}/"
         command = [sys.executable, "-m", "generator", "serve", str(root), "--today", EXAMPLE_DATE.isoformat()]
-        with log.open("wb") as output:
+        with log.open("wb") as output, _ctrl_c_not_ignored():
             self.process = subprocess.Popen(
                 [*command, "--frozen", "--port", str(self.port)],
                 stdout=output,
@@ -86,8 +87,11 @@ class Preview:
         try:
             return self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            # What the process made of the signal, read before it is killed: whether it ignored
+            # or blocked SIGINT (SigIgn, SigBlk), and what it had printed.
+            signals = _signal_masks(self.process.pid)
             os.killpg(self.process.pid, signal.SIGKILL)
-            raise
+            pytest.fail(f"portal serve did not stop within 60 s of Ctrl+C ({signals}):\n{self.log()}")
 
 
 @pytest.fixture
@@ -115,6 +119,30 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _ctrl_c_not_ignored() -> Iterator[None]:
+    """A process started meanwhile hears Ctrl+C, as one started from a terminal does. A test run
+    started in the background by a shell without job control (`make test &`) ignores SIGINT,
+    and a process inherits that: `portal serve` would then never stop when the test sends it."""
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # reset to the default at exec
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _signal_masks(pid: int) -> str:
+    """The signals a process ignores, blocks and catches, as its /proc status gives them."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError as error:
+        return f"no status: {error}"
+    return ", ".join(line.replace("\t", " ") for line in status.splitlines() if line.startswith("Sig"))
 
 
 def _all_files(root: Path) -> dict[str, bytes]:
