@@ -18,6 +18,7 @@ DayCounting = Literal["calendar", "working"]
 
 FIRST_KNOWN_YEAR = min(chinese_calendar.holidays).year
 LAST_KNOWN_YEAR = max(chinese_calendar.holidays).year
+_FIRST_DAY = date(FIRST_KNOWN_YEAR, 1, 1)
 UNIT_LABELS = {"calendar": ("自然日", "calendar days"), "working": ("工作日", "working days")}
 
 
@@ -30,11 +31,8 @@ class UnknownWorkingDays(Exception):
 
 
 def is_working_day(day: date) -> bool:
-    if not FIRST_KNOWN_YEAR <= day.year <= LAST_KNOWN_YEAR:
-        raise UnknownWorkingDays(day)
-    before = _working_days_before()
-    offset = (day - _FIRST_DAY).days
-    return before[offset + 1] > before[offset]
+    """A day of the official schedule's working days; UnknownWorkingDays outside its years."""
+    return count_days(day, day, "working") == 1
 
 
 def _is_workday(day: date) -> bool:
@@ -58,9 +56,6 @@ def count_days(start: date, end: date, counting: DayCounting) -> int:
         raise UnknownWorkingDays(max(start, date(LAST_KNOWN_YEAR + 1, 1, 1)))
     before = _working_days_before()
     return before[(end - _FIRST_DAY).days + 1] - before[(start - _FIRST_DAY).days]
-
-
-_FIRST_DAY = date(FIRST_KNOWN_YEAR, 1, 1)
 
 
 @cache
